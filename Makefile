@@ -1,0 +1,41 @@
+# NoduleKit — every target installs what it needs first (idempotent), then runs.
+SWIFT ?= swift
+BUILD_FLAGS ?=
+RELEASE_FLAGS ?= -c release
+NODULEKIT_RELEASE = .build/release/nodulekit
+
+.PHONY: all deps venv test-data build release test demo bench fuzz clean
+
+all: build
+
+deps:
+	@scripts/install-system-deps.sh
+
+venv: deps
+	@scripts/setup-venv.sh
+
+test-data: deps
+	@scripts/fetch-test-data.sh
+
+build: deps
+	$(SWIFT) build $(BUILD_FLAGS)
+
+release: deps
+	$(SWIFT) build $(RELEASE_FLAGS) --product nodulekit
+
+# Every test: unit and oracle tests (SimpleITK, nibabel, pydicom from .venv), then the
+# library example under Examples/ is built and run so it never rots.
+test: deps venv test-data
+	$(SWIFT) build --build-tests $(BUILD_FLAGS)
+	$(SWIFT) test --skip-build $(BUILD_FLAGS)
+	@scripts/run-example.sh
+
+# The main job on SampleData/: nodule masks, overlays and a summary, into out/demo.
+demo: release
+	@scripts/demo.sh $(NODULEKIT_RELEASE)
+
+bench: release venv
+	@scripts/bench.sh $(NODULEKIT_RELEASE)
+
+clean:
+	rm -rf .build out

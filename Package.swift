@@ -1,0 +1,44 @@
+// swift-tools-version: 6.0
+// NoduleKit — a DICOM-native medical imaging toolkit. Targets and the arrows between
+// them follow ../shared/DESIGN.md: a target may import only the targets above it there.
+import PackageDescription
+
+let package = Package(
+    name: "NoduleKit",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "nodulekit", targets: ["nodulekit"]),
+        .library(name: "NoduleKit", targets: ["NoduleKit"]),
+        .library(name: "ImagingCore", targets: ["ImagingCore"]),
+        .library(name: "ImageFormats", targets: ["ImageFormats"]),
+        .library(name: "Annotations", targets: ["Annotations"]),
+        .library(name: "NeuralNet", targets: ["NeuralNet"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System libraries from Debian (zlib1g-dev, libopenblas-dev).
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+
+        .target(name: "ImagingCore"),
+        .target(name: "ImageFormats", dependencies: ["ImagingCore", "CZlib"]),
+        .target(name: "Annotations", dependencies: ["ImagingCore", "ImageFormats"]),
+        .target(name: "NeuralNet", dependencies: ["COpenBLAS"]),
+
+        // Umbrella: one dependency and one import for PACS tooling.
+        .target(name: "NoduleKit", dependencies: ["ImagingCore", "ImageFormats", "Annotations", "NeuralNet"]),
+        .executableTarget(name: "nodulekit", dependencies: [
+            "NoduleKit",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        // Shared test helpers: real-data paths, the Python oracle runner.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "ImagingCoreTests", dependencies: ["ImagingCore", "TestSupport"]),
+        .testTarget(name: "ImageFormatsTests", dependencies: ["ImageFormats", "TestSupport"]),
+        .testTarget(name: "AnnotationsTests", dependencies: ["Annotations", "ImageFormats", "TestSupport"]),
+        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"], resources: [.copy("Fixtures")]),
+    ]
+)

@@ -1,0 +1,4 @@
+@_exported import ImagingCore
+@_exported import ImageFormats
+@_exported import Annotations
+@_exported import NeuralNet

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Downloads public packages that ship real DICOM files into the ignored .testdata/:
+# pydicom 3.0.2 (pydicom/data/test_files) and pydicom-data 1.0.0 (data_store/data).
+# Idempotent.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p .testdata
+fetch() { # name version folder
+  local name=$1 version=$2 dest=.testdata/$3
+  [ -f "$dest/.complete" ] && return 0
+  local tmp; tmp=$(mktemp -d)
+  python3 -m pip download -q --disable-pip-version-check --no-deps --no-binary=:none: -d "$tmp" "$name==$version"
+  rm -rf "$dest"; mkdir -p "$dest"
+  python3 -m zipfile -e "$tmp"/*.whl "$dest"
+  rm -rf "$tmp"; touch "$dest/.complete"
+}
+fetch pydicom 3.0.2 pydicom
+fetch pydicom-data 1.0.0 pydicom-data

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs the Debian packages NoduleKit needs, only those missing. Idempotent.
+set -euo pipefail
+packages=(pkg-config zlib1g-dev libopenblas-dev libdcmtk-dev dcmtk libgdcm-dev python3-venv)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
+echo "installing: ${missing[*]}"
+SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
