@@ -1,0 +1,154 @@
+import Foundation
+import ImagingCore
+import ImageFormats
+
+/// Settings of a masks run.
+public struct MaskJobOptions: Sendable, Equatable {
+    /// Number each nodule (1-based row order within its scan) instead of writing 1.
+    public var writesLabels = false
+    /// Slices selected before and after each nodule.
+    public var margin = SliceSelection.paperMargin
+    /// Write masks as zlib-compressed `.zraw`.
+    public var compress = false
+    /// Which part of the dataset this machine does.
+    public var shard = Shard.whole
+
+    public init(writesLabels: Bool = false, margin: Int = SliceSelection.paperMargin, compress: Bool = false, shard: Shard = .whole) {
+        self.writesLabels = writesLabels
+        self.margin = margin
+        self.compress = compress
+        self.shard = shard
+    }
+}
+
+/// What a masks run did.
+public struct MaskJobSummary: Sendable {
+    /// Scans in this shard.
+    public var scanCount = 0
+    /// Scans processed in this run.
+    public var processed: [String] = []
+    /// Scans already finished by an earlier run with the same settings.
+    public var skipped: [String] = []
+    /// Scans that failed, with the error message.
+    public var failures: [(seriesUID: String, message: String)] = []
+    /// Report rows by status (inside, clipped, outside, no-scan, scan-error).
+    public var statusCounts: [String: Int] = [:]
+    /// The report files written.
+    public var nodulesURL: URL
+    public var slicesURL: URL
+}
+
+/// Turns a folder of LUNA16-style scans and an annotation list into one mask per scan
+/// (`<seriesuid>_mask.mhd`, the scan's exact geometry) plus `nodules.csv` and
+/// `slices.csv`. Each scan's outputs are written atomically and recorded in
+/// `.nodulekit/<seriesuid>.json`, so a rerun skips finished scans; a scan that fails is
+/// listed and the rest go on.
+public struct MaskJob: Sendable {
+    public var annotations: [NoduleAnnotation]
+    public var imagesFolder: URL
+    public var outputFolder: URL
+    public var options: MaskJobOptions
+    public var readOptions: ImageReadOptions
+
+    /// Creates a job.
+    public init(annotations: [NoduleAnnotation], imagesFolder: URL, outputFolder: URL,
+                options: MaskJobOptions = .init(), readOptions: ImageReadOptions = .init()) {
+        self.annotations = annotations
+        self.imagesFolder = imagesFolder
+        self.outputFolder = outputFolder
+        self.options = options
+        self.readOptions = readOptions
+    }
+
+    /// The mask file of a scan.
+    public func maskURL(seriesUID: String) -> URL { outputFolder.appendingPathComponent("\(seriesUID)_mask.mhd") }
+
+    /// Runs the job. Throws only when nothing can be done (unreadable folder, unwritable
+    /// output); a bad scan is recorded in the summary instead.
+    public func run(progress: ProgressReporter = SilentProgress()) throws -> MaskJobSummary {
+        let allScans = try ScanDiscovery.findScans(in: imagesFolder)
+        let scans = options.shard.select(allScans)
+        let byUID = Dictionary(grouping: annotations, by: \.seriesUID)
+        let suffix = options.shard.isWhole ? "" : ".shard-\(options.shard.index)-of-\(options.shard.count)"
+        var summary = MaskJobSummary(scanCount: scans.count,
+                                     nodulesURL: outputFolder.appendingPathComponent("nodules\(suffix).csv"),
+                                     slicesURL: outputFolder.appendingPathComponent("slices\(suffix).csv"))
+        var rows: [NoduleReport.Row] = []
+
+        for (n, scan) in scans.enumerated() {
+            let nodules = byUID[scan.seriesUID] ?? []
+            let key = stamp(for: nodules)
+            if let done = finishedRows(scan.seriesUID, key: key) {
+                rows += done
+                summary.skipped.append(scan.seriesUID)
+            } else {
+                do {
+                    let scanRows = try process(scan, nodules: nodules)
+                    try record(scanRows, seriesUID: scan.seriesUID, key: key)
+                    rows += scanRows
+                    summary.processed.append(scan.seriesUID)
+                } catch {
+                    summary.failures.append((scan.seriesUID, "\(scan.url.path): \(error)"))
+                    rows += NoduleReport.unplacedRows(nodules, status: NoduleStatus.scanError.rawValue)
+                }
+            }
+            progress.update(completed: n + 1, total: scans.count, item: scan.seriesUID)
+        }
+        // Annotations whose scan is in no shard are reported once, by shard 0.
+        if options.shard.index == 0 {
+            let present = Set(allScans.map(\.seriesUID))
+            let missing = annotations.filter { !present.contains($0.seriesUID) }
+            for (_, group) in Dictionary(grouping: missing, by: \.seriesUID) {
+                rows += NoduleReport.unplacedRows(group, status: NoduleStatus.noScan.rawValue)
+            }
+        }
+        for row in rows { summary.statusCounts[row.nodule.last ?? "", default: 0] += 1 }
+        try NoduleReport.write(rows, nodulesURL: summary.nodulesURL, slicesURL: summary.slicesURL)
+        return summary
+    }
+
+    /// Reads one scan, renders and writes its mask, and returns its report rows.
+    func process(_ scan: ScanFile, nodules: [NoduleAnnotation]) throws -> [NoduleReport.Row] {
+        let image = try ImageFile.read(scan.url, options: readOptions)
+        let renderer = NoduleMaskRenderer(writesLabels: options.writesLabels)
+        let (mask, placements) = try renderer.render(nodules, on: image.geometry, seriesUID: scan.seriesUID)
+        try ImageFile.write(mask, to: maskURL(seriesUID: scan.seriesUID), options: ImageWriteOptions(compress: options.compress))
+        let selections = SliceSelection.select(placements, margin: options.margin, sliceCount: image.geometry.size.k)
+        return NoduleReport.rows(placements, selections)
+    }
+
+    // MARK: Resuming
+
+    private struct ScanRecord: Codable {
+        var key: String
+        var rows: [NoduleReport.Row]
+    }
+
+    private func recordURL(_ uid: String) -> URL {
+        outputFolder.appendingPathComponent(".nodulekit").appendingPathComponent("\(uid).json")
+    }
+
+    /// The rows of a scan finished by an earlier run with the same settings and
+    /// annotations, when its mask is still there.
+    private func finishedRows(_ uid: String, key: String) -> [NoduleReport.Row]? {
+        guard FileManager.default.fileExists(atPath: maskURL(seriesUID: uid).path),
+              let data = try? Data(contentsOf: recordURL(uid)),
+              let record = try? JSONDecoder().decode(ScanRecord.self, from: data),
+              record.key == key else { return nil }
+        return record.rows
+    }
+
+    private func record(_ rows: [NoduleReport.Row], seriesUID: String, key: String) throws {
+        let data = try JSONEncoder().encode(ScanRecord(key: key, rows: rows))
+        try AtomicFile.write(data, to: recordURL(seriesUID))
+    }
+
+    /// A fingerprint of everything that decides a scan's outputs.
+    private func stamp(for nodules: [NoduleAnnotation]) -> String {
+        var text = "v1 labels=\(options.writesLabels) margin=\(options.margin) compress=\(options.compress)"
+        for a in nodules { text += "|\(a.line),\(a.center.x),\(a.center.y),\(a.center.z),\(a.diameterMM ?? -1)" }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325 // FNV-1a
+        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return String(hash, radix: 16)
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import ImagingCore
+
+/// Joins the per-shard reports of a masks run (`nodules.shard-I-of-N.csv`,
+/// `slices.shard-I-of-N.csv`) into `nodules.csv` and `slices.csv`.
+public enum ReportMerger {
+    /// What a merge found and wrote.
+    public struct Result: Sendable {
+        public var shardCount: Int
+        public var rowCount: Int
+        /// Shard indices absent from the folder (the merge still writes what it has).
+        public var missingShards: [Int]
+    }
+
+    /// Merges every shard report in `folder`. Rows are ordered by annotation line.
+    public static func merge(folder: URL) throws -> Result {
+        let names: [String]
+        do { names = try FileManager.default.contentsOfDirectory(atPath: folder.path) } catch {
+            throw AnnotationError.unreadable(file: folder.path, reason: error.localizedDescription)
+        }
+        var shardCount = 0
+        var present = Set<Int>()
+        var nodules: [(line: Int, fields: [String])] = []
+        var slices: [(line: Int, fields: [String])] = []
+        for name in names.sorted() {
+            guard let (index, count) = shardName(name, prefix: "nodules") else { continue }
+            if shardCount != 0 && count != shardCount {
+                throw AnnotationError.headerMismatch(file: name, expected: ["of-\(shardCount)"], found: ["of-\(count)"])
+            }
+            shardCount = count
+            present.insert(index)
+            nodules += try rows(folder.appendingPathComponent(name), header: NoduleReport.noduleHeader)
+            let sliceName = "slices" + name.dropFirst("nodules".count)
+            slices += try rows(folder.appendingPathComponent(sliceName), header: NoduleReport.sliceHeader)
+        }
+        guard shardCount > 0 else {
+            throw AnnotationError.unreadable(file: folder.path, reason: "no nodules.shard-I-of-N.csv files to merge")
+        }
+        try write(nodules, header: NoduleReport.noduleHeader, to: folder.appendingPathComponent("nodules.csv"))
+        try write(slices, header: NoduleReport.sliceHeader, to: folder.appendingPathComponent("slices.csv"))
+        let missing = (0..<shardCount).filter { !present.contains($0) }
+        return Result(shardCount: shardCount, rowCount: nodules.count, missingShards: missing)
+    }
+
+    static func shardName(_ name: String, prefix: String) -> (Int, Int)? {
+        guard name.hasPrefix(prefix + ".shard-"), name.hasSuffix(".csv") else { return nil }
+        let core = name.dropFirst(prefix.count + 7).dropLast(4)
+        let parts = core.components(separatedBy: "-of-")
+        guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), i >= 0, i < n else { return nil }
+        return (i, n)
+    }
+
+    static func rows(_ url: URL, header: [String]) throws -> [(line: Int, fields: [String])] {
+        let table = try CSVTable(contentsOf: url)
+        guard table.header == header else {
+            throw AnnotationError.headerMismatch(file: url.path, expected: header, found: table.header)
+        }
+        let lineColumn = try table.column("line")
+        return try table.rows.map { (try table.int($0, lineColumn), $0.fields) }
+    }
+
+    static func write(_ rows: [(line: Int, fields: [String])], header: [String], to url: URL) throws {
+        var csv = CSVWriter(header: header)
+        for r in rows.sorted(by: { ($0.line, $0.fields[0]) < ($1.line, $1.fields[0]) }) { csv.append(r.fields) }
+        try AtomicFile.write(Data(csv.text.utf8), to: url)
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import ImagingCore
+
+/// A deterministic synthetic chest CT in Hounsfield units: air around an elliptic body of
+/// soft tissue, two lungs of about −850 HU, vessels, and spherical and lobulated nodules
+/// whose world centres and diameters are known exactly. The anatomy is defined in world
+/// millimetres (LPS) and sampled at each voxel's world position, so a scan with an oblique
+/// direction matrix shows the same patient as an axial one; masks that line up with the
+/// nodules therefore prove the geometry end to end.
+public struct ChestPhantom: Sendable {
+    /// The scan's grid.
+    public let geometry: ImageGeometry
+    /// The scan's series UID (a 2.25 UID derived from the seed).
+    public let seriesUID: String
+    /// The nodules drawn, as LUNA16 annotations (centre LPS mm, diameter mm).
+    public let nodules: [NoduleAnnotation]
+
+    private let spec: PhantomSpec
+    private let bodyCentre: Vector3
+    private let vessels: [(Vector3, Vector3, Double)]
+    private let lobes: [(centre: Vector3, radius: Double)]
+    private let lungs: [(centre: Vector3, radii: Vector3)]
+
+    /// Lays out a phantom from a spec (nothing is sampled yet).
+    public init(_ spec: PhantomSpec) throws {
+        self.spec = spec
+        var rng = SeededGenerator(seed: spec.seed)
+        // The grid is centred on the world origin's neighbourhood, as scanners do: the
+        // centre of the grid lands at (0, 0, -200) mm whatever the direction.
+        let extent = Vector3(Double(spec.size.i - 1) * spec.spacing.x, Double(spec.size.j - 1) * spec.spacing.y,
+                             Double(spec.size.k - 1) * spec.spacing.z)
+        let centre = Vector3(0, 0, -200)
+        let origin = centre - spec.direction * (extent / 2)
+        geometry = try ImageGeometry(size: spec.size, origin: origin, spacing: spec.spacing, direction: spec.direction)
+        bodyCentre = centre
+        seriesUID = "2.25.\(rng.next() >> 1)\(rng.next() % 1_000_000_000)"
+
+        // Body and lungs scale with the smaller in-plane world extent.
+        let half = min(extent.x, extent.y) / 2
+        let lungRadii = Vector3(half * 0.30, half * 0.52, extent.z * 0.62)
+        lungs = [(centre + Vector3(-half * 0.40, 0, 0), lungRadii), (centre + Vector3(half * 0.40, 0, 0), lungRadii)]
+
+        // Vessels: straight segments fanning out from each hilum.
+        var vs: [(Vector3, Vector3, Double)] = []
+        for lung in lungs {
+            let hilum = lung.centre + Vector3(lung.centre.x < centre.x ? lungRadii.x * 0.6 : -lungRadii.x * 0.6, 0, 0)
+            for _ in 0..<6 {
+                let dir = Vector3(rng.nextUnit() - 0.5, rng.nextUnit() - 0.5, rng.nextUnit() - 0.5)
+                let end = hilum + dir / max(length(dir), 1e-6) * Vector3(lungRadii.x, lungRadii.y, lungRadii.z) * 0.9
+                vs.append((hilum, end, 0.6 + rng.nextUnit() * 1.2))
+            }
+        }
+        vessels = vs
+
+        // Nodules: inside a lung, away from its wall and from each other; every second
+        // one lobulated (a main sphere with three smaller satellites).
+        var placed: [NoduleAnnotation] = []
+        var lobeList: [(Vector3, Double)] = []
+        var attempts = 0
+        while placed.count < spec.noduleCount && attempts < 10_000 {
+            attempts += 1
+            let lung = lungs[Int(rng.next() % 2)]
+            let diameter = 4 + rng.nextUnit() * 14
+            let u = Vector3(rng.nextUnit() * 2 - 1, rng.nextUnit() * 2 - 1, rng.nextUnit() * 2 - 1)
+            guard dot(u, u) < 0.45 else { continue }
+            let c = lung.centre + u * lung.radii
+            guard !placed.contains(where: { length($0.center - c) < (($0.diameterMM ?? 0) + diameter) * 0.8 }) else { continue }
+            placed.append(NoduleAnnotation(seriesUID: seriesUID, center: c, diameterMM: diameter, line: 0))
+            lobeList.append((c, diameter / 2))
+            if placed.count % 2 == 0 {
+                for _ in 0..<3 {
+                    let d = Vector3(rng.nextGaussian(), rng.nextGaussian(), rng.nextGaussian())
+                    lobeList.append((c + d / max(length(d), 1e-6) * diameter * 0.35, diameter * 0.22))
+                }
+            }
+        }
+        nodules = placed
+        lobes = lobeList
+    }
+
+    /// Hounsfield units at a world point, before noise.
+    func hounsfield(at p: Vector3) -> Double {
+        let b = p - bodyCentre
+        let bodyRadii = Vector3(lungs[1].centre.x - bodyCentre.x, 0, 0) * 2.2
+        let body = (b.x * b.x) / (bodyRadii.x * bodyRadii.x) + (b.y * b.y) / (bodyRadii.x * bodyRadii.x * 0.55)
+        if body > 1 { return -1000 }
+        for lobe in lobes where dot(p - lobe.centre, p - lobe.centre) <= lobe.radius * lobe.radius { return 35 }
+        var inLung = false
+        for lung in lungs {
+            let q = (p - lung.centre) / lung.radii
+            if dot(q, q) <= 1 { inLung = true; break }
+        }
+        guard inLung else { return body > 0.85 ? -90 : 40 } // fat rim, then muscle
+        for (a, e, r) in vessels where Self.distanceToSegment(p, a, e) <= r { return 30 }
+        return -850
+    }
+
+    static func distanceToSegment(_ p: Vector3, _ a: Vector3, _ b: Vector3) -> Double {
+        let ab = b - a
+        let t = max(0, min(1, dot(p - a, ab) / max(dot(ab, ab), 1e-12)))
+        return length(p - (a + ab * t))
+    }
+
+    /// Samples the phantom on its grid with 15 HU of Gaussian noise.
+    public func render() -> Volume<Int16> {
+        var volume = Volume<Int16>(geometry: geometry, repeating: -1000)
+        var rng = SeededGenerator(seed: spec.seed ^ 0x5EED)
+        let size = geometry.size
+        volume.withUnsafeMutableVoxels { out in
+            var o = 0
+            for k in 0..<size.k { for j in 0..<size.j { for i in 0..<size.i {
+                let world = geometry.indexToWorld(VoxelIndex(i, j, k))
+                let hu = hounsfield(at: world)
+                let noisy = hu <= -1000 ? hu : hu + 15 * rng.nextGaussian()
+                out[o] = Int16(clampingDouble: noisy)
+                o += 1
+            } } }
+        }
+        return volume
+    }
+}

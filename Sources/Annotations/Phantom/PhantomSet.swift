@@ -1,0 +1,26 @@
+import Foundation
+import ImagingCore
+import ImageFormats
+
+/// Writes phantoms in LUNA16's layout: `<seriesuid>.mhd` (+ `.raw` or `.zraw`) per scan
+/// and one `annotations.csv` listing every nodule.
+public enum PhantomSet {
+    /// Renders and writes each spec into `folder`; returns the annotations written.
+    @discardableResult
+    public static func write(_ specs: [PhantomSpec], to folder: URL,
+                             progress: ProgressReporter = SilentProgress()) throws -> [NoduleAnnotation] {
+        var all: [NoduleAnnotation] = []
+        for (n, spec) in specs.enumerated() {
+            let phantom = try ChestPhantom(spec)
+            let volume = phantom.render()
+            try ImageFile.write(volume, to: folder.appendingPathComponent("\(phantom.seriesUID).mhd"),
+                                options: ImageWriteOptions(compress: spec.compress))
+            all += phantom.nodules
+            progress.update(completed: n + 1, total: specs.count, item: phantom.seriesUID)
+        }
+        // Line numbers as the file will have them (header on line 1).
+        for n in all.indices { all[n].line = n + 2 }
+        try LUNA16CSV.writeAnnotations(all, to: folder.appendingPathComponent("annotations.csv"))
+        return all
+    }
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import NoduleKit
+
+/// `nodulekit phantom`: synthetic chest CTs in LUNA16 layout, with their annotations.
+struct PhantomCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "phantom",
+        abstract: "Write deterministic synthetic chest CTs (<seriesuid>.mhd) and a matching annotations.csv.")
+
+    @Option(help: "Folder to write into.")
+    var output: String
+
+    @Flag(help: "Write the SampleData set (three scans, one oblique, two compressed) and ignore the size options.")
+    var sampleSet = false
+
+    @Option(help: "How many scans.") var count = 1
+    @Option(help: "Voxels along i, j, k, as I,J,K.") var size = "128,128,80"
+    @Option(help: "Spacing in mm, as X,Y,Z.") var spacing = "0.7,0.7,2.5"
+    @Option(help: "Nodules per scan.") var nodules = 4
+    @Option(help: "Seed; the same seed writes the same scans.") var seed: UInt64 = 1
+    @Flag(help: "Compress the voxels (.zraw).") var compress = false
+    @OptionGroup var outputOptions: OutputOptions
+
+    func specs() throws -> [PhantomSpec] {
+        if sampleSet { return PhantomSpec.sampleSet }
+        let s = size.split(separator: ",").compactMap { Int($0) }
+        let d = spacing.split(separator: ",").compactMap { Double($0) }
+        guard s.count == 3, s.allSatisfy({ $0 >= 8 && $0 <= 1024 }) else {
+            throw ValidationError("--size must be I,J,K with each between 8 and 1024, got \(size)")
+        }
+        guard d.count == 3, d.allSatisfy({ $0 > 0 && $0 < 20 }) else {
+            throw ValidationError("--spacing must be X,Y,Z in mm, each above 0 and below 20, got \(spacing)")
+        }
+        return (0..<count).map { n in
+            PhantomSpec(size: GridSize(s[0], s[1], s[2]), spacing: Vector3(d[0], d[1], d[2]),
+                        noduleCount: nodules, seed: seed &+ UInt64(n) &* 7919, compress: compress)
+        }
+    }
+
+    func validate() throws {
+        guard count >= 1, count <= 10_000 else { throw ValidationError("--count must be between 1 and 10000") }
+        guard nodules >= 0, nodules <= 50 else { throw ValidationError("--nodules must be between 0 and 50") }
+        _ = try specs()
+    }
+
+    func run() throws {
+        let folder = URL(fileURLWithPath: output)
+        let written = try PhantomSet.write(try specs(), to: folder,
+                                           progress: TerminalProgress(label: "phantom", quiet: outputOptions.quiet))
+        print("wrote \(Set(written.map(\.seriesUID)).count) scans and \(written.count) nodules to \(folder.path)")
+    }
+}

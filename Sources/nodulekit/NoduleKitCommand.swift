@@ -1,0 +1,19 @@
+import ArgumentParser
+
+/// The `nodulekit` command line: each subcommand is a thin call into the library.
+@main
+struct NoduleKitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "nodulekit",
+        abstract: "Lung-nodule imaging toolkit: read scans, place annotations, write masks.",
+        version: NoduleKitVersion.current,
+        subcommands: [
+            InfoCommand.self, ConvertCommand.self, WorldToVoxelCommand.self, MasksCommand.self,
+            MergeReportsCommand.self, PhantomCommand.self,
+        ]
+    )
+}
+
+enum NoduleKitVersion {
+    static let current = "0.1.0"
+}

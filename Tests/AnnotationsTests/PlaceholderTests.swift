@@ -1,2 +1,0 @@
-import XCTest
-final class AnnotationsPlaceholderTests: XCTestCase { func testPlaceholder() { XCTAssertEqual(1 + 1, 2) } }

@@ -1,2 +1,0 @@
-import XCTest
-final class ImageFormatsPlaceholderTests: XCTestCase { func testPlaceholder() { XCTAssertEqual(1 + 1, 2) } }
