@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "ImageFormats", targets: ["ImageFormats"]),
         .library(name: "Annotations", targets: ["Annotations"]),
         .library(name: "NeuralNet", targets: ["NeuralNet"]),
+        .library(name: "Reports", targets: ["Reports"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -26,19 +27,24 @@ let package = Package(
         .target(name: "ImageFormats", dependencies: ["ImagingCore", "CZlib"]),
         .target(name: "Annotations", dependencies: ["ImagingCore", "ImageFormats"]),
         .target(name: "NeuralNet", dependencies: ["COpenBLAS"]),
+        .target(name: "Reports", dependencies: ["ImagingCore", "ImageFormats"]),
 
         // Umbrella: one dependency and one import for PACS tooling.
-        .target(name: "NoduleKit", dependencies: ["ImagingCore", "ImageFormats", "Annotations", "NeuralNet"]),
+        .target(name: "NoduleKit", dependencies: ["ImagingCore", "ImageFormats", "Annotations", "NeuralNet", "Reports"]),
         .executableTarget(name: "nodulekit", dependencies: [
             "NoduleKit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+
+        // Benchmarks (`make bench`), never run by tests.
+        .executableTarget(name: "imaging-bench", dependencies: ["NoduleKit"], path: "Benchmarks/ImagingBench"),
 
         // Shared test helpers: real-data paths, the Python oracle runner.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ImagingCoreTests", dependencies: ["ImagingCore", "TestSupport"]),
         .testTarget(name: "ImageFormatsTests", dependencies: ["ImageFormats", "TestSupport"]),
         .testTarget(name: "AnnotationsTests", dependencies: ["Annotations", "ImageFormats", "TestSupport"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "TestSupport"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"], resources: [.copy("Fixtures")]),
     ]
 )

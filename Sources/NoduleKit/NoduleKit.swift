@@ -2,3 +2,4 @@
 @_exported import ImageFormats
 @_exported import Annotations
 @_exported import NeuralNet
+@_exported import Reports

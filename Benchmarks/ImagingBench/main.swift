@@ -1,0 +1,49 @@
+import Foundation
+import NoduleKit
+
+// Times NoduleKit's side of `make bench` (see scripts/bench/imaging.sh), in-process, so
+// process start-up is not counted. Prints the median of N runs in seconds.
+//   imaging-bench read FILE N        (ImageFile.read: header, data, decode into the final buffer)
+//   imaging-bench masks ANNOTATIONS.csv IMAGES_DIR OUTPUT_DIR N
+
+func median(_ xs: [Double]) -> Double {
+    let s = xs.sorted()
+    return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+}
+
+func time(_ runs: Int, _ body: () throws -> Void) rethrows -> Double {
+    var samples: [Double] = []
+    for _ in 0..<runs {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try body()
+        samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
+    return median(samples)
+}
+
+let args = CommandLine.arguments
+do {
+    switch args.count > 1 ? args[1] : "" {
+    case "read" where args.count == 4:
+        let url = URL(fileURLWithPath: args[2])
+        let t = try time(Int(args[3]) ?? 3) { _ = try ImageFile.read(url) }
+        print(String(format: "%.4f", t))
+    case "masks" where args.count == 6:
+        let annotations = try LUNA16CSV.readAnnotations(URL(fileURLWithPath: args[2]))
+        let output = URL(fileURLWithPath: args[4])
+        let t = try time(Int(args[5]) ?? 3) {
+            try? FileManager.default.removeItem(at: output) // no resume: the whole job each run
+            let job = MaskJob(annotations: annotations, imagesFolder: URL(fileURLWithPath: args[3]),
+                              outputFolder: output, options: MaskJobOptions(compress: true))
+            let summary = try job.run()
+            guard summary.failures.isEmpty else { throw NSError(domain: "bench", code: 1) }
+        }
+        print(String(format: "%.4f", t))
+    default:
+        print("usage: imaging-bench read FILE N | masks ANNOTATIONS IMAGES OUTPUT N")
+        exit(2)
+    }
+} catch {
+    print("error: \(error)")
+    exit(1)
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The main job on SampleData/: nodule masks for every scan, a PNG per nodule with its
+# mask outlined, and the summary. Outputs go to out/demo/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+nodulekit=${1:-.build/release/nodulekit}
+out=out/demo
+rm -rf "$out"
+echo "== nodulekit masks on SampleData/"
+"$nodulekit" masks --annotations SampleData/annotations.csv --images SampleData --output "$out/masks" --compress
+echo
+echo "== nodulekit overlay"
+"$nodulekit" overlay --images SampleData --masks "$out/masks" --output "$out/overlays"
+echo
+echo "masks:    $out/masks/*_mask.mhd"
+echo "reports:  $out/masks/nodules.csv, $out/masks/slices.csv"
+echo "pictures: $out/overlays/*.png"
