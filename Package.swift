@@ -44,6 +44,7 @@ let package = Package(
         .testTarget(name: "ImagingCoreTests", dependencies: ["ImagingCore", "TestSupport"]),
         .testTarget(name: "ImageFormatsTests", dependencies: ["ImageFormats", "TestSupport"]),
         .testTarget(name: "AnnotationsTests", dependencies: ["Annotations", "ImageFormats", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["ImagingCore", "ImageFormats", "Annotations", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "TestSupport"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"], resources: [.copy("Fixtures")]),
     ]
