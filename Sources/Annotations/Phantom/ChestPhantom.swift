@@ -2,7 +2,8 @@ import Foundation
 import ImagingCore
 
 /// A deterministic synthetic chest CT in Hounsfield units: air around an elliptic body of
-/// soft tissue, two lungs of about −850 HU, vessels, and spherical and lobulated nodules
+/// soft tissue, two lungs of about −850 HU, vessels, and nodules (smooth, lobulated,
+/// calcified, spiculated or part-solid, by the spec's lesion kind)
 /// whose world centres and diameters are known exactly. The anatomy is defined in world
 /// millimetres (LPS) and sampled at each voxel's world position, so a scan with an oblique
 /// direction matrix shows the same patient as an axial one; masks that line up with the
@@ -18,7 +19,7 @@ public struct ChestPhantom: Sendable {
     private let spec: PhantomSpec
     private let bodyCentre: Vector3
     private let vessels: [(Vector3, Vector3, Double)]
-    private let lobes: [(centre: Vector3, radius: Double)]
+    private let lesions: [(centre: Vector3, reach: Double, pieces: [LesionPiece])]
     private let lungs: [(centre: Vector3, radii: Vector3)]
 
     /// Lays out a phantom from a spec (nothing is sampled yet).
@@ -52,30 +53,25 @@ public struct ChestPhantom: Sendable {
         }
         vessels = vs
 
-        // Nodules: inside a lung, away from its wall and from each other; every second
-        // one lobulated (a main sphere with three smaller satellites).
+        // Nodules: inside a lung, away from its wall and from each other, shaped by the
+        // spec's lesion kind (see LesionBuilder).
         var placed: [NoduleAnnotation] = []
-        var lobeList: [(Vector3, Double)] = []
+        var lesionList: [(Vector3, Double, [LesionPiece])] = []
         var attempts = 0
         while placed.count < spec.noduleCount && attempts < 10_000 {
             attempts += 1
             let lung = lungs[Int(rng.next() % 2)]
-            let diameter = 4 + rng.nextUnit() * 14
+            let diameter = LesionBuilder.diameter(spec.lesionKind, &rng)
             let u = Vector3(rng.nextUnit() * 2 - 1, rng.nextUnit() * 2 - 1, rng.nextUnit() * 2 - 1)
             guard dot(u, u) < 0.45 else { continue }
             let c = lung.centre + u * lung.radii
             guard !placed.contains(where: { length($0.center - c) < (($0.diameterMM ?? 0) + diameter) * 0.8 }) else { continue }
             placed.append(NoduleAnnotation(seriesUID: seriesUID, center: c, diameterMM: diameter, line: 0))
-            lobeList.append((c, diameter / 2))
-            if placed.count % 2 == 0 {
-                for _ in 0..<3 {
-                    let d = Vector3(rng.nextGaussian(), rng.nextGaussian(), rng.nextGaussian())
-                    lobeList.append((c + d / max(length(d), 1e-6) * diameter * 0.35, diameter * 0.22))
-                }
-            }
+            let pieces = LesionBuilder.pieces(spec.lesionKind, ordinal: placed.count, centre: c, diameter: diameter, &rng)
+            lesionList.append((c, pieces.map { $0.reach(from: c) }.max() ?? 0, pieces))
         }
         nodules = placed
-        lobes = lobeList
+        lesions = lesionList
     }
 
     /// Hounsfield units at a world point, before noise.
@@ -84,7 +80,9 @@ public struct ChestPhantom: Sendable {
         let bodyRadii = Vector3(lungs[1].centre.x - bodyCentre.x, 0, 0) * 2.2
         let body = (b.x * b.x) / (bodyRadii.x * bodyRadii.x) + (b.y * b.y) / (bodyRadii.x * bodyRadii.x * 0.55)
         if body > 1 { return -1000 }
-        for lobe in lobes where dot(p - lobe.centre, p - lobe.centre) <= lobe.radius * lobe.radius { return 35 }
+        for lesion in lesions where dot(p - lesion.centre, p - lesion.centre) <= lesion.reach * lesion.reach {
+            for piece in lesion.pieces where piece.covers(p) { return piece.hounsfield }
+        }
         var inLung = false
         for lung in lungs {
             let q = (p - lung.centre) / lung.radii

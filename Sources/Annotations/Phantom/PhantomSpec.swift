@@ -15,16 +15,21 @@ public struct PhantomSpec: Sendable, Equatable {
     public var seed: UInt64
     /// Write the voxels zlib-compressed (.zraw).
     public var compress: Bool
+    /// The patient's lesion kind (and label); nil draws a mix of smooth and lobulated
+    /// nodules with no label.
+    public var lesionKind: LesionKind?
 
     /// Creates a spec.
     public init(size: GridSize = GridSize(128, 128, 80), spacing: Vector3 = Vector3(0.7, 0.7, 2.5),
-                direction: Matrix3 = .identity, noduleCount: Int = 4, seed: UInt64 = 1, compress: Bool = false) {
+                direction: Matrix3 = .identity, noduleCount: Int = 4, seed: UInt64 = 1, compress: Bool = false,
+                lesionKind: LesionKind? = nil) {
         self.size = size
         self.spacing = spacing
         self.direction = direction
         self.noduleCount = noduleCount
         self.seed = seed
         self.compress = compress
+        self.lesionKind = lesionKind
     }
 
     /// A rotation by `degrees` about the world axis `axis` (a right-handed rotation).

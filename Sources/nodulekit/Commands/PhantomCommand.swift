@@ -20,6 +20,8 @@ struct PhantomCommand: ParsableCommand {
     @Option(help: "Nodules per scan.") var nodules = 4
     @Option(help: "Seed; the same seed writes the same scans.") var seed: UInt64 = 1
     @Flag(help: "Compress the voxels (.zraw).") var compress = false
+    @Flag(help: "Label each scan benign or malignant (alternating) and draw lesions of that kind; writes labels.csv.")
+    var labelled = false
     @OptionGroup var outputOptions: OutputOptions
 
     func specs() throws -> [PhantomSpec] {
@@ -34,7 +36,8 @@ struct PhantomCommand: ParsableCommand {
         }
         return (0..<count).map { n in
             PhantomSpec(size: GridSize(s[0], s[1], s[2]), spacing: Vector3(d[0], d[1], d[2]),
-                        noduleCount: nodules, seed: seed &+ UInt64(n) &* 7919, compress: compress)
+                        noduleCount: nodules, seed: seed &+ UInt64(n) &* 7919, compress: compress,
+                        lesionKind: labelled ? (n % 2 == 0 ? .benign : .malignant) : nil)
         }
     }
 
