@@ -119,36 +119,23 @@ public struct MaskJob: Sendable {
 
     // MARK: Resuming
 
-    private struct ScanRecord: Codable {
-        var key: String
-        var rows: [NoduleReport.Row]
-    }
-
-    private func recordURL(_ uid: String) -> URL {
-        outputFolder.appendingPathComponent(".nodulekit").appendingPathComponent("\(uid).json")
-    }
+    private var store: ResumeStore<[NoduleReport.Row]> { ResumeStore(outputFolder: outputFolder) }
 
     /// The rows of a scan finished by an earlier run with the same settings and
     /// annotations, when its mask is still there.
     private func finishedRows(_ uid: String, key: String) -> [NoduleReport.Row]? {
-        guard FileManager.default.fileExists(atPath: maskURL(seriesUID: uid).path),
-              let data = try? Data(contentsOf: recordURL(uid)),
-              let record = try? JSONDecoder().decode(ScanRecord.self, from: data),
-              record.key == key else { return nil }
-        return record.rows
+        guard FileManager.default.fileExists(atPath: maskURL(seriesUID: uid).path) else { return nil }
+        return store.finished(uid, key: key)
     }
 
     private func record(_ rows: [NoduleReport.Row], seriesUID: String, key: String) throws {
-        let data = try JSONEncoder().encode(ScanRecord(key: key, rows: rows))
-        try AtomicFile.write(data, to: recordURL(seriesUID))
+        try store.record(rows, for: seriesUID, key: key)
     }
 
     /// A fingerprint of everything that decides a scan's outputs.
     private func stamp(for nodules: [NoduleAnnotation]) -> String {
         var text = "v1 labels=\(options.writesLabels) margin=\(options.margin) compress=\(options.compress)"
         for a in nodules { text += "|\(a.line),\(a.center.x),\(a.center.y),\(a.center.z),\(a.diameterMM ?? -1)" }
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325 // FNV-1a
-        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return String(hash, radix: 16)
+        return ResumeStore<[NoduleReport.Row]>.fingerprint(text)
     }
 }

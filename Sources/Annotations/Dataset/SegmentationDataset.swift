@@ -1,0 +1,142 @@
+import Foundation
+import ImagingCore
+import ImageFormats
+
+/// Settings of a segmentation dataset build.
+public struct SegmentationDatasetOptions: Sendable, Equatable {
+    /// Side of each slice in pixels (a multiple of 16 for the U-Net).
+    public var size = 64
+    /// Slices before and after each nodule (the paper's 5).
+    public var margin = SliceSelection.paperMargin
+    /// CT window mapped to 0…1.
+    public var lower = -1000.0
+    public var upper = 400.0
+    /// Patient-level split and its seed.
+    public var fractions = SplitFractions.segmentation
+    public var seed: UInt64 = 0
+    /// Which part of the scans this machine builds.
+    public var shard = Shard.whole
+
+    public init() {}
+}
+
+/// Builds the segmenter's dataset from LUNA16-style scans: for each scan, the slices
+/// covered by its nodules plus the margin (the paper's rule), each windowed and resized,
+/// with its mask. Scans are split 80/5/15 by patient, never by slice. Writes
+/// `scans/<seriesuid>.images.npy` (float32, N×1×S×S) and `scans/<seriesuid>.masks.npy`
+/// (uint8, N×1×S×S) per scan, `manifest.csv` (one row per slice) and `splits.csv`.
+/// Resumable and shardable like `MaskJob`.
+public struct SegmentationDatasetBuilder: Sendable {
+    public var annotations: [NoduleAnnotation]
+    public var imagesFolder: URL
+    public var outputFolder: URL
+    public var options: SegmentationDatasetOptions
+
+    public init(annotations: [NoduleAnnotation], imagesFolder: URL, outputFolder: URL, options: SegmentationDatasetOptions = .init()) {
+        self.annotations = annotations
+        self.imagesFolder = imagesFolder
+        self.outputFolder = outputFolder
+        self.options = options
+    }
+
+    /// One slice of the dataset.
+    public struct SliceRecord: Codable, Sendable, Equatable {
+        public var seriesUID: String
+        public var split: DatasetSplit
+        /// Row in the scan's .npy files.
+        public var row: Int
+        /// The slice index k in the scan.
+        public var slice: Int
+        /// Mask pixels after resizing (0 for margin slices).
+        public var nodulePixels: Int
+    }
+
+    /// What a build did.
+    public struct Summary: Sendable {
+        public var scanCount = 0
+        public var processed: [String] = []
+        public var skipped: [String] = []
+        public var failures: [(seriesUID: String, message: String)] = []
+        public var slices: [SliceRecord] = []
+        public var manifestURL: URL
+    }
+
+    /// The image and mask files of a scan.
+    public func files(seriesUID: String) -> (images: URL, masks: URL) {
+        let folder = outputFolder.appendingPathComponent("scans")
+        return (folder.appendingPathComponent("\(seriesUID).images.npy"), folder.appendingPathComponent("\(seriesUID).masks.npy"))
+    }
+
+    /// Runs the build.
+    public func run(progress: ProgressReporter = SilentProgress()) throws -> Summary {
+        let annotated = Set(annotations.map(\.seriesUID))
+        let allScans = try ScanDiscovery.findScans(in: imagesFolder).filter { annotated.contains($0.seriesUID) }
+        let splits = PatientSplitter.split(allScans.map(\.seriesUID), fractions: options.fractions, seed: options.seed)
+        let scans = options.shard.select(allScans)
+        let byUID = Dictionary(grouping: annotations, by: \.seriesUID)
+        let suffix = options.shard.isWhole ? "" : ".shard-\(options.shard.index)-of-\(options.shard.count)"
+        var summary = Summary(scanCount: scans.count, manifestURL: outputFolder.appendingPathComponent("manifest\(suffix).csv"))
+        let store = ResumeStore<[SliceRecord]>(outputFolder: outputFolder)
+
+        for (n, scan) in scans.enumerated() {
+            let nodules = byUID[scan.seriesUID] ?? []
+            let split = splits[scan.seriesUID] ?? .train
+            let key = fingerprint(nodules, split: split)
+            let outputs = files(seriesUID: scan.seriesUID)
+            if FileManager.default.fileExists(atPath: outputs.masks.path), let done = store.finished(scan.seriesUID, key: key) {
+                summary.slices += done
+                summary.skipped.append(scan.seriesUID)
+            } else {
+                do {
+                    let records = try build(scan, nodules: nodules, split: split)
+                    try store.record(records, for: scan.seriesUID, key: key)
+                    summary.slices += records
+                    summary.processed.append(scan.seriesUID)
+                } catch {
+                    summary.failures.append((scan.seriesUID, "\(scan.url.path): \(error)"))
+                }
+            }
+            progress.update(completed: n + 1, total: scans.count, item: scan.seriesUID)
+        }
+        var manifest = CSVWriter(header: ["seriesuid", "split", "row", "slice", "nodule_pixels", "images_file", "masks_file"])
+        for r in summary.slices {
+            let f = files(seriesUID: r.seriesUID)
+            manifest.append([r.seriesUID, r.split.rawValue, String(r.row), String(r.slice), String(r.nodulePixels),
+                             "scans/" + f.images.lastPathComponent, "scans/" + f.masks.lastPathComponent])
+        }
+        try AtomicFile.write(Data(manifest.text.utf8), to: summary.manifestURL)
+        var splitCSV = CSVWriter(header: ["seriesuid", "split"])
+        for uid in splits.keys.sorted() { splitCSV.append([uid, splits[uid]?.rawValue ?? ""]) }
+        try AtomicFile.write(Data(splitCSV.text.utf8), to: outputFolder.appendingPathComponent("splits.csv"))
+        return summary
+    }
+
+    /// Reads one scan, selects its slices and writes its two arrays.
+    func build(_ scan: ScanFile, nodules: [NoduleAnnotation], split: DatasetSplit) throws -> [SliceRecord] {
+        let image = try ImageFile.read(scan.url).converted(to: Int16.self)
+        let (mask, placements) = try NoduleMaskRenderer().render(nodules, on: image.geometry, seriesUID: scan.seriesUID)
+        let slices = SliceSelection.union(SliceSelection.select(placements, margin: options.margin, sliceCount: image.size.k))
+        let sampler = SliceSampler(size: options.size, lower: options.lower, upper: options.upper)
+        var pixels: [Float] = [], labels: [UInt8] = []
+        var records: [SliceRecord] = []
+        pixels.reserveCapacity(slices.count * options.size * options.size)
+        for (row, k) in slices.enumerated() {
+            pixels += sampler.image(image, k: k)
+            let m = sampler.labels(mask, k: k)
+            labels += m
+            records.append(SliceRecord(seriesUID: scan.seriesUID, split: split, row: row, slice: k,
+                                       nodulePixels: m.reduce(0) { $0 + ($1 != 0 ? 1 : 0) }))
+        }
+        let shape = [slices.count, 1, options.size, options.size]
+        let outputs = files(seriesUID: scan.seriesUID)
+        try NumPyArray(shape: shape, values: pixels).write(to: outputs.images)
+        try NumPyArray(shape: shape, values: labels).write(to: outputs.masks)
+        return records
+    }
+
+    private func fingerprint(_ nodules: [NoduleAnnotation], split: DatasetSplit) -> String {
+        var text = "seg-v1 size=\(options.size) margin=\(options.margin) window=\(options.lower),\(options.upper) split=\(split.rawValue)"
+        for a in nodules { text += "|\(a.center.x),\(a.center.y),\(a.center.z),\(a.diameterMM ?? -1)" }
+        return ResumeStore<[SliceRecord]>.fingerprint(text)
+    }
+}

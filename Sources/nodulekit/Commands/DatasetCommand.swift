@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import NoduleKit
+
+/// `nodulekit dataset …`: training sets for the paper's networks.
+struct DatasetCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dataset",
+        abstract: "Build training datasets from scans and annotations.",
+        subcommands: [SegmentationDatasetCommand.self])
+}
+
+/// `nodulekit dataset segmentation`: nodule slices ± margin with masks, split by patient.
+struct SegmentationDatasetCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "segmentation",
+        abstract: "Slices covered by nodules (± margin), windowed and resized, with masks; split 80/5/15 by scan.",
+        discussion: """
+            Writes OUTPUT/scans/<seriesuid>.images.npy (float32, N×1×S×S, window mapped to 0…1), \
+            OUTPUT/scans/<seriesuid>.masks.npy (uint8), OUTPUT/manifest.csv (one row per slice) \
+            and OUTPUT/splits.csv. A rerun skips finished scans.
+            """)
+
+    @Option(help: "LUNA16-style annotations CSV.") var annotations: String
+    @Option(help: "Folder searched recursively for <seriesuid>.mhd/.mha.") var images: String
+    @Option(help: "Output folder.") var output: String
+    @Option(help: "Slice side in pixels (a multiple of 16).") var size = 64
+    @Option(help: "Slices before and after each nodule.") var margin = SliceSelection.paperMargin
+    @Option(help: "Window as LOWER,UPPER in HU, mapped to 0…1.") var window = "-1000,400"
+    @Option(help: "Split as TRAIN/VALIDATION/TEST percentages.") var split = "80/5/15"
+    @Option(help: "Seed of the patient split.") var seed: UInt64 = 0
+    @Option(help: "Do part I of N (0-based).") var shard: String?
+    @OptionGroup var outputOptions: OutputOptions
+
+    func options() throws -> SegmentationDatasetOptions {
+        var o = SegmentationDatasetOptions()
+        guard size >= 16, size <= 1024, size % 16 == 0 else { throw ValidationError("--size must be a multiple of 16 from 16 to 1024") }
+        guard margin >= 0 else { throw ValidationError("--margin must be 0 or more") }
+        let w = window.split(separator: ",").compactMap { Double($0) }
+        guard w.count == 2, w[1] > w[0] else { throw ValidationError("--window must be LOWER,UPPER with UPPER > LOWER") }
+        o.size = size
+        o.margin = margin
+        o.lower = w[0]
+        o.upper = w[1]
+        o.fractions = try SplitFractions(parsing: split)
+        o.seed = seed
+        o.shard = try shard.map(Shard.init(parsing:)) ?? .whole
+        return o
+    }
+
+    func validate() throws { _ = try options() }
+
+    func run() throws {
+        let builder = SegmentationDatasetBuilder(
+            annotations: try LUNA16CSV.readAnnotations(URL(fileURLWithPath: annotations)),
+            imagesFolder: URL(fileURLWithPath: images), outputFolder: URL(fileURLWithPath: output), options: try options())
+        let s = try builder.run(progress: TerminalProgress(label: "dataset", quiet: outputOptions.quiet))
+        let bySplit = Dictionary(grouping: s.slices, by: \.split)
+        print("scans: \(s.scanCount) (\(s.processed.count) written, \(s.skipped.count) already done, \(s.failures.count) failed)")
+        print("slices: " + DatasetSplit.allCases.map { "\(bySplit[$0]?.count ?? 0) \($0.rawValue)" }.joined(separator: ", "))
+        print("manifest: \(s.manifestURL.path)")
+        for f in s.failures { print("failed: \(f.seriesUID): \(f.message)") }
+        if !s.failures.isEmpty { throw ExitCode(1) }
+    }
+}
