@@ -1,0 +1,108 @@
+/// A dense, contiguous Float32 tensor; images are NCHW (batch, channel, row, column).
+///
+/// A value type: copies are cheap until written (copy-on-write `Array` storage).
+public struct Tensor: Sendable, Equatable {
+    /// The extent of each dimension, outermost first.
+    public private(set) var shape: [Int]
+    /// The elements in row-major order (last dimension fastest).
+    public var scalars: [Float]
+
+    /// Wraps `scalars`; throws unless their count equals the product of `shape`.
+    public init(shape: [Int], scalars: [Float]) throws {
+        guard shape.allSatisfy({ $0 >= 0 }), shape.reduce(1, *) == scalars.count else {
+            throw NeuralNetError.shapeMismatch(
+                operation: "Tensor.init", expected: "with \(scalars.count) elements", found: shape)
+        }
+        self.shape = shape
+        self.scalars = scalars
+    }
+
+    /// A tensor of `shape` filled with `value` (negative extents count as zero).
+    public init(shape: [Int], repeating value: Float = 0) {
+        let clamped = shape.map { max(0, $0) }
+        self.shape = clamped
+        self.scalars = [Float](repeating: value, count: clamped.reduce(1, *))
+    }
+
+    /// The number of elements.
+    public var count: Int { scalars.count }
+
+    /// The same elements under a new shape with the same element count.
+    public func reshaped(_ newShape: [Int]) throws -> Tensor {
+        try Tensor(shape: newShape, scalars: scalars)
+    }
+
+    /// The four extents of a non-empty NCHW tensor; throws for any other rank or a zero extent.
+    public func nchw(_ operation: String) throws -> (n: Int, c: Int, h: Int, w: Int) {
+        guard shape.count == 4, !shape.contains(0) else {
+            throw NeuralNetError.shapeMismatch(operation: operation, expected: "[N, C, H, W]", found: shape)
+        }
+        return (shape[0], shape[1], shape[2], shape[3])
+    }
+
+    /// Throws unless `other` has exactly this tensor's shape.
+    public func requireSameShape(as other: Tensor, _ operation: String) throws {
+        guard shape == other.shape else {
+            throw NeuralNetError.shapeMismatch(operation: operation, expected: "\(other.shape)", found: shape)
+        }
+    }
+
+    /// Element-wise sum of two tensors of equal shape.
+    public static func + (lhs: Tensor, rhs: Tensor) throws -> Tensor {
+        try lhs.requireSameShape(as: rhs, "Tensor.+")
+        var out = lhs
+        for i in out.scalars.indices { out.scalars[i] += rhs.scalars[i] }
+        return out
+    }
+
+    /// Joins NCHW tensors along the channel axis; batch and spatial extents must agree.
+    public static func concatenateChannels(_ parts: [Tensor]) throws -> Tensor {
+        guard let first = parts.first else {
+            throw NeuralNetError.invalidArgument(operation: "concatenateChannels", reason: "no tensors given")
+        }
+        let (n, _, h, w) = try first.nchw("concatenateChannels")
+        var channels = 0
+        for part in parts {
+            let s = try part.nchw("concatenateChannels")
+            guard s.n == n, s.h == h, s.w == w else {
+                throw NeuralNetError.shapeMismatch(
+                    operation: "concatenateChannels", expected: "[\(n), C, \(h), \(w)]", found: part.shape)
+            }
+            channels += s.c
+        }
+        var out = Tensor(shape: [n, channels, h, w])
+        let plane = h * w
+        var offset = 0
+        for part in parts {
+            let pc = part.shape[1]
+            for b in 0..<n {
+                let src = b * pc * plane, dst = (b * channels + offset) * plane
+                out.scalars.replaceSubrange(dst..<(dst + pc * plane), with: part.scalars[src..<(src + pc * plane)])
+            }
+            offset += pc
+        }
+        return out
+    }
+
+    /// Splits an NCHW tensor along channels into pieces of the given channel counts.
+    public func splitChannels(_ counts: [Int]) throws -> [Tensor] {
+        let (n, c, h, w) = try nchw("splitChannels")
+        guard counts.reduce(0, +) == c, counts.allSatisfy({ $0 >= 0 }) else {
+            throw NeuralNetError.shapeMismatch(
+                operation: "splitChannels", expected: "\(counts.reduce(0, +)) channels", found: shape)
+        }
+        let plane = h * w
+        var offset = 0
+        var pieces: [Tensor] = []
+        for pc in counts {
+            var piece = Tensor(shape: [n, pc, h, w])
+            for b in 0..<n {
+                let src = (b * c + offset) * plane, dst = b * pc * plane
+                piece.scalars.replaceSubrange(dst..<(dst + pc * plane), with: scalars[src..<(src + pc * plane)])
+            }
+            pieces.append(piece)
+            offset += pc
+        }
+        return pieces
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+
+/// max(0, x); the gradient passes where the input was positive.
+public final class ReLU: Layer {
+    private var input: Tensor?
+
+    /// A rectifier.
+    public init() {}
+
+    public func forward(_ input: Tensor, training: Bool) throws -> Tensor {
+        self.input = training ? input : nil
+        var out = input
+        out.scalars.withUnsafeMutableBufferPointer { o in
+            for i in o.indices where o[i] < 0 { o[i] = 0 }
+        }
+        return out
+    }
+
+    public func backward(_ outputGradient: Tensor) throws -> Tensor {
+        guard let x = input else { throw NeuralNetError.backwardBeforeForward(layer: "ReLU") }
+        try outputGradient.requireSameShape(as: x, "ReLU.backward")
+        var dx = outputGradient
+        dx.scalars.withUnsafeMutableBufferPointer { d in
+            x.scalars.withUnsafeBufferPointer { xs in
+                for i in d.indices where xs[i] <= 0 { d[i] = 0 }
+            }
+        }
+        return dx
+    }
+}
+
+/// 1 / (1 + e^(−x)); dx = dy · y · (1 − y). For training, prefer a loss on logits.
+public final class Sigmoid: Layer {
+    private var output: Tensor?
+
+    /// A logistic function.
+    public init() {}
+
+    public func forward(_ input: Tensor, training: Bool) throws -> Tensor {
+        var out = input
+        for i in out.scalars.indices { out.scalars[i] = 1 / (1 + exp(-out.scalars[i])) }
+        output = training ? out : nil
+        return out
+    }
+
+    public func backward(_ outputGradient: Tensor) throws -> Tensor {
+        guard let y = output else { throw NeuralNetError.backwardBeforeForward(layer: "Sigmoid") }
+        try outputGradient.requireSameShape(as: y, "Sigmoid.backward")
+        var dx = outputGradient
+        for i in dx.scalars.indices { dx.scalars[i] *= y.scalars[i] * (1 - y.scalars[i]) }
+        return dx
+    }
+}
+
+/// Softmax over axis 1 (classes of [N, C] or channels of [N, C, H, W], per pixel);
+/// dx = y ⊙ (dy − Σ_c dy·y).
+public final class Softmax: Layer {
+    private var output: Tensor?
+
+    /// A softmax over the class axis.
+    public init() {}
+
+    public func forward(_ input: Tensor, training: Bool) throws -> Tensor {
+        let (n, c, inner) = try classAxis(input.shape, "Softmax.forward")
+        var out = input
+        for b in 0..<n {
+            for p in 0..<inner {
+                let base = b * c * inner + p
+                var top = -Float.infinity
+                for k in 0..<c { top = max(top, input.scalars[base + k * inner]) }
+                var sum: Float = 0
+                for k in 0..<c {
+                    let e = exp(input.scalars[base + k * inner] - top)
+                    out.scalars[base + k * inner] = e
+                    sum += e
+                }
+                for k in 0..<c { out.scalars[base + k * inner] /= sum }
+            }
+        }
+        output = training ? out : nil
+        return out
+    }
+
+    public func backward(_ outputGradient: Tensor) throws -> Tensor {
+        guard let y = output else { throw NeuralNetError.backwardBeforeForward(layer: "Softmax") }
+        try outputGradient.requireSameShape(as: y, "Softmax.backward")
+        let (n, c, inner) = try classAxis(y.shape, "Softmax.backward")
+        var dx = outputGradient
+        for b in 0..<n {
+            for p in 0..<inner {
+                let base = b * c * inner + p
+                var dot: Float = 0
+                for k in 0..<c { dot += outputGradient.scalars[base + k * inner] * y.scalars[base + k * inner] }
+                for k in 0..<c {
+                    let i = base + k * inner
+                    dx.scalars[i] = y.scalars[i] * (outputGradient.scalars[i] - dot)
+                }
+            }
+        }
+        return dx
+    }
+}
+
+/// Splits a shape into (batch, classes, elements per class) around axis 1.
+func classAxis(_ shape: [Int], _ operation: String) throws -> (n: Int, c: Int, inner: Int) {
+    guard shape.count >= 2, !shape.contains(0) else {
+        throw NeuralNetError.shapeMismatch(operation: operation, expected: "[N, C, ...]", found: shape)
+    }
+    return (shape[0], shape[1], shape.dropFirst(2).reduce(1, *))
+}

@@ -1,0 +1,105 @@
+/// Transposed convolution with a 2×2 kernel and stride 2 (the U-Net up-convolution):
+/// out[b, o, 2i + a, 2j + d] = bias[o] + Σ_c x[b, c, i, j] · W[c, o, a, d].
+///
+/// Weight shape [inChannels, outChannels, 2, 2] as in PyTorch. Kernel windows do not overlap,
+/// so with X in channel-major layout [C, N·HW] the layer is one sgemm, Y = Wᵀ · X, followed by a
+/// scatter of Y's rows (o, a, d) into the doubled image; backward gathers and reverses it.
+public final class ConvTranspose2D: Layer {
+    public let weight: Parameter
+    public let bias: Parameter
+    public let inChannels, outChannels: Int
+    private var cached: (x: [Float], inputShape: [Int])?
+
+    /// An up-convolution with weights drawn by `initializer` from `generator` and zero bias.
+    public init(
+        inChannels: Int, outChannels: Int, initializer: Initializer = .glorotUniform,
+        generator: inout SeededGenerator
+    ) throws {
+        guard inChannels > 0, outChannels > 0 else {
+            throw NeuralNetError.invalidArgument(operation: "ConvTranspose2D", reason: "channels must be positive")
+        }
+        self.inChannels = inChannels
+        self.outChannels = outChannels
+        // PyTorch's fan for a transposed conv weight [in, out, k, k]: fanIn = out·k², fanOut = in·k².
+        weight = Parameter(initializer.make(
+            shape: [inChannels, outChannels, 2, 2], fanIn: outChannels * 4, fanOut: inChannels * 4,
+            generator: &generator))
+        bias = Parameter(Tensor(shape: [outChannels]))
+    }
+
+    public var parameters: [NamedParameter] {
+        [NamedParameter(name: "weight", parameter: weight), NamedParameter(name: "bias", parameter: bias)]
+    }
+
+    public func forward(_ input: Tensor, training: Bool) throws -> Tensor {
+        let (n, c, h, w) = try input.nchw("ConvTranspose2D.forward")
+        guard c == inChannels else {
+            throw NeuralNetError.shapeMismatch(
+                operation: "ConvTranspose2D.forward", expected: "[N, \(inChannels), H, W]", found: input.shape)
+        }
+        let plane = h * w, columns = n * plane, rows = outChannels * 4
+        let x = channelMajor(input.scalars, n: n, c: c, plane: plane)
+        var y = [Float](repeating: 0, count: rows * columns)
+        sgemm(transA: true, transB: false, m: rows, n: columns, k: inChannels, weight.value.scalars, x, beta: 0, &y)
+        cached = training ? (x, input.shape) : nil
+        var out = [Float](repeating: 0, count: n * outChannels * 4 * plane)
+        let b = bias.value.scalars
+        // Scatter: row (o, a, d) of Y, column (s, i, j) → out[s, o, 2i + a, 2j + d].
+        y.withUnsafeBufferPointer { yb in
+            out.withUnsafeMutableBufferPointer { ob in
+                let ys = yb.baseAddress!, os = ob.baseAddress!
+                parallelFor(n * outChannels) { job in
+                    let s = job / outChannels, o = job % outChannels
+                    let dst = os + job * 4 * plane
+                    for a in 0..<2 {
+                        for d in 0..<2 {
+                            let src = ys + (o * 4 + a * 2 + d) * columns + s * plane
+                            for i in 0..<h {
+                                let row = dst + (2 * i + a) * 2 * w + d
+                                for j in 0..<w { row[2 * j] = src[i * w + j] + b[o] }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return try Tensor(shape: [n, outChannels, 2 * h, 2 * w], scalars: out)
+    }
+
+    public func backward(_ outputGradient: Tensor) throws -> Tensor {
+        guard let (x, inputShape) = cached else { throw NeuralNetError.backwardBeforeForward(layer: "ConvTranspose2D") }
+        let (n, h, w) = (inputShape[0], inputShape[2], inputShape[3])
+        guard outputGradient.shape == [n, outChannels, 2 * h, 2 * w] else {
+            throw NeuralNetError.shapeMismatch(
+                operation: "ConvTranspose2D.backward", expected: "\([n, outChannels, 2 * h, 2 * w])",
+                found: outputGradient.shape)
+        }
+        let plane = h * w, columns = n * plane, rows = outChannels * 4
+        // Gather: the inverse of the forward scatter, G[(o, a, d), (s, i, j)].
+        var g = [Float](repeating: 0, count: rows * columns)
+        outputGradient.scalars.withUnsafeBufferPointer { gb in
+            g.withUnsafeMutableBufferPointer { gm in
+                let gs = gb.baseAddress!, dst = gm.baseAddress!
+                parallelFor(n * outChannels) { job in
+                    let s = job / outChannels, o = job % outChannels
+                    let src = gs + job * 4 * plane
+                    for a in 0..<2 {
+                        for d in 0..<2 {
+                            let row = dst + (o * 4 + a * 2 + d) * columns + s * plane
+                            for i in 0..<h {
+                                let line = src + (2 * i + a) * 2 * w + d
+                                for j in 0..<w { row[i * w + j] = line[2 * j] }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        var dx = [Float](repeating: 0, count: inChannels * columns)
+        sgemm(transA: false, transB: true, m: inChannels, n: rows, k: columns, x, g, beta: 1, &weight.gradient.scalars)
+        sgemm(transA: false, transB: false, m: inChannels, n: columns, k: rows, weight.value.scalars, g, beta: 0, &dx)
+        let db = channelSums(outputGradient.scalars, n: n, c: outChannels, plane: 4 * plane)
+        for o in 0..<outChannels { bias.gradient.scalars[o] += db[o] }
+        return try Tensor(shape: inputShape, scalars: batchMajor(dx, n: n, c: inChannels, plane: plane, bias: nil))
+    }
+}

@@ -1,0 +1,61 @@
+/// 2×2 max pooling with stride 2; an odd last row or column is dropped (PyTorch's floor).
+/// Backward routes each gradient to the input element that won its window.
+public final class MaxPool2D: Layer {
+    private var cached: (winners: [Int32], inputShape: [Int])?
+
+    /// A 2×2, stride-2 max pool.
+    public init() {}
+
+    public func forward(_ input: Tensor, training: Bool) throws -> Tensor {
+        let (n, c, h, w) = try input.nchw("MaxPool2D.forward")
+        let oh = h / 2, ow = w / 2
+        guard oh > 0, ow > 0 else {
+            throw NeuralNetError.shapeMismatch(operation: "MaxPool2D.forward", expected: "H, W ≥ 2", found: input.shape)
+        }
+        var out = [Float](repeating: 0, count: n * c * oh * ow)
+        var winners = [Int32](repeating: 0, count: out.count)
+        input.scalars.withUnsafeBufferPointer { xb in
+            out.withUnsafeMutableBufferPointer { ob in
+                winners.withUnsafeMutableBufferPointer { wb in
+                    let xs = xb.baseAddress!, os = ob.baseAddress!, ws = wb.baseAddress!
+                    parallelFor(n * c) { job in
+                        let src = xs + job * h * w, dst = os + job * oh * ow, win = ws + job * oh * ow
+                        for i in 0..<oh {
+                            for j in 0..<ow {
+                                var best = (2 * i) * w + 2 * j
+                                // First maximum wins ties, as in PyTorch.
+                                if src[best + 1] > src[best] { best += 1 }
+                                if src[2 * i * w + w + 2 * j] > src[best] { best = 2 * i * w + w + 2 * j }
+                                if src[2 * i * w + w + 2 * j + 1] > src[best] { best = 2 * i * w + w + 2 * j + 1 }
+                                dst[i * ow + j] = src[best]
+                                win[i * ow + j] = Int32(best)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        cached = training ? (winners, input.shape) : nil
+        return try Tensor(shape: [n, c, oh, ow], scalars: out)
+    }
+
+    public func backward(_ outputGradient: Tensor) throws -> Tensor {
+        guard let (winners, inputShape) = cached else { throw NeuralNetError.backwardBeforeForward(layer: "MaxPool2D") }
+        let (n, c, h, w) = (inputShape[0], inputShape[1], inputShape[2], inputShape[3])
+        guard outputGradient.shape == [n, c, h / 2, w / 2] else {
+            throw NeuralNetError.shapeMismatch(
+                operation: "MaxPool2D.backward", expected: "\([n, c, h / 2, w / 2])", found: outputGradient.shape)
+        }
+        let outPlane = (h / 2) * (w / 2)
+        var dx = [Float](repeating: 0, count: n * c * h * w)
+        outputGradient.scalars.withUnsafeBufferPointer { gb in
+            dx.withUnsafeMutableBufferPointer { db in
+                let gs = gb.baseAddress!, ds = db.baseAddress!
+                parallelFor(n * c) { job in
+                    for o in 0..<outPlane { ds[job * h * w + Int(winners[job * outPlane + o])] += gs[job * outPlane + o] }
+                }
+            }
+        }
+        return try Tensor(shape: inputShape, scalars: dx)
+    }
+}

@@ -1,0 +1,58 @@
+/// Layers applied in order; parameters are named `index.name` as in PyTorch's `nn.Sequential`.
+public final class Sequential: Layer {
+    public let layers: [Layer]
+
+    /// A chain of `layers`, first applied first.
+    public init(_ layers: [Layer]) {
+        self.layers = layers
+    }
+
+    public func forward(_ input: Tensor, training: Bool) throws -> Tensor {
+        var x = input
+        for layer in layers { x = try layer.forward(x, training: training) }
+        return x
+    }
+
+    public func backward(_ outputGradient: Tensor) throws -> Tensor {
+        var g = outputGradient
+        for layer in layers.reversed() { g = try layer.backward(g) }
+        return g
+    }
+
+    public var parameters: [NamedParameter] {
+        layers.enumerated().flatMap { index, layer in
+            layer.parameters.map { NamedParameter(name: "\(index).\($0.name)", parameter: $0.parameter) }
+        }
+    }
+}
+
+/// A U-Net skip connection: output = concat([input, inner(input)]) along channels, so the
+/// encoder features sit beside the decoded ones. `inner` must keep N, H and W (a
+/// down-path, the deeper levels and an up-convolution). Parameters are `inner.name`.
+public final class SkipConnection: Layer {
+    public let inner: Layer
+    private var inputChannels: Int?
+
+    /// Wraps `inner` with a channel-concatenating skip.
+    public init(_ inner: Layer) {
+        self.inner = inner
+    }
+
+    public func forward(_ input: Tensor, training: Bool) throws -> Tensor {
+        let (_, c, _, _) = try input.nchw("SkipConnection.forward")
+        let y = try inner.forward(input, training: training)
+        inputChannels = c
+        return try Tensor.concatenateChannels([input, y])
+    }
+
+    public func backward(_ outputGradient: Tensor) throws -> Tensor {
+        guard let c = inputChannels else { throw NeuralNetError.backwardBeforeForward(layer: "SkipConnection") }
+        let (_, total, _, _) = try outputGradient.nchw("SkipConnection.backward")
+        let parts = try outputGradient.splitChannels([c, total - c])
+        return try parts[0] + inner.backward(parts[1])
+    }
+
+    public var parameters: [NamedParameter] {
+        inner.parameters.map { NamedParameter(name: "inner.\($0.name)", parameter: $0.parameter) }
+    }
+}
