@@ -36,10 +36,21 @@ extension ImageGeometry {
     }
 
     /// The voxel whose centre is nearest to a world point (rounding half away from zero,
-    /// as ITK does), whether or not it lies inside the grid.
+    /// as ITK does), whether or not it lies inside the grid. Indices beyond ±2³¹ (a
+    /// point absurdly far away, or NaN) are clamped to that range rather than trapping.
     public func worldToIndex(_ world: Vector3) -> VoxelIndex {
         let c = worldToContinuousIndex(world)
-        return VoxelIndex(Int(c.x.rounded()), Int(c.y.rounded()), Int(c.z.rounded()))
+        return VoxelIndex(Self.saturatingIndex(c.x.rounded()), Self.saturatingIndex(c.y.rounded()), Self.saturatingIndex(c.z.rounded()))
+    }
+
+    /// `value` as an Int, clamped to ±2³¹ (NaN becomes the lower bound): safe for any
+    /// input-derived coordinate, where `Int(_:)` would trap.
+    @inlinable
+    public static func saturatingIndex(_ value: Double) -> Int {
+        let limit = Double(Int32.max)
+        guard value > -limit else { return -Int(Int32.max) }
+        guard value < limit else { return Int(Int32.max) }
+        return Int(value)
     }
 
     /// Whether a continuous index lies within the grid's voxels (centres ± half a voxel).

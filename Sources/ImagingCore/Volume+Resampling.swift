@@ -30,7 +30,8 @@ extension Volume {
                             let o = (k * ts.j + j) * ts.i + i
                             switch interpolation {
                             case .nearest:
-                                let ii = Int(c.x.rounded()), jj = Int(c.y.rounded()), kk = Int(c.z.rounded())
+                                let ii = ImageGeometry.saturatingIndex(c.x.rounded()), jj = ImageGeometry.saturatingIndex(c.y.rounded()),
+                                    kk = ImageGeometry.saturatingIndex(c.z.rounded())
                                 if ii >= 0, jj >= 0, kk >= 0, ii < src.i, jj < src.j, kk < src.k {
                                     output[o] = input[((kk * src.j + jj) * src.i + ii) * nc]
                                 }

@@ -98,6 +98,18 @@ final class NoduleMaskRendererTests: XCTestCase {
         XCTAssertEqual(SliceSelection.union(SliceSelection.select(placements, margin: 0, sliceCount: 12)), Array(1...8))
     }
 
+    func testAbsurdCoordinatesAndDiametersAreReportedNotFatal() throws {
+        let g = try ImageGeometry(size: GridSize(10, 10, 5))
+        let far = NoduleAnnotation(seriesUID: "1", center: Vector3(1e300, -1e300, 1e19), diameterMM: 5)
+        let huge = NoduleAnnotation(seriesUID: "1", center: Vector3(4, 4, 2), diameterMM: 1e300)
+        let (mask, placements) = try NoduleMaskRenderer().render([far, huge], on: g)
+        XCTAssertEqual(placements[0].status, .outside)
+        XCTAssertEqual(placements[0].maskVoxelCount, 0)
+        XCTAssertEqual(placements[1].status, .clipped)
+        XCTAssertEqual(placements[1].maskVoxelCount, 500) // fills the whole grid
+        XCTAssertEqual(mask.voxels.filter { $0 == 1 }.count, 500)
+    }
+
     func testMoreThan255LabelsIsAnError() throws {
         let g = try ImageGeometry(size: GridSize(4, 4, 4))
         let many = (0..<256).map { _ in NoduleAnnotation(seriesUID: "1", center: .zero, diameterMM: 1) }

@@ -53,12 +53,12 @@ public struct NoduleMaskRenderer: Sendable {
 
         // Index-space bounding box of the sphere (+1 voxel of slack for direction
         // cosines that are orthonormal only to six decimals), clipped to the grid.
-        let lo = VoxelIndex(max(0, Int((c.x - perAxis.x).rounded(.down)) - 1),
-                            max(0, Int((c.y - perAxis.y).rounded(.down)) - 1),
-                            max(0, Int((c.z - perAxis.z).rounded(.down)) - 1))
-        let hi = VoxelIndex(min(size.i - 1, Int((c.x + perAxis.x).rounded(.up)) + 1),
-                            min(size.j - 1, Int((c.y + perAxis.y).rounded(.up)) + 1),
-                            min(size.k - 1, Int((c.z + perAxis.z).rounded(.up)) + 1))
+        let floor = { (v: Double) in ImageGeometry.saturatingIndex(v.rounded(.down)) }
+        let ceil = { (v: Double) in ImageGeometry.saturatingIndex(v.rounded(.up)) }
+        let lo = VoxelIndex(max(0, floor(c.x - perAxis.x) - 1), max(0, floor(c.y - perAxis.y) - 1),
+                            max(0, floor(c.z - perAxis.z) - 1))
+        let hi = VoxelIndex(min(size.i - 1, ceil(c.x + perAxis.x) + 1), min(size.j - 1, ceil(c.y + perAxis.y) + 1),
+                            min(size.k - 1, ceil(c.z + perAxis.z) + 1))
         if radius > 0, lo.i <= hi.i, lo.j <= hi.j, lo.k <= hi.k {
             let m = g.indexToWorldMatrix
             let r2 = radius * radius

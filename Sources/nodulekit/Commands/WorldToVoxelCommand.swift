@@ -19,6 +19,10 @@ struct WorldToVoxelCommand: ParsableCommand {
     @Flag(help: "Also print the nearest voxel and whether it lies inside the image.")
     var round = false
 
+    func validate() throws {
+        guard x.isFinite, y.isFinite, z.isFinite else { throw ValidationError("X, Y and Z must be finite numbers") }
+    }
+
     func run() throws {
         let geometry = try ImageFile.read(URL(fileURLWithPath: image)).geometry
         let world = Vector3(x, y, z)
