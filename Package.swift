@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "ImageFormats", targets: ["ImageFormats"]),
         .library(name: "Annotations", targets: ["Annotations"]),
         .library(name: "NeuralNet", targets: ["NeuralNet"]),
+        .library(name: "NoduleModels", targets: ["NoduleModels"]),
         .library(name: "Reports", targets: ["Reports"]),
     ],
     dependencies: [
@@ -27,10 +28,11 @@ let package = Package(
         .target(name: "ImageFormats", dependencies: ["ImagingCore", "CZlib"]),
         .target(name: "Annotations", dependencies: ["ImagingCore", "ImageFormats"]),
         .target(name: "NeuralNet", dependencies: ["COpenBLAS"]),
+        .target(name: "NoduleModels", dependencies: ["NeuralNet", "ImagingCore", "Annotations"]),
         .target(name: "Reports", dependencies: ["ImagingCore", "ImageFormats"]),
 
         // Umbrella: one dependency and one import for PACS tooling.
-        .target(name: "NoduleKit", dependencies: ["ImagingCore", "ImageFormats", "Annotations", "NeuralNet", "Reports"]),
+        .target(name: "NoduleKit", dependencies: ["ImagingCore", "ImageFormats", "Annotations", "NeuralNet", "NoduleModels", "Reports"]),
         .executableTarget(name: "nodulekit", dependencies: [
             "NoduleKit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -45,6 +47,7 @@ let package = Package(
         .testTarget(name: "ImageFormatsTests", dependencies: ["ImageFormats", "TestSupport"]),
         .testTarget(name: "AnnotationsTests", dependencies: ["Annotations", "ImageFormats", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["ImagingCore", "ImageFormats", "Annotations", "TestSupport"]),
+        .testTarget(name: "NoduleModelsTests", dependencies: ["NoduleModels", "ImagingCore"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "TestSupport"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"], resources: [.copy("Fixtures")]),
     ]

@@ -2,4 +2,5 @@
 @_exported import ImageFormats
 @_exported import Annotations
 @_exported import NeuralNet
+@_exported import NoduleModels
 @_exported import Reports
