@@ -1,0 +1,101 @@
+import Foundation
+import ImagingCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Plain POSIX file access for voxel data: sizes, `pread` straight into a final voxel
+/// buffer (one kernel copy, no intermediate `Data`), and memory-mapped reads for
+/// compressed streams.
+enum BinaryFile {
+    /// The size of a regular file in bytes.
+    static func size(of url: URL) throws -> Int {
+        var info = stat()
+        guard stat(url.path, &info) == 0 else {
+            throw ImageFormatError.cannotRead(path: url.path, reason: String(cString: strerror(errno)))
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            throw ImageFormatError.cannotRead(path: url.path, reason: "not a regular file")
+        }
+        return Int(info.st_size)
+    }
+
+    /// The whole file, memory-mapped when the system allows it.
+    static func mapped(_ url: URL) throws -> Data {
+        do {
+            return try Data(contentsOf: url, options: .alwaysMapped)
+        } catch {
+            throw ImageFormatError.cannotRead(path: url.path, reason: error.localizedDescription)
+        }
+    }
+
+    /// Reads exactly `buffer.count` bytes starting at `offset` into `buffer`; throws
+    /// `truncatedData` when the file ends first.
+    static func read(_ url: URL, offset: Int, into buffer: UnsafeMutableRawBufferPointer) throws {
+        let fd = open(url.path, O_RDONLY)
+        guard fd >= 0 else {
+            throw ImageFormatError.cannotRead(path: url.path, reason: String(cString: strerror(errno)))
+        }
+        defer { close(fd) }
+        var done = 0
+        while done < buffer.count, let base = buffer.baseAddress {
+            let chunk = min(buffer.count - done, 1 << 30)
+            let n = pread(fd, base + done, chunk, off_t(offset + done))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw ImageFormatError.cannotRead(path: url.path, reason: String(cString: strerror(errno)))
+            }
+            if n == 0 {
+                throw ImageFormatError.truncatedData(path: url.path, offset: offset, expectedBytes: buffer.count, foundBytes: done)
+            }
+            done += n
+        }
+    }
+}
+
+/// Writes a file in pieces through a POSIX descriptor (used inside `AtomicFile.write`).
+final class FileOutput {
+    private let fd: Int32
+    private let path: String
+
+    init(creating url: URL, reportingAs path: String) throws {
+        self.path = path
+        fd = open(url.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { throw ImageFormatError.writeFailed(path: path, reason: String(cString: strerror(errno))) }
+    }
+
+    deinit { close(fd) }
+
+    func write(_ bytes: UnsafeRawBufferPointer) throws {
+        var done = 0
+        while done < bytes.count, let base = bytes.baseAddress {
+            let n = posixWrite(fd, base + done, min(bytes.count - done, 1 << 30))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw ImageFormatError.writeFailed(path: path, reason: String(cString: strerror(errno)))
+            }
+            done += n
+        }
+    }
+
+    func write(_ data: Data) throws {
+        try data.withUnsafeBytes { try write($0) }
+    }
+
+    /// Creates `url` atomically (`AtomicFile`): `body` writes through a `FileOutput` on
+    /// a temporary name that is renamed over `url` only when `body` returns normally.
+    static func atomically(_ url: URL, _ body: (FileOutput) throws -> Void) throws {
+        try AtomicFile.write(to: url) { tmp in
+            let out = try FileOutput(creating: tmp, reportingAs: url.path)
+            try withExtendedLifetime(out) { try body(out) }
+        }
+    }
+}
+
+#if canImport(Glibc)
+private let posixWrite = Glibc.write
+#elseif canImport(Darwin)
+private let posixWrite = Darwin.write
+#endif
