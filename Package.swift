@@ -20,12 +20,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        // System libraries from Debian (zlib1g-dev, libopenblas-dev).
+        // System libraries from Debian (zlib1g-dev, libdeflate-dev, libopenblas-dev).
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CLibDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
 
         .target(name: "ImagingCore"),
-        .target(name: "ImageFormats", dependencies: ["ImagingCore", "CZlib"]),
+        .target(name: "ImageFormats", dependencies: ["ImagingCore", "CZlib", "CLibDeflate"]),
         .target(name: "Annotations", dependencies: ["ImagingCore", "ImageFormats"]),
         .target(name: "NeuralNet", dependencies: ["COpenBLAS"]),
         .target(name: "NoduleModels", dependencies: ["NeuralNet", "ImagingCore", "Annotations"]),
@@ -40,6 +41,7 @@ let package = Package(
 
         // Benchmarks (`make bench`), never run by tests.
         .executableTarget(name: "imaging-bench", dependencies: ["NoduleKit"], path: "Benchmarks/ImagingBench"),
+        .executableTarget(name: "nn-bench", dependencies: ["NeuralNet"], path: "Benchmarks/NeuralNetBench"),
 
         // Shared test helpers: real-data paths, the Python oracle runner.
         .target(name: "TestSupport", path: "Tests/TestSupport"),

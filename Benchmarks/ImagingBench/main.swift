@@ -21,6 +21,12 @@ func time(_ runs: Int, _ body: () throws -> Void) rethrows -> Double {
     return median(samples)
 }
 
+struct NoScan: Error {}
+func XCTUnwrapScan(_ scan: ScanFile?) throws -> ScanFile {
+    guard let scan else { throw NoScan() }
+    return scan
+}
+
 let args = CommandLine.arguments
 do {
     switch args.count > 1 ? args[1] : "" {
@@ -39,6 +45,18 @@ do {
             guard summary.failures.isEmpty else { throw NSError(domain: "bench", code: 1) }
         }
         print(String(format: "%.4f", t))
+    case "masks-phases" where args.count == 4:
+        // Where the masks job's time goes, one phase at a time (medians of 5).
+        let annotations = try LUNA16CSV.readAnnotations(URL(fileURLWithPath: args[2]))
+        let scan = try XCTUnwrapScan(ScanDiscovery.findScans(in: URL(fileURLWithPath: args[3])).first)
+        let nodules = annotations.filter { $0.seriesUID == scan.seriesUID }
+        let geometry = try ImageFile.readGeometry(scan.url)
+        var mask = Volume<UInt8>(geometry: geometry, repeating: 0)
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("phase_mask.mhd")
+        print(String(format: "geometry %.4f", try time(5) { _ = try ImageFile.readGeometry(scan.url) }))
+        print(String(format: "render   %.4f", try time(5) { mask = try NoduleMaskRenderer().render(nodules, on: geometry).mask }))
+        print(String(format: "write-z  %.4f", try time(5) { try ImageFile.write(mask, to: out, options: ImageWriteOptions(compress: true)) }))
+        print(String(format: "write    %.4f", try time(5) { try ImageFile.write(mask, to: out) }))
     default:
         print("usage: imaging-bench read FILE N | masks ANNOTATIONS IMAGES OUTPUT N")
         exit(2)

@@ -49,6 +49,20 @@ public enum ImageFile {
         }
     }
 
+    /// Reads only an image's geometry, without its voxels: the header is parsed and
+    /// checked as `read` checks it, and the data is checked to be all there (data files
+    /// exist inside the header's folder and hold at least the bytes DimSize implies; a
+    /// compressed stream is long enough to hold them). What it cannot see without
+    /// decoding is a corrupt compressed stream. For work that needs the grid only, such as
+    /// nodule masks.
+    public static func readGeometry(_ url: URL, options: ImageReadOptions = .init()) throws -> ImageGeometry {
+        switch format(of: url) {
+        case .metaImage: return try MetaImageReader.readGeometry(url, options: options)
+        case .nifti: return try NIfTIReader.readGeometry(url, options: options)
+        case nil: throw ImageFormatError.unsupportedExtension(path: url.path)
+        }
+    }
+
     /// Writes an image atomically in the format its extension names.
     public static func write(_ volume: AnyVolume, to url: URL, options: ImageWriteOptions = .init()) throws {
         switch format(of: url) {

@@ -107,13 +107,15 @@ public struct MaskJob: Sendable {
         return summary
     }
 
-    /// Reads one scan, renders and writes its mask, and returns its report rows.
+    /// Reads one scan's geometry, renders and writes its mask, and returns its report
+    /// rows. A mask needs the grid only, so the voxels are not decoded; the header is
+    /// checked and the data file is checked to hold them (`ImageFile.readGeometry`).
     func process(_ scan: ScanFile, nodules: [NoduleAnnotation]) throws -> [NoduleReport.Row] {
-        let image = try ImageFile.read(scan.url, options: readOptions)
+        let geometry = try ImageFile.readGeometry(scan.url, options: readOptions)
         let renderer = NoduleMaskRenderer(writesLabels: options.writesLabels)
-        let (mask, placements) = try renderer.render(nodules, on: image.geometry, seriesUID: scan.seriesUID)
+        let (mask, placements) = try renderer.render(nodules, on: geometry, seriesUID: scan.seriesUID)
         try ImageFile.write(mask, to: maskURL(seriesUID: scan.seriesUID), options: ImageWriteOptions(compress: options.compress))
-        let selections = SliceSelection.select(placements, margin: options.margin, sliceCount: image.geometry.size.k)
+        let selections = SliceSelection.select(placements, margin: options.margin, sliceCount: geometry.size.k)
         return NoduleReport.rows(placements, selections)
     }
 

@@ -12,6 +12,26 @@ public enum MetaImageReader {
 
     /// Reads header and voxels.
     public static func read(_ url: URL, options: ImageReadOptions = .init()) throws -> AnyVolume {
+        let (header, geometry, chunks) = try plan(url, options: options)
+        let swap = header.isBigEndian != VoxelBytes.hostIsBigEndian
+        return try VoxelBytes.makeVolume(type: header.elementType.voxelType, geometry: geometry,
+                                         channels: header.channelCount, swapBytes: swap) { buffer in
+            var filled = 0
+            for chunk in chunks {
+                try read(chunk, into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled..<(filled + chunk.byteCount)]))
+                filled += chunk.byteCount
+            }
+        }
+    }
+
+    /// Reads the geometry and checks the data files hold the voxels, without reading them.
+    public static func readGeometry(_ url: URL, options: ImageReadOptions = .init()) throws -> ImageGeometry {
+        try plan(url, options: options).geometry
+    }
+
+    /// Parses the header, checks its geometry and size, and locates every data chunk —
+    /// all before a voxel array exists.
+    static func plan(_ url: URL, options: ImageReadOptions) throws -> (header: MetaImageHeader, geometry: ImageGeometry, chunks: [DataChunk]) {
         let path = url.path
         let header = try readHeader(url)
         let geometry = try header.geometry(path: path)
@@ -19,7 +39,6 @@ public enum MetaImageReader {
         let byteCount = try VoxelBytes.checkedByteCount(
             extents: header.size, channels: header.channelCount, type: type,
             limit: options.maximumBytes, path: path, key: "DimSize")
-        let swap = header.isBigEndian != VoxelBytes.hostIsBigEndian
         // Resolve every data file and check its size before the voxel array exists.
         var chunks: [DataChunk] = []
         switch header.dataFile {
@@ -37,13 +56,7 @@ public enum MetaImageReader {
                 chunks.append(try locate(dataURL, start: 0, header: header, byteCount: byteCount / files.count, compressedSize: nil))
             }
         }
-        return try VoxelBytes.makeVolume(type: type, geometry: geometry, channels: header.channelCount, swapBytes: swap) { buffer in
-            var filled = 0
-            for chunk in chunks {
-                try read(chunk, into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled..<(filled + chunk.byteCount)]))
-                filled += chunk.byteCount
-            }
-        }
+        return (header, geometry, chunks)
     }
 
     /// Where one data file's voxels are: `length` stored bytes at `offset` that give
@@ -95,8 +108,10 @@ public enum MetaImageReader {
                                                  foundBytes: max(data.count - chunk.offset, 0))
         }
         try data.withUnsafeBytes { raw in
-            let stream = try InflateStream(input: UnsafeRawBufferPointer(rebasing: raw[chunk.offset..<(chunk.offset + chunk.length)]),
-                                           format: .zlibOrGzip, path: chunk.url.path, baseOffset: chunk.offset)
+            let input = UnsafeRawBufferPointer(rebasing: raw[chunk.offset..<(chunk.offset + chunk.length)])
+            if WholeBufferDeflate.inflate(input, into: buffer) { return }
+            // The streaming path: multi-member gzip, or a bad stream to report precisely.
+            let stream = try InflateStream(input: input, format: .zlibOrGzip, path: chunk.url.path, baseOffset: chunk.offset)
             try stream.read(into: buffer)
             try stream.finish()
         }

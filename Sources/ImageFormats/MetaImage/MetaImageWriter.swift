@@ -10,7 +10,7 @@ public enum MetaImageWriter {
         let path = url.path
         let elementType = MetaImageElementType(volume.voxelType)
         let compressed: Data? = try compress
-            ? volume.withVoxelBytes { try Deflate.compress($0, format: .zlib, path: path) } : nil
+            ? volume.withVoxelBytes { try Deflate.compress($0, format: .zlib, level: Deflate.level(for: volume.voxelType), path: path) } : nil
         let inline = url.pathExtension.lowercased() == "mha"
         let dataName = url.deletingPathExtension().lastPathComponent + (compress ? ".zraw" : ".raw")
         let header = MetaImageHeader(geometry: volume.geometry, elementType: elementType, channelCount: volume.channelCount,

@@ -45,6 +45,27 @@ public enum NIfTIReader {
         return volume
     }
 
+    /// Reads the geometry and checks the file holds the voxels (for `.nii.gz`, that the
+    /// stream is long enough), without reading them.
+    public static func readGeometry(_ url: URL, options: ImageReadOptions = .init()) throws -> ImageGeometry {
+        let path = url.path
+        let header = try readHeader(url)
+        let plan = try Plan(header, path: path, limit: options.maximumBytes)
+        let fileSize = try BinaryFile.size(of: url)
+        if isGzip(url) {
+            guard plan.voxOffset + plan.byteCount <= fileSize * 1032 + 64 else {
+                throw ImageFormatError.compression(path: path, offset: 0,
+                                                   reason: "\(fileSize) compressed bytes cannot hold the \(plan.byteCount) bytes dim implies")
+            }
+        } else {
+            let available = max(fileSize - plan.voxOffset, 0)
+            guard available >= plan.byteCount else {
+                throw ImageFormatError.truncatedData(path: path, offset: plan.voxOffset, expectedBytes: plan.byteCount, foundBytes: available)
+            }
+        }
+        return try header.geometry(path: path)
+    }
+
     static func isGzip(_ url: URL) -> Bool { url.pathExtension.lowercased() == "gz" }
 
     private static func readHeader(from stream: InflateStream, path: String) throws -> NIfTIHeader {

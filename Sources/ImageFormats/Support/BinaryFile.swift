@@ -39,20 +39,45 @@ enum BinaryFile {
             throw ImageFormatError.cannotRead(path: url.path, reason: String(cString: strerror(errno)))
         }
         defer { close(fd) }
-        var done = 0
-        while done < buffer.count, let base = buffer.baseAddress {
-            let chunk = min(buffer.count - done, 1 << 30)
-            let n = pread(fd, base + done, chunk, off_t(offset + done))
+        // Large reads are split across the cores: the kernel's page-cache copy and the
+        // first-touch page faults of a fresh array then run in parallel.
+        let parts = buffer.count >= 32 << 20 ? max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8)) : 1
+        let failures = FailureBox()
+        // Each worker writes a disjoint byte range of the buffer.
+        nonisolated(unsafe) let destination = buffer
+        DispatchQueue.concurrentPerform(iterations: parts) { p in
+            let lo = destination.count * p / parts, hi = destination.count * (p + 1) / parts
+            if let error = readRange(fd, url: url, offset: offset, buffer: destination, from: lo, to: hi) { failures.set(error) }
+        }
+        if let error = failures.first { throw error }
+    }
+
+    /// Reads bytes lo..<hi of the destination from the file; nil on success.
+    private static func readRange(_ fd: Int32, url: URL, offset: Int, buffer: UnsafeMutableRawBufferPointer,
+                                  from lo: Int, to hi: Int) -> ImageFormatError? {
+        guard let base = buffer.baseAddress else { return nil }
+        var done = lo
+        while done < hi {
+            let n = pread(fd, base + done, min(hi - done, 1 << 30), off_t(offset + done))
             if n < 0 {
                 if errno == EINTR { continue }
-                throw ImageFormatError.cannotRead(path: url.path, reason: String(cString: strerror(errno)))
+                return .cannotRead(path: url.path, reason: String(cString: strerror(errno)))
             }
             if n == 0 {
-                throw ImageFormatError.truncatedData(path: url.path, offset: offset, expectedBytes: buffer.count, foundBytes: done)
+                return .truncatedData(path: url.path, offset: offset, expectedBytes: buffer.count, foundBytes: done)
             }
             done += n
         }
+        return nil
     }
+}
+
+/// The first error raised by parallel workers.
+private final class FailureBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var error: ImageFormatError?
+    func set(_ e: ImageFormatError) { lock.lock(); if error == nil { error = e }; lock.unlock() }
+    var first: ImageFormatError? { lock.lock(); defer { lock.unlock() }; return error }
 }
 
 /// Writes a file in pieces through a POSIX descriptor (used inside `AtomicFile.write`).

@@ -1,5 +1,6 @@
 import CZlib
 import Foundation
+import ImagingCore
 
 /// zlib window bits: 15 for a zlib stream, +16 for gzip only, +32 to detect either.
 enum ZlibFormat {
@@ -134,9 +135,18 @@ enum Deflate {
     /// Level 1: CT volumes compress almost as well as at level 6 and several times faster.
     static let defaultLevel: Int32 = 1
 
+    /// The level for a volume of `type`. 8-bit volumes are nearly always masks and label
+    /// maps — long runs of zeros — where libdeflate's level 2 is twice as fast as its
+    /// level 1 and smaller (measured on a 512×512×300 mask: 0.08 s against 0.18 s);
+    /// on CT, level 1 is the fast one (0.44 s against 0.70 s).
+    static func level(for type: VoxelType) -> Int32 {
+        type.byteCount == 1 ? 2 : defaultLevel
+    }
+
     /// Compresses `input` into a single stream any zlib reader (ITK, nibabel) accepts.
     static func compress(_ input: UnsafeRawBufferPointer, format: ZlibFormat, level: Int32 = defaultLevel, path: String) throws -> Data {
-        try compress(parts: [input], format: format, level: level, path: path)
+        if format == .zlib { return try WholeBufferDeflate.zlibCompress(input, level: level, path: path) }
+        return try compress(parts: [input], format: format, level: level, path: path)
     }
 
     /// Compresses the concatenation of `parts` into a single stream.

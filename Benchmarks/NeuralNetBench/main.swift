@@ -1,0 +1,91 @@
+// nn-bench: times NeuralNet on the paper's networks. Prints one line per case,
+// `NAME seconds` (median), which scripts/bench/neuralnet.sh pairs with PyTorch's.
+// Usage: nn-bench [--threads 1,2] [--sizes 64,128] [--repeats 3]
+import COpenBLAS
+import Dispatch
+import NeuralNet
+
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+func median(repeats: Int, _ body: () throws -> Void) rethrows -> Double {
+    try body()  // warm-up: first-touch allocations, OpenBLAS buffers
+    let times = try (0..<repeats).map { _ in try seconds(body) }.sorted()
+    return times[times.count / 2]
+}
+
+func option(_ name: String, default value: [Int]) -> [Int] {
+    let args = CommandLine.arguments
+    guard let i = args.firstIndex(of: name), i + 1 < args.count else { return value }
+    return args[i + 1].split(separator: ",").compactMap { Int($0) }
+}
+
+func filled(_ shape: [Int], seed: UInt64) -> Tensor {
+    var rng = SeededGenerator(seed: seed)
+    var t = Tensor(shape: shape)
+    for i in t.scalars.indices { t.scalars[i] = rng.nextNormal() }
+    return t
+}
+
+let threadCounts = option("--threads", default: [1, 2])
+let sizes = option("--sizes", default: [64, 128])
+let repeats = option("--repeats", default: [3]).first ?? 3
+let batch = 16
+
+do {
+    for threads in threadCounts {
+        ComputeThreads.set(threads)
+        for size in sizes {
+            let net = try makePaperUNet(seed: 1)
+            let adam = Adam()
+            let x = filled([batch, 1, size, size], seed: 2)
+            var masks = Tensor(shape: [batch, 1, size, size])
+            for i in masks.scalars.indices where x.scalars[i] > 1 { masks.scalars[i] = 1 }
+            let train = try median(repeats: repeats) {
+                let logits = try net.forward(x, training: true)
+                _ = try net.backward(Loss.binaryCrossEntropyWithLogits(logits: logits, targets: masks).gradient)
+                adam.update(net)
+            }
+            print("unet\(size)_train_t\(threads) \(train)")
+            let infer = try median(repeats: repeats) { _ = try net.forward(x, training: false) }
+            print("unet\(size)_infer_t\(threads) \(infer)")
+        }
+        let classifier = try makePaperClassifier(seed: 3)
+        let adam = Adam()
+        let x = filled([batch, 2, 64, 64], seed: 4)
+        var labels = Tensor(shape: [batch, 2])
+        for b in 0..<batch { labels.scalars[b * 2 + b % 2] = 1 }
+        let train = try median(repeats: max(repeats, 20)) {
+            let logits = try classifier.forward(x, training: true)
+            _ = try classifier.backward(Loss.categoricalCrossEntropyWithLogits(logits: logits, targets: labels).gradient)
+            adam.update(classifier)
+        }
+        print("classifier_train_t\(threads) \(train)")
+        let infer = try median(repeats: max(repeats, 20)) { _ = try classifier.forward(x, training: false) }
+        print("classifier_infer_t\(threads) \(infer)")
+
+        // Conv throughput against raw sgemm of the same matrix product: the 3×3 conv
+        // 64→128 on 16×64×64 (the U-Net's second level at 128×128 input) is
+        // [128 × 576] · [576 × 65536], 2·128·576·65536 flops.
+        var g = SeededGenerator(seed: 5)
+        let conv = try Conv2D(inChannels: 64, outChannels: 128, generator: &g)
+        let input = filled([batch, 64, 64, 64], seed: 6)
+        let flops = 2.0 * 128 * 576 * Double(batch * 64 * 64)
+        let convTime = try median(repeats: repeats) { _ = try conv.forward(input, training: false) }
+        let a = [Float](repeating: 0.5, count: 128 * 576), b = [Float](repeating: 0.25, count: 576 * batch * 4096)
+        var c = [Float](repeating: 0, count: 128 * batch * 4096)
+        // The reference is OpenBLAS at its best: its own threading with this many threads.
+        openblas_set_num_threads(Int32(threads))
+        let gemmTime = median(repeats: repeats) {
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, 128, Int32(batch * 4096), 576,
+                        1, a, 576, b, Int32(batch * 4096), 0, &c, Int32(batch * 4096))
+        }
+        ComputeThreads.set(threads)  // back to NeuralNet's own splitting
+        print("gflops_t\(threads) conv=\(flops / convTime / 1e9) sgemm=\(flops / gemmTime / 1e9)")
+    }
+} catch {
+    print("nn-bench: \(error)")
+}
