@@ -140,3 +140,35 @@ func makeTinyUNet(seed: UInt64, width: Int = 3, activation: () -> Layer = ReLU.i
         try Conv2D(inChannels: 2 * width, outChannels: 1, kernelSize: 1, generator: &g),
     ])
 }
+
+/// Images with ≥ 256 output pixels take Conv2D's per-sample path (see `Conv2D.Geometry`).
+final class Conv2DPerSamplePathTests: XCTestCase {
+    func testPerSampleConvGradientsMatchFiniteDifferences() throws {
+        ComputeThreads.set(2)
+        var g = SeededGenerator(seed: 30)
+        let conv = try Conv2D(inChannels: 2, outChannels: 3, kernelSize: 3, generator: &g)
+        conv.bias.value = randomTensor([3], seed: 31)
+        try assertGradientsMatch(conv, input: randomTensor([3, 2, 16, 17], seed: 32), tolerance: 2e-2)
+        let pointwise = try Conv2D(inChannels: 3, outChannels: 2, kernelSize: 1, generator: &g)
+        try assertGradientsMatch(pointwise, input: randomTensor([3, 3, 16, 16], seed: 33), tolerance: 2e-2)
+    }
+
+    func testPerSampleConvMatchesADirectSum() throws {
+        var g = SeededGenerator(seed: 34)
+        let conv = try Conv2D(inChannels: 2, outChannels: 4, kernelSize: 3, generator: &g)
+        conv.bias.value = randomTensor([4], seed: 36)
+        let x = randomTensor([2, 2, 16, 16], seed: 35)
+        let y = try conv.forward(x, training: false)
+        for b in 0..<2 {
+            for (o, i, j) in [(0, 0, 0), (3, 15, 15), (1, 7, 9), (2, 0, 15)] {
+                var sum = conv.bias.value.scalars[o]
+                for c in 0..<2 { for ki in 0..<3 { for kj in 0..<3 {
+                    let (ii, jj) = (i + ki - 1, j + kj - 1)
+                    guard ii >= 0, ii < 16, jj >= 0, jj < 16 else { continue }
+                    sum += conv.weight.value.scalars[((o * 2 + c) * 3 + ki) * 3 + kj] * x.scalars[((b * 2 + c) * 16 + ii) * 16 + jj]
+                } } }
+                XCTAssertEqual(y.scalars[((b * 4 + o) * 16 + i) * 16 + j], sum, accuracy: 1e-5)
+            }
+        }
+    }
+}

@@ -7,19 +7,26 @@ import Foundation
 /// reduction depends on thread timing.
 public enum ComputeThreads {
     private static let lock = NSLock()
-    nonisolated(unsafe) private static var current = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    nonisolated(unsafe) private static var current = 0
 
-    /// The thread count in force.
+    /// The thread count in force (by default the number of active processors).
     public static var count: Int {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        if current == 0 {
+            current = max(1, ProcessInfo.processInfo.activeProcessorCount)
+            openblas_set_num_threads(1)
+        }
+        defer { lock.unlock() }
         return current
     }
 
-    /// Sets the thread count for NeuralNet loops and for OpenBLAS (values below 1 mean 1).
+    /// Sets the thread count for NeuralNet's loops and matrix products (values below 1 mean 1).
+    /// OpenBLAS is kept single-threaded: NeuralNet splits each product across threads itself,
+    /// because OpenBLAS's own idle threads spin and steal cores from the loops around sgemm.
     public static func set(_ threads: Int) {
         let n = max(1, threads)
         lock.lock(); current = n; lock.unlock()
-        openblas_set_num_threads(Int32(n))
+        openblas_set_num_threads(1)
     }
 }
 
@@ -43,24 +50,55 @@ func parallelFor(_ count: Int, _ body: (Int) -> Void) {
     }
 }
 
+/// Runs `body` over `0..<count` in contiguous ranges, in parallel when `count` is large
+/// enough to pay for it; for element-wise kernels (each index writes only itself).
+func parallelRanges(_ count: Int, _ body: (Range<Int>) -> Void) {
+    let chunks = max(1, min(ComputeThreads.count, count / 65_536))
+    parallelFor(chunks) { t in body((count * t / chunks)..<(count * (t + 1) / chunks)) }
+}
+
 /// Carries a value the compiler cannot prove Sendable into `concurrentPerform`.
 private struct UncheckedSendable<T>: @unchecked Sendable {
     let value: T
     init(_ value: T) { self.value = value }
 }
 
-/// Row-major C = alpha * op(A) * op(B) + beta * C, with op(A) m x k and op(B) k x n.
-@inline(__always)
+/// Row-major C = alpha · op(A) · op(B) + beta · C, with op(A) m × k and op(B) k × n.
+///
+/// OpenBLAS itself runs single-threaded (see `ComputeThreads.set`); large products are split
+/// here into column (or row) blocks, one per thread, each a plain sgemm on its own slice of C.
+/// The split depends only on the thread count, and k is never split, so results are
+/// bit-identical run to run. Pass `split: false` from inside a parallel loop.
 func sgemm(
     transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
     _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, beta: Float,
-    _ c: UnsafeMutablePointer<Float>
+    _ c: UnsafeMutablePointer<Float>, split: Bool = true
 ) {
     guard m > 0, n > 0 else { return }
-    cblas_sgemm(
-        CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-        Int32(m), Int32(n), Int32(k), alpha, a, Int32(transA ? m : k), b, Int32(transB ? k : n),
-        beta, c, Int32(n))
+    let lda = transA ? m : k, ldb = transB ? k : n, ldc = n
+    func call(_ m: Int, _ n: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>) {
+        cblas_sgemm(
+            CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+            Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+    let threads = ComputeThreads.count
+    guard split, threads > 1, m * n * k >= 1 << 21, max(m, n) >= 32 * threads else {
+        call(m, n, a, b, c)
+        return
+    }
+    // Block boundaries on multiples of 16 keep each slice aligned with the kernel's tiles.
+    let splitColumns = n >= m
+    let extent = splitColumns ? n : m
+    parallelFor(threads) { t in
+        let start = (extent * t / threads) & ~15
+        let end = t == threads - 1 ? extent : (extent * (t + 1) / threads) & ~15
+        guard end > start else { return }
+        if splitColumns {
+            call(m, end - start, a, b + (transB ? start * ldb : start), c + start)
+        } else {
+            call(end - start, n, a + (transA ? start : start * lda), b, c + start * ldc)
+        }
+    }
 }
 
 /// NCHW [N, C, HW] → channel-major [C, N·HW], the layout one batched sgemm wants.

@@ -9,23 +9,31 @@ public final class ReLU: Layer {
 
     public func forward(_ input: Tensor, training: Bool) throws -> Tensor {
         self.input = training ? input : nil
-        var out = input
-        out.scalars.withUnsafeMutableBufferPointer { o in
-            for i in o.indices where o[i] < 0 { o[i] = 0 }
+        var out = [Float](repeating: 0, count: input.count)
+        input.scalars.withUnsafeBufferPointer { x in
+            out.withUnsafeMutableBufferPointer { o in
+                parallelRanges(x.count) { range in
+                    for i in range { o[i] = max(x[i], 0) }
+                }
+            }
         }
-        return out
+        return try Tensor(shape: input.shape, scalars: out)
     }
 
     public func backward(_ outputGradient: Tensor) throws -> Tensor {
         guard let x = input else { throw NeuralNetError.backwardBeforeForward(layer: "ReLU") }
         try outputGradient.requireSameShape(as: x, "ReLU.backward")
-        var dx = outputGradient
-        dx.scalars.withUnsafeMutableBufferPointer { d in
+        var dx = [Float](repeating: 0, count: x.count)
+        outputGradient.scalars.withUnsafeBufferPointer { g in
             x.scalars.withUnsafeBufferPointer { xs in
-                for i in d.indices where xs[i] <= 0 { d[i] = 0 }
+                dx.withUnsafeMutableBufferPointer { d in
+                    parallelRanges(d.count) { range in
+                        for i in range { d[i] = xs[i] > 0 ? g[i] : 0 }
+                    }
+                }
             }
         }
-        return dx
+        return try Tensor(shape: x.shape, scalars: dx)
     }
 }
 

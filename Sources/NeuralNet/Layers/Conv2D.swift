@@ -5,15 +5,19 @@ public enum Padding: Sendable {
 
 /// 2-D convolution, stride 1, odd square kernel, with bias.
 ///
-/// Weight shape [outChannels, inChannels, k, k] as in PyTorch. The whole batch is unrolled by
-/// im2col into `cols` [C·k·k, N·H'·W'] so forward and both gradients are one sgemm each:
+/// Weight shape [outChannels, inChannels, k, k] as in PyTorch. The input is unrolled by im2col
+/// into `cols` with one row per (c, ki, kj), so forward and both gradients are sgemms:
 ///   Y  = W · cols,   dW += dY · colsᵀ,   dcols = Wᵀ · dY,   dX = col2im(dcols).
+/// Two layouts of `cols`: for large images one [C·k·k, H'·W'] block per sample, multiplied
+/// sample by sample in parallel straight into NCHW (a 1×1 conv then needs no im2col at all);
+/// for small images one [C·k·k, N·H'·W'] block for the whole batch, so the weights are packed
+/// once for a wide product instead of once per sample.
 public final class Conv2D: Layer {
     public let weight: Parameter
     public let bias: Parameter
     public let inChannels, outChannels, kernelSize: Int
     public let padding: Padding
-    private var cached: (cols: [Float], inputShape: [Int], outH: Int, outW: Int)?
+    private var cached: (cols: [Float], geometry: Geometry)?
 
     /// A convolution with weights drawn by `initializer` from `generator` and zero bias.
     public init(
@@ -39,97 +43,165 @@ public final class Conv2D: Layer {
         [NamedParameter(name: "weight", parameter: weight), NamedParameter(name: "bias", parameter: bias)]
     }
 
+    /// Sizes of one call, and where element (row, sample b, pixel p) of `cols` lives:
+    /// row · rowStride + b · sampleStride + p.
+    struct Geometry {
+        let n, c, h, w, outH, outW, k, pad: Int
+        var plane: Int { outH * outW }
+        var rows: Int { c * k * k }
+        /// Per-sample blocks once an image has 256 output pixels: packing W per sample then
+        /// costs under 1/256 of the product.
+        var perSample: Bool { plane >= 256 }
+        var rowStride: Int { perSample ? plane : n * plane }
+        var sampleStride: Int { perSample ? rows * plane : plane }
+        /// A 1×1 'same' conv reads the NCHW input directly as its per-sample cols.
+        var isIdentityUnroll: Bool { perSample && k == 1 && pad == 0 }
+    }
+
     public func forward(_ input: Tensor, training: Bool) throws -> Tensor {
         let (n, c, h, w) = try input.nchw("Conv2D.forward")
         guard c == inChannels else {
             throw NeuralNetError.shapeMismatch(operation: "Conv2D.forward", expected: "[N, \(inChannels), H, W]", found: input.shape)
         }
         let pad = padding == .same ? kernelSize / 2 : 0
-        let outH = h + 2 * pad - kernelSize + 1, outW = w + 2 * pad - kernelSize + 1
-        guard outH > 0, outW > 0 else {
+        let geo = Geometry(n: n, c: c, h: h, w: w, outH: h + 2 * pad - kernelSize + 1,
+                           outW: w + 2 * pad - kernelSize + 1, k: kernelSize, pad: pad)
+        guard geo.outH > 0, geo.outW > 0 else {
             throw NeuralNetError.shapeMismatch(
                 operation: "Conv2D.forward", expected: "H, W ≥ \(kernelSize) for 'valid' padding", found: input.shape)
         }
-        let cols = im2col(input.scalars, n: n, h: h, w: w, outH: outH, outW: outW, pad: pad)
-        let columns = n * outH * outW
-        var y = [Float](repeating: 0, count: outChannels * columns)
-        sgemm(transA: false, transB: false, m: outChannels, n: columns, k: inChannels * kernelSize * kernelSize,
-              weight.value.scalars, cols, beta: 0, &y)
-        cached = training ? (cols, input.shape, outH, outW) : nil
-        let out = batchMajor(y, n: n, c: outChannels, plane: outH * outW, bias: bias.value.scalars)
-        return try Tensor(shape: [n, outChannels, outH, outW], scalars: out)
+        let (o, plane, rows) = (outChannels, geo.plane, geo.rows)
+        let cols = geo.isIdentityUnroll ? input.scalars : im2col(input.scalars, geo)
+        cached = training ? (cols, geo) : nil
+        var out: [Float]
+        if geo.perSample {
+            out = [Float](repeating: 0, count: n * o * plane)
+            let b = bias.value.scalars
+            weight.value.scalars.withUnsafeBufferPointer { wt in
+                cols.withUnsafeBufferPointer { cb in
+                    out.withUnsafeMutableBufferPointer { ob in
+                        let (ws, cs, os) = (wt.baseAddress!, cb.baseAddress!, ob.baseAddress!)
+                        parallelFor(n) { s in
+                            let y = os + s * o * plane
+                            sgemm(transA: false, transB: false, m: o, n: plane, k: rows,
+                                  ws, cs + s * geo.sampleStride, beta: 0, y, split: false)
+                            for ch in 0..<o { for i in 0..<plane { y[ch * plane + i] += b[ch] } }
+                        }
+                    }
+                }
+            }
+        } else {
+            var y = [Float](repeating: 0, count: o * n * plane)
+            sgemm(transA: false, transB: false, m: o, n: n * plane, k: rows, weight.value.scalars, cols, beta: 0, &y)
+            out = batchMajor(y, n: n, c: o, plane: plane, bias: bias.value.scalars)
+        }
+        return try Tensor(shape: [n, o, geo.outH, geo.outW], scalars: out)
     }
 
     public func backward(_ outputGradient: Tensor) throws -> Tensor {
-        guard let (cols, inputShape, outH, outW) = cached else {
-            throw NeuralNetError.backwardBeforeForward(layer: "Conv2D")
-        }
-        let (n, h, w) = (inputShape[0], inputShape[2], inputShape[3])
-        guard outputGradient.shape == [n, outChannels, outH, outW] else {
+        guard let (cols, geo) = cached else { throw NeuralNetError.backwardBeforeForward(layer: "Conv2D") }
+        let (n, o, plane, rows) = (geo.n, outChannels, geo.plane, geo.rows)
+        guard outputGradient.shape == [n, o, geo.outH, geo.outW] else {
             throw NeuralNetError.shapeMismatch(
-                operation: "Conv2D.backward", expected: "\([n, outChannels, outH, outW])", found: outputGradient.shape)
+                operation: "Conv2D.backward", expected: "\([n, o, geo.outH, geo.outW])", found: outputGradient.shape)
         }
-        let plane = outH * outW, columns = n * plane, rows = inChannels * kernelSize * kernelSize
-        let g = channelMajor(outputGradient.scalars, n: n, c: outChannels, plane: plane)
-        var dcols = [Float](repeating: 0, count: rows * columns)
-        sgemm(transA: false, transB: true, m: outChannels, n: rows, k: columns, g, cols, beta: 1, &weight.gradient.scalars)
-        sgemm(transA: true, transB: false, m: rows, n: columns, k: outChannels, weight.value.scalars, g, beta: 0, &dcols)
-        let db = channelSums(outputGradient.scalars, n: n, c: outChannels, plane: plane)
-        for o in 0..<outChannels { bias.gradient.scalars[o] += db[o] }
-        let pad = padding == .same ? kernelSize / 2 : 0
-        let dx = col2im(dcols, n: n, h: h, w: w, outH: outH, outW: outW, pad: pad)
-        return try Tensor(shape: inputShape, scalars: dx)
+        let db = channelSums(outputGradient.scalars, n: n, c: o, plane: plane)
+        for ch in 0..<o { bias.gradient.scalars[ch] += db[ch] }
+        var dx = [Float](repeating: 0, count: n * inChannels * geo.h * geo.w)
+        if geo.perSample {
+            // Each thread sums its samples' dW into its own slice; the slices are added in a
+            // fixed order afterwards, so the result depends on the thread count only.
+            let threads = min(ComputeThreads.count, n)
+            var partial = [Float](repeating: 0, count: threads * o * rows)
+            outputGradient.scalars.withUnsafeBufferPointer { gb in
+                cols.withUnsafeBufferPointer { cb in
+                    weight.value.scalars.withUnsafeBufferPointer { wt in
+                        partial.withUnsafeMutableBufferPointer { pb in
+                            dx.withUnsafeMutableBufferPointer { xb in
+                                let (gs, cs, ws, ps, xs) = (gb.baseAddress!, cb.baseAddress!, wt.baseAddress!, pb.baseAddress!, xb.baseAddress!)
+                                parallelFor(threads) { t in
+                                    var dcols = [Float](repeating: 0, count: rows * plane)
+                                    for s in (n * t / threads)..<(n * (t + 1) / threads) {
+                                        let g = gs + s * o * plane
+                                        sgemm(transA: false, transB: true, m: o, n: rows, k: plane,
+                                              g, cs + s * geo.sampleStride, beta: 1, ps + t * o * rows, split: false)
+                                        dcols.withUnsafeMutableBufferPointer { d in
+                                            sgemm(transA: true, transB: false, m: rows, n: plane, k: o,
+                                                  ws, g, beta: 0, d.baseAddress!, split: false)
+                                            for ch in 0..<geo.c { col2im(d.baseAddress!, xs, geo, sample: s, channel: ch, sampleOffset: 0) }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            for t in 0..<threads {
+                for i in 0..<(o * rows) { weight.gradient.scalars[i] += partial[t * o * rows + i] }
+            }
+        } else {
+            let g = channelMajor(outputGradient.scalars, n: n, c: o, plane: plane)
+            var dcols = [Float](repeating: 0, count: rows * n * plane)
+            sgemm(transA: false, transB: true, m: o, n: rows, k: n * plane, g, cols, beta: 1, &weight.gradient.scalars)
+            sgemm(transA: true, transB: false, m: rows, n: n * plane, k: o, weight.value.scalars, g, beta: 0, &dcols)
+            dcols.withUnsafeBufferPointer { cb in
+                dx.withUnsafeMutableBufferPointer { xb in
+                    let (cs, xs) = (cb.baseAddress!, xb.baseAddress!)
+                    parallelFor(n * geo.c) { job in
+                        col2im(cs, xs, geo, sample: job / geo.c, channel: job % geo.c, sampleOffset: (job / geo.c) * plane)
+                    }
+                }
+            }
+        }
+        return try Tensor(shape: [n, inChannels, geo.h, geo.w], scalars: dx)
     }
 
-    /// cols[(c, ki, kj), (b, oh, ow)] = x[b, c, oh + ki − pad, ow + kj − pad], zero outside.
-    private func im2col(_ x: [Float], n: Int, h: Int, w: Int, outH: Int, outW: Int, pad: Int) -> [Float] {
-        let k = kernelSize, plane = outH * outW, columns = n * plane
-        var cols = [Float](repeating: 0, count: inChannels * k * k * columns)
+    /// cols[(c, ki, kj), b, (oh, ow)] = x[b, c, oh + ki − pad, ow + kj − pad], zero outside;
+    /// parallel over rows × samples, each job filling one row of one sample.
+    private func im2col(_ x: [Float], _ geo: Geometry) -> [Float] {
+        let (k, pad, h, w, outH, outW, plane) = (geo.k, geo.pad, geo.h, geo.w, geo.outH, geo.outW, geo.plane)
+        var cols = [Float](repeating: 0, count: geo.rows * geo.n * plane)
         x.withUnsafeBufferPointer { xb in
             cols.withUnsafeMutableBufferPointer { cb in
                 let xs = xb.baseAddress!, cs = cb.baseAddress!
-                parallelFor(inChannels * k * k) { row in
+                parallelFor(geo.rows * geo.n) { job in
+                    let row = job / geo.n, b = job % geo.n
                     let c = row / (k * k), ki = (row / k) % k, kj = row % k
-                    for b in 0..<n {
-                        let src = xs + (b * inChannels + c) * h * w
-                        let dst = cs + row * columns + b * plane
-                        for oh in 0..<outH {
-                            let ih = oh + ki - pad
-                            guard ih >= 0, ih < h else { continue }  // row stays zero
-                            let lo = max(0, pad - kj), hi = min(outW, w + pad - kj)
-                            for ow in lo..<max(lo, hi) { dst[oh * outW + ow] = src[ih * w + ow + kj - pad] }
-                        }
+                    let src = xs + (b * geo.c + c) * h * w
+                    let dst = cs + row * geo.rowStride + b * geo.sampleStride
+                    let lo = max(0, pad - kj), hi = max(lo, min(outW, w + pad - kj))
+                    for oh in 0..<outH {
+                        let ih = oh + ki - pad
+                        guard ih >= 0, ih < h else { continue }  // this output row stays zero
+                        for ow in lo..<hi { dst[oh * outW + ow] = src[ih * w + ow + kj - pad] }
                     }
                 }
             }
         }
         return cols
     }
+}
 
-    /// The adjoint of im2col: dx[b, c, ih, iw] sums every column entry that read it.
-    private func col2im(_ dcols: [Float], n: Int, h: Int, w: Int, outH: Int, outW: Int, pad: Int) -> [Float] {
-        let k = kernelSize, plane = outH * outW, columns = n * plane
-        var dx = [Float](repeating: 0, count: n * inChannels * h * w)
-        dcols.withUnsafeBufferPointer { cb in
-            dx.withUnsafeMutableBufferPointer { xb in
-                let cs = cb.baseAddress!, xs = xb.baseAddress!
-                parallelFor(n * inChannels) { job in
-                    let b = job / inChannels, c = job % inChannels
-                    let dst = xs + job * h * w
-                    for ki in 0..<k {
-                        for kj in 0..<k {
-                            let src = cs + ((c * k + ki) * k + kj) * columns + b * plane
-                            for oh in 0..<outH {
-                                let ih = oh + ki - pad
-                                guard ih >= 0, ih < h else { continue }
-                                let lo = max(0, pad - kj), hi = min(outW, w + pad - kj)
-                                for ow in lo..<max(lo, hi) { dst[ih * w + ow + kj - pad] += src[oh * outW + ow] }
-                            }
-                        }
-                    }
-                }
+/// The adjoint of im2col for one (sample, channel) plane of dx: dx[b, c, ih, iw] sums every
+/// cols entry that read it. `dcols` rows are `geo.rowStride` apart; `sampleOffset` locates
+/// the sample inside a row.
+private func col2im(
+    _ dcols: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>, _ geo: Conv2D.Geometry,
+    sample b: Int, channel c: Int, sampleOffset: Int
+) {
+    let (k, pad, h, w, outH, outW) = (geo.k, geo.pad, geo.h, geo.w, geo.outH, geo.outW)
+    let rowStride = geo.perSample ? geo.plane : geo.rowStride
+    let dst = dx + (b * geo.c + c) * h * w
+    for ki in 0..<k {
+        for kj in 0..<k {
+            let src = dcols + ((c * k + ki) * k + kj) * rowStride + sampleOffset
+            let lo = max(0, pad - kj), hi = max(lo, min(outW, w + pad - kj))
+            for oh in 0..<outH {
+                let ih = oh + ki - pad
+                guard ih >= 0, ih < h else { continue }
+                for ow in lo..<hi { dst[ih * w + ow + kj - pad] += src[oh * outW + ow] }
             }
         }
-        return dx
     }
 }

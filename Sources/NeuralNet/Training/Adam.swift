@@ -42,11 +42,13 @@ public final class Adam {
                 v.withUnsafeMutableBufferPointer { vp in
                     p.gradient.scalars.withUnsafeBufferPointer { g in
                         p.value.scalars.withUnsafeMutableBufferPointer { w in
-                            for i in 0..<w.count {
-                                mp[i] = b1 * mp[i] + (1 - b1) * g[i]
-                                vp[i] = b2 * vp[i] + (1 - b2) * g[i] * g[i]
-                                if decay != 0 { w[i] -= lr * decay * w[i] }
-                                w[i] -= alpha * mp[i] / (vp[i].squareRoot() + eps)
+                            parallelRanges(w.count) { range in
+                                for i in range {
+                                    mp[i] = b1 * mp[i] + (1 - b1) * g[i]
+                                    vp[i] = b2 * vp[i] + (1 - b2) * g[i] * g[i]
+                                    if decay != 0 { w[i] -= lr * decay * w[i] }
+                                    w[i] -= alpha * mp[i] / (vp[i].squareRoot() + eps)
+                                }
                             }
                         }
                     }

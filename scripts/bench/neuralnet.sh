@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# NeuralNet benchmark for `make bench`: the paper's U-Net (batch 16, 64x64 and 128x128) and
+# classifier (batch 16, 2x64x64), training step and inference, with 1 and 2 threads, against
+# PyTorch CPU on the same machine in the same run; and our conv's GFLOP/s against raw sgemm.
+# Prints `bench: NAME ours_s=… anchor=pytorch anchor_s=… ratio=…` (median seconds).
+# PyTorch comes from PyPI into the ignored venv .build-nn/torch-venv (made once, reused).
+# Knobs: NN_BENCH_THREADS (1,2), NN_BENCH_SIZES (64,128), NN_BENCH_REPEATS (3).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+threads=${NN_BENCH_THREADS:-1,2}
+sizes=${NN_BENCH_SIZES:-64,128}
+repeats=${NN_BENCH_REPEATS:-3}
+venv=.build-nn/torch-venv
+
+if ! "$venv/bin/python" -c "import torch" 2>/dev/null; then
+    echo "neuralnet bench: installing PyTorch into $venv (once; several GB)" >&2
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q torch numpy safetensors >&2
+fi
+swift build -c release --scratch-path .build-nn --product nn-bench >&2
+
+ours=$(mktemp)
+anchor=$(mktemp)
+trap 'rm -f "$ours" "$anchor"' EXIT
+.build-nn/release/nn-bench --threads "$threads" --sizes "$sizes" --repeats "$repeats" >"$ours"
+"$venv/bin/python" scripts/bench/neuralnet_torch.py --threads "$threads" --sizes "$sizes" --repeats "$repeats" >"$anchor"
+
+# Pair the two `NAME seconds` lists by name; the gflops lines carry conv= and sgemm= fields.
+awk '
+    FNR == NR { anchor[$1] = $2; next }
+    $1 ~ /^gflops_/ {
+        split($2, conv, "="); split($3, gemm, "=")
+        printf "bench: nn_conv_%s ours_gflops=%.1f anchor=openblas_sgemm anchor_gflops=%.1f ratio=%.2f\n", $1, conv[2], gemm[2], conv[2] / gemm[2]
+        next
+    }
+    ($1 in anchor) {
+        printf "bench: nn_%s ours_s=%.4f anchor=pytorch anchor_s=%.4f ratio=%.2f\n", $1, $2, anchor[$1], $2 / anchor[$1]
+    }
+' "$anchor" "$ours"
