@@ -20,6 +20,15 @@ if ! "$venv/bin/python" -c "import torch" 2>/dev/null; then
 fi
 swift build -c release --scratch-path .build-nn --product nn-bench >&2
 
+# OpenBLAS 0.3.21 (Debian 12) knows no Zen 4 and falls back to its AVX2 Haswell kernels on an
+# AVX-512 AMD CPU, at about 2/3 of the speed; its SkylakeX kernels run there. The core type is
+# read when the library loads, so it can only be set from outside the process.
+if [ -z "${OPENBLAS_CORETYPE:-}" ] && grep -q avx512f /proc/cpuinfo 2>/dev/null \
+    && grep -q avx512dq /proc/cpuinfo && grep -q avx512vl /proc/cpuinfo && grep -q avx512bw /proc/cpuinfo; then
+    export OPENBLAS_CORETYPE=SKYLAKEX
+fi
+echo "neuralnet bench: OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-auto}" >&2
+
 ours=$(mktemp)
 anchor=$(mktemp)
 trap 'rm -f "$ours" "$anchor"' EXIT

@@ -17,7 +17,13 @@ public final class Conv2D: Layer {
     public let bias: Parameter
     public let inChannels, outChannels, kernelSize: Int
     public let padding: Padding
-    private var cached: (cols: [Float], geometry: Geometry)?
+    /// The unrolled input of the last forward; kept as the workspace of the next call with the
+    /// same geometry (its padding zeros are then already in place), which saves a large
+    /// allocation and its page faults per call.
+    private var cols: [Float] = []
+    private var colsGeometry: Geometry?
+    /// Set by a training forward: what backward needs besides `cols`.
+    private var trainedGeometry: Geometry?
 
     /// A convolution with weights drawn by `initializer` from `generator` and zero bias.
     public init(
@@ -45,7 +51,7 @@ public final class Conv2D: Layer {
 
     /// Sizes of one call, and where element (row, sample b, pixel p) of `cols` lives:
     /// row · rowStride + b · sampleStride + p.
-    struct Geometry {
+    struct Geometry: Equatable {
         let n, c, h, w, outH, outW, k, pad: Int
         var plane: Int { outH * outW }
         var rows: Int { c * k * k }
@@ -71,8 +77,18 @@ public final class Conv2D: Layer {
                 operation: "Conv2D.forward", expected: "H, W ≥ \(kernelSize) for 'valid' padding", found: input.shape)
         }
         let (o, plane, rows) = (outChannels, geo.plane, geo.rows)
-        let cols = geo.isIdentityUnroll ? input.scalars : im2col(input.scalars, geo)
-        cached = training ? (cols, geo) : nil
+        var cols: [Float] = []
+        if !geo.isIdentityUnroll, colsGeometry == geo { swap(&cols, &self.cols) }  // unique: written in place
+        self.cols = []
+        colsGeometry = nil
+        if geo.isIdentityUnroll { cols = input.scalars } else { im2col(input.scalars, geo, into: &cols) }
+        defer {
+            if training || !geo.isIdentityUnroll {
+                self.cols = cols
+                colsGeometry = geo.isIdentityUnroll ? nil : geo
+            }
+            trainedGeometry = training ? geo : nil
+        }
         var out: [Float]
         if geo.perSample {
             out = [Float](repeating: 0, count: n * o * plane)
@@ -99,7 +115,7 @@ public final class Conv2D: Layer {
     }
 
     public func backward(_ outputGradient: Tensor) throws -> Tensor {
-        guard let (cols, geo) = cached else { throw NeuralNetError.backwardBeforeForward(layer: "Conv2D") }
+        guard let geo = trainedGeometry else { throw NeuralNetError.backwardBeforeForward(layer: "Conv2D") }
         let (n, o, plane, rows) = (geo.n, outChannels, geo.plane, geo.rows)
         guard outputGradient.shape == [n, o, geo.outH, geo.outW] else {
             throw NeuralNetError.shapeMismatch(
@@ -158,10 +174,11 @@ public final class Conv2D: Layer {
     }
 
     /// cols[(c, ki, kj), b, (oh, ow)] = x[b, c, oh + ki − pad, ow + kj − pad], zero outside;
-    /// parallel over rows × samples, each job filling one row of one sample.
-    private func im2col(_ x: [Float], _ geo: Geometry) -> [Float] {
+    /// parallel over rows × samples, each job filling one row of one sample. Only in-bounds
+    /// entries are written: `cols` must be zeros or the result of a call with the same geometry.
+    private func im2col(_ x: [Float], _ geo: Geometry, into cols: inout [Float]) {
         let (k, pad, h, w, outH, outW, plane) = (geo.k, geo.pad, geo.h, geo.w, geo.outH, geo.outW, geo.plane)
-        var cols = [Float](repeating: 0, count: geo.rows * geo.n * plane)
+        if cols.count != geo.rows * geo.n * plane { cols = [Float](repeating: 0, count: geo.rows * geo.n * plane) }
         x.withUnsafeBufferPointer { xb in
             cols.withUnsafeMutableBufferPointer { cb in
                 let xs = xb.baseAddress!, cs = cb.baseAddress!
@@ -179,7 +196,6 @@ public final class Conv2D: Layer {
                 }
             }
         }
-        return cols
     }
 }
 
