@@ -50,7 +50,7 @@ let package = Package(
         .testTarget(name: "AnnotationsTests", dependencies: ["Annotations", "ImageFormats", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["ImagingCore", "ImageFormats", "Annotations", "TestSupport"]),
         .testTarget(name: "NoduleModelsTests", dependencies: ["NoduleModels", "ImagingCore"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "TestSupport"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "NoduleModels", "TestSupport"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"], resources: [.copy("Fixtures")]),
     ]
 )
