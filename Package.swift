@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "NeuralNet", targets: ["NeuralNet"]),
         .library(name: "NoduleModels", targets: ["NoduleModels"]),
         .library(name: "Reports", targets: ["Reports"]),
+        .library(name: "DICOM", targets: ["DICOM"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -32,6 +33,16 @@ let package = Package(
         .target(name: "NoduleModels", dependencies: ["NeuralNet", "ImagingCore", "Annotations"]),
         .target(name: "Reports", dependencies: ["ImagingCore", "ImageFormats"]),
 
+        // DICOM: the C++ bridge over DCMTK and GDCM (Debian's libdcmtk-dev, libgdcm-dev; no
+        // pkg-config: dcmtk.pc needs sndfile.pc and GDCM ships none), and the Swift API.
+        .target(name: "CDICOMBridge", linkerSettings: [
+            .linkedLibrary("dcmjpeg"), .linkedLibrary("ijg8"), .linkedLibrary("ijg12"), .linkedLibrary("ijg16"),
+            .linkedLibrary("dcmimgle"), .linkedLibrary("dcmdata"), .linkedLibrary("oflog"), .linkedLibrary("ofstd"),
+            .linkedLibrary("gdcmMSFF"), .linkedLibrary("gdcmDSED"), .linkedLibrary("gdcmIOD"),
+            .linkedLibrary("gdcmDICT"), .linkedLibrary("gdcmCommon"), .linkedLibrary("stdc++"),
+        ]),
+        .target(name: "DICOM", dependencies: ["ImagingCore", "CDICOMBridge"]),
+
         // Umbrella: one dependency and one import for PACS tooling.
         .target(name: "NoduleKit", dependencies: ["ImagingCore", "ImageFormats", "Annotations", "NeuralNet", "NoduleModels", "Reports"]),
         .executableTarget(name: "nodulekit", dependencies: [
@@ -46,6 +57,7 @@ let package = Package(
         // Shared test helpers: real-data paths, the Python oracle runner.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ImagingCoreTests", dependencies: ["ImagingCore", "TestSupport"]),
+        .testTarget(name: "DICOMTests", dependencies: ["DICOM", "TestSupport"]),
         .testTarget(name: "ImageFormatsTests", dependencies: ["ImageFormats", "TestSupport"]),
         .testTarget(name: "AnnotationsTests", dependencies: ["Annotations", "ImageFormats", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["ImagingCore", "ImageFormats", "Annotations", "TestSupport"]),

@@ -1,0 +1,42 @@
+import CDICOMBridge
+
+/// How decoded pixel values are laid out: frames of rows x columns pixels, samples
+/// interleaved per pixel, one integer of `bytesPerSample` bytes per sample, masked to
+/// `bitsStored` and sign-extended when signed.
+public struct PixelDescription: Sendable, Equatable {
+    public var rows: Int, columns: Int, frames: Int, samplesPerPixel: Int
+    public var bitsAllocated: Int, bitsStored: Int, highBit: Int
+    /// PixelRepresentation 1.
+    public var isSigned: Bool
+    /// 1, 2 or 4 (1-bit data is unpacked to one byte per pixel).
+    public var bytesPerSample: Int
+    /// PhotometricInterpretation of the decoded values (YBR data decodes to "RGB").
+    public var photometricInterpretation: String
+    /// The transfer syntax of the stored data.
+    public var transferSyntaxUID: String
+    /// Which codec decodes it: "native", "dcmtk" or "gdcm".
+    public var decoder: String
+
+    init(_ info: ndk_pixel_info) {
+        rows = Int(info.rows); columns = Int(info.columns); frames = Int(info.frames)
+        samplesPerPixel = Int(info.samples_per_pixel)
+        bitsAllocated = Int(info.bits_allocated); bitsStored = Int(info.bits_stored); highBit = Int(info.high_bit)
+        isSigned = info.is_signed != 0
+        bytesPerSample = Int(info.bytes_per_sample)
+        photometricInterpretation = Self.text(info.photometric)
+        transferSyntaxUID = Self.text(info.transfer_syntax)
+        decoder = Self.text(info.decoder)
+    }
+
+    /// Samples in one frame.
+    public var samplesPerFrame: Int { rows * columns * samplesPerPixel }
+    /// Bytes of one decoded frame.
+    public var bytesPerFrame: Int { samplesPerFrame * bytesPerSample }
+
+    private static func text<T>(_ tuple: T) -> String {
+        withUnsafeBytes(of: tuple) { raw in
+            let end = raw.firstIndex(of: 0) ?? raw.count
+            return String(decoding: raw[..<end], as: UTF8.self)
+        }
+    }
+}
