@@ -101,7 +101,10 @@ public final class Conv2D: Layer {
                             let y = os + s * o * plane
                             sgemm(transA: false, transB: false, m: o, n: plane, k: rows,
                                   ws, cs + s * geo.sampleStride, beta: 0, y, split: false)
-                            for ch in 0..<o { for i in 0..<plane { y[ch * plane + i] += b[ch] } }
+                            for ch in 0..<o {
+                                let row = y + ch * plane, value = b[ch]
+                                for i in 0..<plane { row[i] += value }
+                            }
                         }
                     }
                 }

@@ -50,13 +50,13 @@ public final class ConvTranspose2D: Layer {
                 let ys = yb.baseAddress!, os = ob.baseAddress!
                 parallelFor(n * outChannels) { job in
                     let s = job / outChannels, o = job % outChannels
-                    let dst = os + job * 4 * plane
+                    let dst = os + job * 4 * plane, shift = b[o]
                     for a in 0..<2 {
                         for d in 0..<2 {
                             let src = ys + (o * 4 + a * 2 + d) * columns + s * plane
                             for i in 0..<h {
                                 let row = dst + (2 * i + a) * 2 * w + d
-                                for j in 0..<w { row[2 * j] = src[i * w + j] + b[o] }
+                                for j in 0..<w { row[2 * j] = src[i * w + j] + shift }
                             }
                         }
                     }
