@@ -1,0 +1,156 @@
+import Foundation
+import ImagingCore
+
+/// Choices for volume assembly.
+public struct SeriesLoadOptions: Sendable {
+    /// Assemble a series with non-uniform slice spacing anyway, with ITK's spacing
+    /// (first-to-last distance over the slice count); the problem stays reported.
+    public var allowNonUniformSpacing: Bool
+
+    /// Creates options; the defaults refuse non-uniform spacing.
+    public init(allowNonUniformSpacing: Bool = false) {
+        self.allowNonUniformSpacing = allowNonUniformSpacing
+    }
+}
+
+/// Volume assembly: files are opened and decoded in parallel (one task per slice on
+/// all cores), each straight into its k-slice of the output buffer.
+extension DICOMSeries {
+    /// The volume in the smallest faithful type: `Int16` (Hounsfield units for CT) when
+    /// every slice's RescaleSlope and RescaleIntercept are integers and the values fit,
+    /// `Float` otherwise.
+    public func loadVolume(options: SeriesLoadOptions = .init(), progress: any ProgressReporter = SilentProgress()) throws -> AnyVolume {
+        let stack = try assemblableStack(options)
+        let integral = stack.slices.allSatisfy { $0.rescaleSlope == $0.rescaleSlope.rounded() && $0.rescaleIntercept == $0.rescaleIntercept.rounded() }
+        if integral, let volume = try loadInt16(stack: stack, progress: progress) { return .int16(volume) }
+        return .float32(try loadFloat(stack: stack, factors: nil, progress: progress))
+    }
+
+    /// The volume as `Int16` after RescaleSlope/RescaleIntercept (Hounsfield units for
+    /// CT). Throws when the rescale is not integral or a value does not fit Int16.
+    public func loadInt16Volume(options: SeriesLoadOptions = .init(), progress: any ProgressReporter = SilentProgress()) throws -> Volume<Int16> {
+        let stack = try assemblableStack(options)
+        guard let bad = stack.slices.first(where: { $0.rescaleSlope != $0.rescaleSlope.rounded() || $0.rescaleIntercept != $0.rescaleIntercept.rounded() }) else {
+            guard let volume = try loadInt16(stack: stack, progress: progress) else {
+                throw DICOMError.invalidSeries(id, reason: "rescaled values do not fit Int16; load it as Float")
+            }
+            return volume
+        }
+        throw DICOMError.invalidValue(path: bad.url.path, tag: .rescaleSlope, value: "\(bad.rescaleSlope) / \(bad.rescaleIntercept)", expected: "integral RescaleSlope and RescaleIntercept for an Int16 volume")
+    }
+
+    /// The volume as `Float` after RescaleSlope/RescaleIntercept.
+    public func loadFloatVolume(options: SeriesLoadOptions = .init(), progress: any ProgressReporter = SilentProgress()) throws -> Volume<Float> {
+        try loadFloat(stack: try assemblableStack(options), factors: nil, progress: progress)
+    }
+
+    /// The stack, or an error when the series cannot become a regular volume.
+    func assemblableStack(_ options: SeriesLoadOptions) throws -> SliceStack {
+        guard let stack else {
+            throw DICOMError.invalidSeries(id, reason: problems.map(\.description).joined(separator: "; "))
+        }
+        let blocking = stack.problems.first { problem in
+            if case .nonUniformSpacing = problem { return !options.allowNonUniformSpacing }
+            return problem.preventsAssembly
+        }
+        if let blocking {
+            throw DICOMError.invalidSeries(id, reason: "\(blocking)")
+        }
+        if let multi = stack.slices.first(where: { $0.frames > 1 }) {
+            throw DICOMError.invalidSeries(id, reason: "\(multi.url.lastPathComponent) is multi-frame; load it with loadMultiFrameVolume")
+        }
+        return stack
+    }
+
+    /// Decodes into Int16; nil when a value overflowed Int16 (the caller falls back).
+    func loadInt16(stack: SliceStack, progress: any ProgressReporter) throws -> Volume<Int16>? {
+        var volume = Volume<Int16>(geometry: stack.geometry, repeating: 0)
+        let perSlice = stack.geometry.size.sliceCount
+        let failures = FirstError()
+        let overflow = FirstError()
+        let fileSlots = Self.fileSlots(stack)
+        let done = ProgressCounter(total: fileSlots.count, reporter: progress)
+        volume.withUnsafeMutableVoxels { voxels in
+            guard let base = voxels.baseAddress else { return }
+            // The pointer is shared by the workers; each writes only its own slice.
+            let shared = SharedPointer(base)
+            DispatchQueue.concurrentPerform(iterations: fileSlots.count) { n in
+                let (sliceIndex, k) = fileSlots[n]
+                let header = stack.slices[sliceIndex]
+                let slice = UnsafeMutableBufferPointer(start: shared.pointer + k * perSlice, count: perSlice)
+                do {
+                    if try !SliceDecoder.decodeInt16(header, into: slice) { overflow.record(DICOMError.invalidSeries(id, reason: "Int16 overflow")) }
+                } catch {
+                    failures.record(error)
+                }
+                done.advance(item: header.url.lastPathComponent)
+            }
+        }
+        if let error = failures.error { throw error }
+        if overflow.error != nil { return nil }
+        volume.withUnsafeMutableVoxels { Self.interpolate(stack, $0, perSlice: perSlice) { Int16(clampingDouble: $0) } }
+        return volume
+    }
+
+    /// Decodes into Float, times `factors[sliceIndex]` when given (SUV).
+    func loadFloat(stack: SliceStack, factors: [Double]?, progress: any ProgressReporter) throws -> Volume<Float> {
+        var volume = Volume<Float>(geometry: stack.geometry, repeating: 0)
+        let perSlice = stack.geometry.size.sliceCount
+        let failures = FirstError()
+        let fileSlots = Self.fileSlots(stack)
+        let done = ProgressCounter(total: fileSlots.count, reporter: progress)
+        volume.withUnsafeMutableVoxels { voxels in
+            guard let base = voxels.baseAddress else { return }
+            let shared = SharedPointer(base)
+            DispatchQueue.concurrentPerform(iterations: fileSlots.count) { n in
+                let (sliceIndex, k) = fileSlots[n]
+                let header = stack.slices[sliceIndex]
+                let slice = UnsafeMutableBufferPointer(start: shared.pointer + k * perSlice, count: perSlice)
+                do {
+                    try SliceDecoder.decodeFloat(header, factor: factors?[sliceIndex] ?? 1, into: slice)
+                } catch {
+                    failures.record(error)
+                }
+                done.advance(item: header.url.lastPathComponent)
+            }
+        }
+        if let error = failures.error { throw error }
+        volume.withUnsafeMutableVoxels { Self.interpolate(stack, $0, perSlice: perSlice) { Float($0) } }
+        return volume
+    }
+
+    /// (index into stack.slices, k) for every slot that is a file.
+    static func fileSlots(_ stack: SliceStack) -> [(Int, Int)] {
+        stack.slots.enumerated().compactMap { k, slot in
+            if case .file(let i) = slot { return (i, k) }
+            return nil
+        }
+    }
+
+    /// Fills interpolated slots from their neighbouring file slices.
+    static func interpolate<T: VoxelScalar>(_ stack: SliceStack, _ voxels: UnsafeMutableBufferPointer<T>, perSlice: Int, make: (Double) -> T) {
+        var kOfSlice: [Int: Int] = [:]
+        for (i, k) in fileSlots(stack) { kOfSlice[i] = k }
+        for (k, slot) in stack.slots.enumerated() {
+            guard case .interpolated(let below, let above, let w) = slot, let kb = kOfSlice[below], let ka = kOfSlice[above] else { continue }
+            for p in 0..<perSlice {
+                let v = (1 - w) * voxels[kb * perSlice + p].doubleValue + w * voxels[ka * perSlice + p].doubleValue
+                voxels[k * perSlice + p] = make(v)
+            }
+        }
+    }
+}
+
+/// A raw pointer handed to concurrent workers that write disjoint ranges.
+struct SharedPointer<T>: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<T>
+    init(_ pointer: UnsafeMutablePointer<T>) { self.pointer = pointer }
+}
+
+/// Keeps the first error reported by concurrent workers.
+final class FirstError: @unchecked Sendable {
+    private let lock = NSLock()
+    private var first: Error?
+    func record(_ error: Error) { lock.lock(); if first == nil { first = error }; lock.unlock() }
+    var error: Error? { lock.lock(); defer { lock.unlock() }; return first }
+}

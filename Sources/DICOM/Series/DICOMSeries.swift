@@ -1,0 +1,49 @@
+import Foundation
+import ImagingCore
+
+/// One series found on disk: image files sharing StudyInstanceUID and
+/// SeriesInstanceUID (and, when a series mixes them, one size and orientation).
+public struct DICOMSeries: Sendable {
+    /// A name unique within a scan: the SeriesInstanceUID, with "#2", "#3"… appended to
+    /// the extra groups of a series that mixes sizes or orientations.
+    public let id: String
+    public let studyInstanceUID: String
+    public let seriesInstanceUID: String
+    public let modality: String
+    public let seriesDescription: String
+    /// The files, in discovery order.
+    public let files: [SliceHeader]
+    /// Sorted slices and geometry; nil when the files carry no usable geometry.
+    public let stack: SliceStack?
+    /// Everything found wrong or unusual.
+    public let problems: [SeriesProblem]
+
+    init(id: String, files: [SliceHeader], extraProblems: [SeriesProblem]) {
+        self.id = id
+        let first = files[0]
+        studyInstanceUID = first.studyInstanceUID
+        seriesInstanceUID = first.seriesInstanceUID
+        modality = first.modality
+        seriesDescription = first.dataset.string(.seriesDescription) ?? ""
+        self.files = files
+        var problems = extraProblems
+        do {
+            let stack = try SliceStack(headers: files, name: id)
+            self.stack = stack
+            problems += stack.problems
+        } catch {
+            self.stack = nil
+            problems.append(.missingGeometry(files: files.filter { $0.position == nil || $0.normal == nil }.map(\.url.lastPathComponent)))
+        }
+        self.problems = problems
+    }
+
+    /// Number of image files (duplicates included).
+    public var fileCount: Int { files.count }
+
+    /// The volume grid, when the geometry is known.
+    public var geometry: ImageGeometry? { stack?.geometry }
+
+    /// Whether this is a single enhanced multi-frame file.
+    public var isMultiFrame: Bool { files.count == 1 && files[0].frames > 1 }
+}
