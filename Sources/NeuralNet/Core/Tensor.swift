@@ -50,9 +50,15 @@ public struct Tensor: Sendable, Equatable {
     /// Element-wise sum of two tensors of equal shape.
     public static func + (lhs: Tensor, rhs: Tensor) throws -> Tensor {
         try lhs.requireSameShape(as: rhs, "Tensor.+")
-        var out = lhs
-        for i in out.scalars.indices { out.scalars[i] += rhs.scalars[i] }
-        return out
+        var out = [Float](repeating: 0, count: lhs.count)
+        lhs.scalars.withUnsafeBufferPointer { a in
+            rhs.scalars.withUnsafeBufferPointer { b in
+                out.withUnsafeMutableBufferPointer { o in
+                    parallelRanges(o.count) { range in for i in range { o[i] = a[i] + b[i] } }
+                }
+            }
+        }
+        return try Tensor(shape: lhs.shape, scalars: out)
     }
 
     /// Joins NCHW tensors along the channel axis; batch and spatial extents must agree.
@@ -70,18 +76,17 @@ public struct Tensor: Sendable, Equatable {
             }
             channels += s.c
         }
-        var out = Tensor(shape: [n, channels, h, w])
+        var out = [Float](repeating: 0, count: n * channels * h * w)
         let plane = h * w
         var offset = 0
         for part in parts {
             let pc = part.shape[1]
-            for b in 0..<n {
-                let src = b * pc * plane, dst = (b * channels + offset) * plane
-                out.scalars.replaceSubrange(dst..<(dst + pc * plane), with: part.scalars[src..<(src + pc * plane)])
-            }
+            copyChannelBlocks(part.scalars, into: &out, batch: n, block: pc * plane,
+                              sourceStride: pc * plane, destinationStride: channels * plane,
+                              sourceOffset: 0, destinationOffset: offset * plane)
             offset += pc
         }
-        return out
+        return try Tensor(shape: [n, channels, h, w], scalars: out)
     }
 
     /// Splits an NCHW tensor along channels into pieces of the given channel counts.
@@ -95,14 +100,30 @@ public struct Tensor: Sendable, Equatable {
         var offset = 0
         var pieces: [Tensor] = []
         for pc in counts {
-            var piece = Tensor(shape: [n, pc, h, w])
-            for b in 0..<n {
-                let src = (b * c + offset) * plane, dst = b * pc * plane
-                piece.scalars.replaceSubrange(dst..<(dst + pc * plane), with: scalars[src..<(src + pc * plane)])
-            }
-            pieces.append(piece)
+            var piece = [Float](repeating: 0, count: n * pc * plane)
+            copyChannelBlocks(scalars, into: &piece, batch: n, block: pc * plane,
+                              sourceStride: c * plane, destinationStride: pc * plane,
+                              sourceOffset: offset * plane, destinationOffset: 0)
+            pieces.append(try Tensor(shape: [n, pc, h, w], scalars: piece))
             offset += pc
         }
         return pieces
+    }
+}
+
+/// Copies, for each of `batch` samples, one contiguous block of `block` floats between
+/// strided positions (the channel range of one sample); samples in parallel.
+private func copyChannelBlocks(
+    _ source: [Float], into destination: inout [Float], batch: Int, block: Int,
+    sourceStride: Int, destinationStride: Int, sourceOffset: Int, destinationOffset: Int
+) {
+    guard block > 0 else { return }
+    source.withUnsafeBufferPointer { src in
+        destination.withUnsafeMutableBufferPointer { dst in
+            let s = src.baseAddress!, d = dst.baseAddress!
+            parallelFor(batch) { b in
+                (d + b * destinationStride + destinationOffset).update(from: s + b * sourceStride + sourceOffset, count: block)
+            }
+        }
     }
 }
