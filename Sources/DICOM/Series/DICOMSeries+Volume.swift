@@ -64,10 +64,27 @@ extension DICOMSeries {
 
     /// Decodes into Int16; nil when a value overflowed Int16 (the caller falls back).
     func loadInt16(stack: SliceStack, progress: any ProgressReporter) throws -> Volume<Int16>? {
-        var volume = Volume<Int16>(geometry: stack.geometry, repeating: 0)
+        let overflow = FirstError()
+        let volume = try decodeSlices(stack, as: Int16.self, progress: progress) { header, _, slice in
+            if try !SliceDecoder.decodeInt16(header, into: slice) { overflow.record(DICOMError.invalidSeries(id, reason: "Int16 overflow")) }
+        }
+        return overflow.error == nil ? volume : nil
+    }
+
+    /// Decodes into Float, times `factors[sliceIndex]` when given (SUV).
+    func loadFloat(stack: SliceStack, factors: [Double]?, progress: any ProgressReporter) throws -> Volume<Float> {
+        try decodeSlices(stack, as: Float.self, progress: progress) { header, sliceIndex, slice in
+            try SliceDecoder.decodeFloat(header, factor: factors?[sliceIndex] ?? 1, into: slice)
+        }
+    }
+
+    /// Runs `decode` for every file slice in parallel (all cores), each writing its own
+    /// k-slice of one shared buffer, then fills interpolated slices.
+    func decodeSlices<T: VoxelScalar>(_ stack: SliceStack, as: T.Type, progress: any ProgressReporter,
+                                      _ decode: @escaping @Sendable (SliceHeader, Int, UnsafeMutableBufferPointer<T>) throws -> Void) throws -> Volume<T> {
+        var volume = Volume<T>(geometry: stack.geometry, repeating: .zero)
         let perSlice = stack.geometry.size.sliceCount
         let failures = FirstError()
-        let overflow = FirstError()
         let fileSlots = Self.fileSlots(stack)
         let done = ProgressCounter(total: fileSlots.count, reporter: progress)
         volume.withUnsafeMutableVoxels { voxels in
@@ -77,9 +94,8 @@ extension DICOMSeries {
             DispatchQueue.concurrentPerform(iterations: fileSlots.count) { n in
                 let (sliceIndex, k) = fileSlots[n]
                 let header = stack.slices[sliceIndex]
-                let slice = UnsafeMutableBufferPointer(start: shared.pointer + k * perSlice, count: perSlice)
                 do {
-                    if try !SliceDecoder.decodeInt16(header, into: slice) { overflow.record(DICOMError.invalidSeries(id, reason: "Int16 overflow")) }
+                    try decode(header, sliceIndex, UnsafeMutableBufferPointer(start: shared.pointer + k * perSlice, count: perSlice))
                 } catch {
                     failures.record(error)
                 }
@@ -87,35 +103,7 @@ extension DICOMSeries {
             }
         }
         if let error = failures.error { throw error }
-        if overflow.error != nil { return nil }
-        volume.withUnsafeMutableVoxels { Self.interpolate(stack, $0, perSlice: perSlice) { Int16(clampingDouble: $0) } }
-        return volume
-    }
-
-    /// Decodes into Float, times `factors[sliceIndex]` when given (SUV).
-    func loadFloat(stack: SliceStack, factors: [Double]?, progress: any ProgressReporter) throws -> Volume<Float> {
-        var volume = Volume<Float>(geometry: stack.geometry, repeating: 0)
-        let perSlice = stack.geometry.size.sliceCount
-        let failures = FirstError()
-        let fileSlots = Self.fileSlots(stack)
-        let done = ProgressCounter(total: fileSlots.count, reporter: progress)
-        volume.withUnsafeMutableVoxels { voxels in
-            guard let base = voxels.baseAddress else { return }
-            let shared = SharedPointer(base)
-            DispatchQueue.concurrentPerform(iterations: fileSlots.count) { n in
-                let (sliceIndex, k) = fileSlots[n]
-                let header = stack.slices[sliceIndex]
-                let slice = UnsafeMutableBufferPointer(start: shared.pointer + k * perSlice, count: perSlice)
-                do {
-                    try SliceDecoder.decodeFloat(header, factor: factors?[sliceIndex] ?? 1, into: slice)
-                } catch {
-                    failures.record(error)
-                }
-                done.advance(item: header.url.lastPathComponent)
-            }
-        }
-        if let error = failures.error { throw error }
-        volume.withUnsafeMutableVoxels { Self.interpolate(stack, $0, perSlice: perSlice) { Float($0) } }
+        volume.withUnsafeMutableVoxels { Self.interpolate(stack, $0, perSlice: perSlice) { T(clampingDouble: $0) } }
         return volume
     }
 
