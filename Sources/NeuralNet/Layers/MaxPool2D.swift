@@ -21,14 +21,14 @@ public final class MaxPool2D: Layer {
                     parallelFor(n * c) { job in
                         let src = xs + job * h * w, dst = os + job * oh * ow, win = ws + job * oh * ow
                         for i in 0..<oh {
+                            let top = src + 2 * i * w, bottom = top + w
                             for j in 0..<ow {
-                                var best = (2 * i) * w + 2 * j
-                                // First maximum wins ties, as in PyTorch.
-                                if src[best + 1] > src[best] { best += 1 }
-                                if src[2 * i * w + w + 2 * j] > src[best] { best = 2 * i * w + w + 2 * j }
-                                if src[2 * i * w + w + 2 * j + 1] > src[best] { best = 2 * i * w + w + 2 * j + 1 }
-                                dst[i * ow + j] = src[best]
-                                win[i * ow + j] = Int32(best)
+                                // Branch-free select; the first maximum wins ties, as in PyTorch.
+                                let (a, b, c, d) = (top[2 * j], top[2 * j + 1], bottom[2 * j], bottom[2 * j + 1])
+                                let ab = b > a ? b : a, cd = d > c ? d : c
+                                let abIndex = b > a ? 2 * j + 1 : 2 * j, cdIndex = d > c ? w + 2 * j + 1 : w + 2 * j
+                                dst[i * ow + j] = cd > ab ? cd : ab
+                                win[i * ow + j] = Int32(2 * i * w + (cd > ab ? cdIndex : abIndex))
                             }
                         }
                     }
