@@ -74,15 +74,8 @@ public final class Softmax: Layer {
         for b in 0..<n {
             for p in 0..<inner {
                 let base = b * c * inner + p
-                var top = -Float.infinity
-                for k in 0..<c { top = max(top, input.scalars[base + k * inner]) }
-                var sum: Float = 0
-                for k in 0..<c {
-                    let e = exp(input.scalars[base + k * inner] - top)
-                    out.scalars[base + k * inner] = e
-                    sum += e
-                }
-                for k in 0..<c { out.scalars[base + k * inner] /= sum }
+                let logSum = logSumExp(input.scalars, base: base, stride: inner, count: c)
+                for k in 0..<c { out.scalars[base + k * inner] = exp(input.scalars[base + k * inner] - logSum) }
             }
         }
         output = training ? out : nil
@@ -115,4 +108,13 @@ func classAxis(_ shape: [Int], _ operation: String) throws -> (n: Int, c: Int, i
         throw NeuralNetError.shapeMismatch(operation: operation, expected: "[N, C, ...]", found: shape)
     }
     return (shape[0], shape[1], shape.dropFirst(2).reduce(1, *))
+}
+
+/// log Σ_k e^(x[base + k·stride]) for k < count, shifted by the maximum so it never overflows.
+func logSumExp(_ x: [Float], base: Int, stride: Int, count: Int) -> Float {
+    var top = -Float.infinity
+    for k in 0..<count { top = max(top, x[base + k * stride]) }
+    var sum: Float = 0
+    for k in 0..<count { sum += exp(x[base + k * stride] - top) }
+    return top + log(sum)
 }

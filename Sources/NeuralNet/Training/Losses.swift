@@ -47,11 +47,7 @@ public enum Loss {
         for b in 0..<n {
             for p in 0..<inner {
                 let base = b * c * inner + p
-                var top = -Float.infinity
-                for k in 0..<c { top = max(top, logits.scalars[base + k * inner]) }
-                var sumExp: Float = 0
-                for k in 0..<c { sumExp += exp(logits.scalars[base + k * inner] - top) }
-                let logSum = top + log(sumExp)
+                let logSum = logSumExp(logits.scalars, base: base, stride: inner, count: c)
                 var w: Float = 1, tSum: Float = 0, nll: Float = 0
                 if let classWeights {
                     w = 0
