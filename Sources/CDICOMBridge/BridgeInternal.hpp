@@ -21,6 +21,7 @@ struct ndk_file {
     std::string path;             // empty when opened from memory
     std::vector<uint8_t> memory;  // the bytes, when opened from memory
     bool charsetConverted = false;
+    std::string originalCharset;  // SpecificCharacterSet before conversion to UTF-8
     bool decompressed = false;    // DCMTK already switched the dataset to native
 };
 

@@ -78,6 +78,7 @@ ndk_file *finishOpen(std::unique_ptr<ndk_file> file, OFCondition c, const std::s
     // Strings become UTF-8 here, once, so Swift never sees legacy character sets.
     OFString charset;
     if (dataset->findAndGetOFStringArray(DCM_SpecificCharacterSet, charset).good() && !charset.empty()) {
+        file->originalCharset = charset.c_str();
         OFCondition conv = file->format->convertToUTF8();
         file->charsetConverted = conv.good();
         if (conv.bad()) ndk::log(NDK_LOG_WARNING, file->path + ": cannot convert SpecificCharacterSet '" + charset.c_str() + "' to UTF-8: " + conv.text());
@@ -144,6 +145,10 @@ extern "C" int32_t ndk_serialize_header(ndk_file *file, uint32_t maxValueBytes, 
         out.insert(out.end(), ts.begin(), ts.end());
         putU32(out, file->charsetConverted ? 1 : 0);
         putItem(out, file->format->getMetaInfo(), maxValueBytes);
+        if (file->charsetConverted) {
+            // Report the character set the file was written in; the text is UTF-8 now.
+            file->format->getDataset()->putAndInsertString(DCM_SpecificCharacterSet, file->originalCharset.c_str());
+        }
         putItem(out, file->format->getDataset(), maxValueBytes);
         auto *buffer = static_cast<uint8_t *>(std::malloc(out.size()));
         if (!buffer) return ndk::fail(error, NDK_E_INTERNAL, "header: out of memory");

@@ -104,6 +104,11 @@ extern "C" int32_t ndk_initialize(ndk_log_handler handler, void *context, ndk_er
         gdcm::Trace::SetWarningStream(gGdcmWarningStream);
         gdcm::Trace::SetErrorStream(gGdcmErrorStream);
         gdcm::Trace::SetDebugStream(gGdcmWarningStream);
+        // Real files: UN elements whose VR the dictionary knows (e.g. a sequence sent as UN)
+        // are re-read with that VR; a dataset switching to implicit VR against its meta
+        // header is followed, as pydicom does.
+        dcmEnableUnknownVRConversion.set(OFTrue);
+        dcmAcceptUnexpectedImplicitEncoding.set(OFTrue);
         // Decoders: JPEG (baseline, extended, lossless) and RLE. Never dcmjpls (see DESIGN).
         DJDecoderRegistration::registerCodecs();
         DcmRLEDecoderRegistration::registerCodecs();

@@ -52,13 +52,19 @@ public struct DICOMElement: Sendable, Equatable {
         return String(decoding: b[..<end], as: UTF8.self)
     }
 
-    /// The values of a multi-valued text element, split at backslashes and trimmed.
+    /// VRs whose leading spaces are insignificant too (PS3.5 table 6.2-1).
+    static let leadingSpaceInsignificantVRs: Set<String> = ["AE", "AS", "CS", "DA", "DS", "DT", "IS", "TM", "UI", "UN"]
+
+    /// The values of a multi-valued text element, split at backslashes; trailing spaces
+    /// removed, and leading ones where the VR makes them insignificant.
     public var strings: [String] {
         guard let t = text, !t.isEmpty else { return [] }
+        let both = Self.leadingSpaceInsignificantVRs.contains(vr)
         let trimmed: (Substring) -> String = { s in
-            String(s.drop { $0 == " " }.reversed().drop { $0 == " " || $0 == "\0" }.reversed())
+            let tail = String(s.reversed().drop { $0 == " " || $0 == "\0" }.reversed())
+            return both ? String(tail.drop { $0 == " " }) : tail
         }
-        if vr == "LT" || vr == "ST" || vr == "UT" { return [t] }
+        if vr == "LT" || vr == "ST" || vr == "UT" || vr == "UR" { return [t] }
         return t.split(separator: "\\", omittingEmptySubsequences: false).map(trimmed)
     }
 
