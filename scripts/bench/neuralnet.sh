@@ -4,7 +4,8 @@
 # PyTorch CPU on the same machine in the same run; and our conv's GFLOP/s against raw sgemm.
 # Prints `bench: NAME ours_s=… anchor=pytorch anchor_s=… ratio=…` (median seconds).
 # PyTorch comes from PyPI into the ignored venv .build-nn/torch-venv (made once, reused).
-# Knobs: NN_BENCH_THREADS (1,2), NN_BENCH_SIZES (64,128), NN_BENCH_REPEATS (3).
+# Knobs: NN_BENCH_THREADS (1,2), NN_BENCH_SIZES (64,128; "none" for the classifier only),
+# NN_BENCH_REPEATS (3). OPENBLAS_CORETYPE set by the caller is respected.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -32,8 +33,12 @@ echo "neuralnet bench: OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-auto}" >&2
 ours=$(mktemp)
 anchor=$(mktemp)
 trap 'rm -f "$ours" "$anchor"' EXIT
-.build-nn/release/nn-bench --threads "$threads" --sizes "$sizes" --repeats "$repeats" >"$ours"
-"$venv/bin/python" scripts/bench/neuralnet_torch.py --threads "$threads" --sizes "$sizes" --repeats "$repeats" >"$anchor"
+# Ours and PyTorch alternate per thread count, so load from other work on the machine falls
+# on both sides alike.
+for t in ${threads//,/ }; do
+    .build-nn/release/nn-bench --threads "$t" --sizes "$sizes" --repeats "$repeats" >>"$ours"
+    "$venv/bin/python" scripts/bench/neuralnet_torch.py --threads "$t" --sizes "$sizes" --repeats "$repeats" >>"$anchor"
+done
 
 # Pair the two `NAME seconds` lists by name; the gflops lines carry conv= and sgemm= fields.
 awk '

@@ -67,7 +67,7 @@ def main():
     torch.manual_seed(0)
     for threads in [int(t) for t in args.threads.split(",")]:
         torch.set_num_threads(threads)
-        for size in [int(s) for s in args.sizes.split(",")]:
+        for size in [int(s) for s in args.sizes.split(",") if s.isdigit()]:
             net = paper_unet()
             opt = torch.optim.Adam(net.parameters(), lr=1e-3, eps=1e-7)
             x = torch.randn(batch, 1, size, size)
