@@ -21,6 +21,8 @@ public enum AnnotationError: Error, Equatable, CustomStringConvertible, Sendable
     case duplicateSeries(uid: String, files: [String])
     /// More nodules in one scan than a UInt8 label map can number.
     case tooManyLabels(seriesUID: String, count: Int)
+    /// A phantom's lungs have no room for the nodules asked for.
+    case phantomTooSmall(requested: Int, placed: Int, size: GridSize)
     /// Report files to merge disagree on their header.
     case headerMismatch(file: String, expected: [String], found: [String])
 
@@ -44,6 +46,8 @@ public enum AnnotationError: Error, Equatable, CustomStringConvertible, Sendable
             return "series \(uid) appears in more than one scan file: \(files.joined(separator: ", "))"
         case .tooManyLabels(let uid, let count):
             return "scan \(uid) has \(count) nodules; a UInt8 label map numbers at most 255"
+        case .phantomTooSmall(let requested, let placed, let size):
+            return "a \(size) phantom has room for \(placed) of the \(requested) nodules asked for; use a larger --size or fewer --nodules"
         case .headerMismatch(let file, let expected, let found):
             return "\(file): header \(found.joined(separator: ",")) differs from \(expected.joined(separator: ","))"
         }

@@ -12,9 +12,14 @@ extension ImageGeometry {
                 direction.column(2) * spacing.z)
     }
 
-    /// The inverse of `indexToWorldMatrix`; identity if the geometry is singular
-    /// (a validated geometry never is).
-    public var worldToIndexMatrix: Matrix3 { indexToWorldMatrix.inverse ?? .identity }
+    /// The inverse of `indexToWorldMatrix`, computed as diag(1/spacing)·D⁻¹ so that tiny
+    /// voxels (whose scaled matrix has a determinant near zero) still invert exactly;
+    /// identity if the direction is singular (a validated geometry's never is).
+    public var worldToIndexMatrix: Matrix3 {
+        guard let d = direction.inverse else { return .identity }
+        let (r0, r1, r2) = d.rows
+        return Matrix3(rows: r0 / spacing.x, r1 / spacing.y, r2 / spacing.z)
+    }
 
     /// World position (LPS mm) of a continuous index `(i, j, k)`.
     @inlinable

@@ -55,10 +55,14 @@ final class CLITests: XCTestCase {
         let folder = try TestEnvironment.temporaryDirectory(self)
         let (scan, phantom) = try writeScan(folder)
         let world = phantom.geometry.continuousIndexToWorld(Vector3(10.25, 7.5, 3.125))
-        let run = try nodulekit("world-to-voxel", "--image", scan.path, "--round", "--",
+        // LUNA16 coordinates are mostly negative: no `--` is needed, and it still works.
+        XCTAssertLessThan(world.z, 0)
+        let run = try nodulekit("world-to-voxel", "--image", scan.path, "--round",
                                 String(world.x), String(world.y), String(world.z))
         XCTAssertEqual(run.status, 0, run.stderr)
         XCTAssertEqual(run.stdout.split(separator: "\n").map(String.init), ["10.2500 7.5000 3.1250", "10 8 3"])
+        let dashed = try nodulekit("world-to-voxel", "--image", scan.path, "--", String(world.x), String(world.y), String(world.z))
+        XCTAssertEqual(dashed.stdout.split(separator: "\n").first.map(String.init), "10.2500 7.5000 3.1250", dashed.stderr)
     }
 
     func testABadFileIsOneLineOnStandardErrorAndExitNonZero() throws {

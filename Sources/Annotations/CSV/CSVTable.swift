@@ -20,7 +20,9 @@ public struct CSVTable: Sendable {
     /// Parses CSV text. `source` names the file in errors.
     public init(text: String, source: String) throws {
         self.source = source
-        var records = try CSVTable.parseRecords(text, source: source)
+        // Spreadsheet exports often start with a byte-order mark.
+        let body = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
+        var records = try CSVTable.parseRecords(body, source: source)
         guard !records.isEmpty else { throw AnnotationError.missingHeader(file: source) }
         let first = records.removeFirst()
         header = first.fields.map { $0.trimmingCharacters(in: .whitespaces) }
@@ -138,7 +140,10 @@ public struct CSVWriter: Sendable {
     }
 
     static func quoted(_ field: String) -> String {
-        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
+        // Quote separators, quotes, line breaks, and edge spaces (the reader trims unquoted ones).
+        let needsQuotes = field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+            || field.first == " " || field.last == " "
+        guard needsQuotes else { return field }
         return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

@@ -70,20 +70,27 @@ public struct SegmentationDatasetBuilder: Sendable {
     /// Runs the build.
     public func run(progress: ProgressReporter = SilentProgress()) throws -> Summary {
         let annotated = Set(annotations.map(\.seriesUID))
-        let allScans = try ScanDiscovery.findScans(in: imagesFolder).filter { annotated.contains($0.seriesUID) }
+        let survey = try ScanDiscovery.survey(in: imagesFolder)
+        let allScans = survey.scans.filter { annotated.contains($0.seriesUID) }
         let splits = PatientSplitter.split(allScans.map(\.seriesUID), fractions: options.fractions, seed: options.seed)
         let scans = options.shard.select(allScans)
         let byUID = Dictionary(grouping: annotations, by: \.seriesUID)
         let suffix = options.shard.isWhole ? "" : ".shard-\(options.shard.index)-of-\(options.shard.count)"
         var summary = Summary(scanCount: scans.count, manifestURL: outputFolder.appendingPathComponent("manifest\(suffix).csv"))
         let store = ResumeStore<[SliceRecord]>(outputFolder: outputFolder)
+        if options.shard.index == 0 {
+            for d in survey.duplicates where annotated.contains(d.seriesUID) {
+                summary.failures.append((d.seriesUID, "series UID in several files: " + d.files.map(\.path).joined(separator: ", ")))
+            }
+        }
 
         for (n, scan) in scans.enumerated() {
             let nodules = byUID[scan.seriesUID] ?? []
             let split = splits[scan.seriesUID] ?? .train
-            let key = fingerprint(nodules, split: split)
+            let key = fingerprint(nodules, split: split, scan: scan)
             let outputs = files(seriesUID: scan.seriesUID)
-            if FileManager.default.fileExists(atPath: outputs.masks.path), let done = store.finished(scan.seriesUID, key: key) {
+            let whole = FileManager.default.fileExists(atPath: outputs.images.path) && FileManager.default.fileExists(atPath: outputs.masks.path)
+            if whole, let done = store.finished(scan.seriesUID, key: key) {
                 summary.slices += done
                 summary.skipped.append(scan.seriesUID)
             } else {
@@ -134,8 +141,9 @@ public struct SegmentationDatasetBuilder: Sendable {
         return records
     }
 
-    private func fingerprint(_ nodules: [NoduleAnnotation], split: DatasetSplit) -> String {
-        var text = "seg-v1 size=\(options.size) margin=\(options.margin) window=\(options.lower),\(options.upper) split=\(split.rawValue)"
+    private func fingerprint(_ nodules: [NoduleAnnotation], split: DatasetSplit, scan: ScanFile) -> String {
+        var text = "seg-v2 size=\(options.size) margin=\(options.margin) window=\(options.lower),\(options.upper) split=\(split.rawValue)"
+        text += " scan=\(scan.fileFingerprint())"
         for a in nodules { text += "|\(a.center.x),\(a.center.y),\(a.center.z),\(a.diameterMM ?? -1)" }
         return ResumeStore<[SliceRecord]>.fingerprint(text)
     }

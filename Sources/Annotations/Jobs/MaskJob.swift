@@ -66,7 +66,8 @@ public struct MaskJob: Sendable {
     /// Runs the job. Throws only when nothing can be done (unreadable folder, unwritable
     /// output); a bad scan is recorded in the summary instead.
     public func run(progress: ProgressReporter = SilentProgress()) throws -> MaskJobSummary {
-        let allScans = try ScanDiscovery.findScans(in: imagesFolder)
+        let survey = try ScanDiscovery.survey(in: imagesFolder)
+        let allScans = survey.scans
         let scans = options.shard.select(allScans)
         let byUID = Dictionary(grouping: annotations, by: \.seriesUID)
         let suffix = options.shard.isWhole ? "" : ".shard-\(options.shard.index)-of-\(options.shard.count)"
@@ -77,7 +78,7 @@ public struct MaskJob: Sendable {
 
         for (n, scan) in scans.enumerated() {
             let nodules = byUID[scan.seriesUID] ?? []
-            let key = stamp(for: nodules)
+            let key = stamp(for: nodules, scan: scan)
             if let done = finishedRows(scan.seriesUID, key: key) {
                 rows += done
                 summary.skipped.append(scan.seriesUID)
@@ -94,9 +95,14 @@ public struct MaskJob: Sendable {
             }
             progress.update(completed: n + 1, total: scans.count, item: scan.seriesUID)
         }
-        // Annotations whose scan is in no shard are reported once, by shard 0.
+        // Annotations whose scan is in no shard, and UIDs found in several files, are
+        // reported once, by shard 0.
         if options.shard.index == 0 {
-            let present = Set(allScans.map(\.seriesUID))
+            for d in survey.duplicates {
+                summary.failures.append((d.seriesUID, "series UID in several files: " + d.files.map(\.path).joined(separator: ", ")))
+                rows += NoduleReport.unplacedRows(byUID[d.seriesUID] ?? [], status: NoduleStatus.scanError.rawValue)
+            }
+            let present = Set(allScans.map(\.seriesUID) + survey.duplicates.map(\.seriesUID))
             let missing = annotations.filter { !present.contains($0.seriesUID) }
             for (_, group) in Dictionary(grouping: missing, by: \.seriesUID) {
                 rows += NoduleReport.unplacedRows(group, status: NoduleStatus.noScan.rawValue)
@@ -123,10 +129,10 @@ public struct MaskJob: Sendable {
 
     private var store: ResumeStore<[NoduleReport.Row]> { ResumeStore(outputFolder: outputFolder) }
 
-    /// The rows of a scan finished by an earlier run with the same settings and
-    /// annotations, when its mask is still there.
+    /// The rows of a scan finished by an earlier run with the same settings, annotations
+    /// and scan files, when its mask (header and data) is still whole.
     private func finishedRows(_ uid: String, key: String) -> [NoduleReport.Row]? {
-        guard FileManager.default.fileExists(atPath: maskURL(seriesUID: uid).path) else { return nil }
+        guard (try? ImageFile.readGeometry(maskURL(seriesUID: uid))) != nil else { return nil }
         return store.finished(uid, key: key)
     }
 
@@ -135,8 +141,9 @@ public struct MaskJob: Sendable {
     }
 
     /// A fingerprint of everything that decides a scan's outputs.
-    private func stamp(for nodules: [NoduleAnnotation]) -> String {
-        var text = "v1 labels=\(options.writesLabels) margin=\(options.margin) compress=\(options.compress)"
+    private func stamp(for nodules: [NoduleAnnotation], scan: ScanFile) -> String {
+        var text = "v2 labels=\(options.writesLabels) margin=\(options.margin) compress=\(options.compress)"
+        text += " scan=\(scan.fileFingerprint())"
         for a in nodules { text += "|\(a.line),\(a.center.x),\(a.center.y),\(a.center.z),\(a.diameterMM ?? -1)" }
         return ResumeStore<[NoduleReport.Row]>.fingerprint(text)
     }

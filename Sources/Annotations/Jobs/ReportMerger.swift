@@ -6,9 +6,12 @@ import ImagingCore
 public enum ReportMerger {
     /// What a merge found and wrote.
     public struct Result: Sendable {
+        /// N of the `shard-I-of-N` names.
         public var shardCount: Int
+        /// Shard reports found.
+        public var foundShards: Int
         public var rowCount: Int
-        /// Shard indices absent from the folder (the merge still writes what it has).
+        /// Shard indices absent from the folder; when any is, nothing was written.
         public var missingShards: [Int]
     }
 
@@ -36,10 +39,14 @@ public enum ReportMerger {
         guard shardCount > 0 else {
             throw AnnotationError.unreadable(file: folder.path, reason: "no nodules.shard-I-of-N.csv files to merge")
         }
-        try write(nodules, header: NoduleReport.noduleHeader, to: folder.appendingPathComponent("nodules.csv"))
-        try write(slices, header: NoduleReport.sliceHeader, to: folder.appendingPathComponent("slices.csv"))
+        // With shards missing, write nothing under the final names: a partial
+        // nodules.csv would look whole to everything downstream.
         let missing = (0..<shardCount).filter { !present.contains($0) }
-        return Result(shardCount: shardCount, rowCount: nodules.count, missingShards: missing)
+        if missing.isEmpty {
+            try write(nodules, header: NoduleReport.noduleHeader, to: folder.appendingPathComponent("nodules.csv"))
+            try write(slices, header: NoduleReport.sliceHeader, to: folder.appendingPathComponent("slices.csv"))
+        }
+        return Result(shardCount: shardCount, foundShards: present.count, rowCount: nodules.count, missingShards: missing)
     }
 
     static func shardName(_ name: String, prefix: String) -> (Int, Int)? {

@@ -5,6 +5,28 @@ import ImageFormats
 public struct ScanFile: Sendable, Equatable {
     public var seriesUID: String
     public var url: URL
+
+    /// Name, size and modification time of every file of this scan (`<seriesuid>.*` in its
+    /// folder: the header and its data), so a resumed job notices a scan that changed.
+    public func fileFingerprint() -> String {
+        let folder = url.deletingLastPathComponent()
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
+            .filter { $0.hasPrefix(seriesUID + ".") }.sorted()
+        return names.map { name -> String in
+            let attributes = try? FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent(name).path)
+            let size = (attributes?[.size] as? NSNumber)?.int64Value ?? -1
+            let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? -1
+            return "\(name):\(size):\(modified)"
+        }.joined(separator: ";")
+    }
+}
+
+/// What a folder holds: scans with a unique series UID, and UIDs found in several files.
+public struct ScanSurvey: Sendable {
+    /// Scans sorted by UID.
+    public var scans: [ScanFile]
+    /// UIDs that name more than one file, with the files (sorted).
+    public var duplicates: [(seriesUID: String, files: [URL])]
 }
 
 /// Finds LUNA16-style scans in a folder tree.
@@ -13,6 +35,16 @@ public enum ScanDiscovery {
     /// Files named `*_mask.*` are skipped (they are this toolkit's own outputs). Two files
     /// with the same UID are an error naming both.
     public static func findScans(in folder: URL) throws -> [ScanFile] {
+        let survey = try self.survey(in: folder)
+        if let d = survey.duplicates.first {
+            throw AnnotationError.duplicateSeries(uid: d.seriesUID, files: d.files.map(\.path))
+        }
+        return survey.scans
+    }
+
+    /// Like `findScans`, but a UID found in several files is listed in `duplicates`
+    /// instead of stopping the search, so a batch job can report it and go on.
+    public static func survey(in folder: URL) throws -> ScanSurvey {
         let fm = FileManager.default
         var isFolder: ObjCBool = false
         guard fm.fileExists(atPath: folder.path, isDirectory: &isFolder), isFolder.boolValue else {
@@ -30,12 +62,15 @@ public enum ScanDiscovery {
             if uid.hasSuffix("_mask") { continue }
             byUID[uid, default: []].append(url)
         }
-        return try byUID.keys.sorted().map { uid in
-            let urls = byUID[uid] ?? []
-            guard urls.count == 1, let url = urls.first else {
-                throw AnnotationError.duplicateSeries(uid: uid, files: urls.map(\.path).sorted())
+        var survey = ScanSurvey(scans: [], duplicates: [])
+        for uid in byUID.keys.sorted() {
+            let urls = (byUID[uid] ?? []).sorted { $0.path < $1.path }
+            if urls.count == 1, let url = urls.first {
+                survey.scans.append(ScanFile(seriesUID: uid, url: url))
+            } else {
+                survey.duplicates.append((uid, urls))
             }
-            return ScanFile(seriesUID: uid, url: url)
         }
+        return survey
     }
 }

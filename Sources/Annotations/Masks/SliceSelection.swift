@@ -13,10 +13,13 @@ public struct SliceSelection: Sendable, Equatable {
 
     /// Selects slices for each placement, clipped to `sliceCount` slices.
     public static func select(_ placements: [NodulePlacement], margin: Int = paperMargin, sliceCount: Int) -> [SliceSelection] {
-        placements.map { p in
+        // A margin beyond the volume selects the whole volume; clamping first keeps the
+        // arithmetic safe for any input.
+        let m = min(max(margin, 0), max(sliceCount, 0))
+        return placements.map { p in
             guard let r = p.sliceRange else { return SliceSelection(label: p.label, noduleSlices: nil, selectedSlices: nil) }
-            let first = max(0, r.lowerBound - margin)
-            let last = min(sliceCount - 1, r.upperBound + margin)
+            let first = max(0, r.lowerBound - m)
+            let last = min(sliceCount - 1, r.upperBound + m)
             return SliceSelection(label: p.label, noduleSlices: r, selectedSlices: first...last)
         }
     }

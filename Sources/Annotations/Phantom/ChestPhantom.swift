@@ -70,6 +70,9 @@ public struct ChestPhantom: Sendable {
             let pieces = LesionBuilder.pieces(spec.lesionKind, ordinal: placed.count, centre: c, diameter: diameter, &rng)
             lesionList.append((c, pieces.map { $0.reach(from: c) }.max() ?? 0, pieces))
         }
+        guard placed.count == spec.noduleCount else {
+            throw AnnotationError.phantomTooSmall(requested: spec.noduleCount, placed: placed.count, size: spec.size)
+        }
         nodules = placed
         lesions = lesionList
     }

@@ -76,7 +76,7 @@ public enum MetaImageReader {
         if header.isCompressed {
             // HeaderSize = -1 puts the stream at the end, which needs its size.
             let offset: Int
-            if header.headerSize == -1, let compressedSize { offset = fileSize - compressedSize } else { offset = start + max(header.headerSize, 0) }
+            if header.headerSize == -1, let compressedSize { offset = fileSize - compressedSize } else { offset = try skip(start, header.headerSize, url) }
             let available = max(fileSize - offset, 0)
             let length = compressedSize ?? available
             guard offset >= 0, offset <= fileSize, length <= available else {
@@ -89,13 +89,24 @@ public enum MetaImageReader {
             }
             return DataChunk(url: url, offset: offset, length: length, byteCount: byteCount, isCompressed: true)
         }
-        let offset = header.headerSize == -1 ? fileSize - byteCount : start + header.headerSize
+        let offset = header.headerSize == -1 ? fileSize - byteCount : try skip(start, header.headerSize, url)
         let available = max(fileSize - max(offset, 0), 0)
         guard offset >= start, available >= byteCount else {
             throw ImageFormatError.truncatedData(path: url.path, offset: max(offset, start), expectedBytes: byteCount,
                                                  foundBytes: min(available, max(fileSize - start, 0)))
         }
         return DataChunk(url: url, offset: offset, length: byteCount, byteCount: byteCount, isCompressed: false)
+    }
+
+    /// `start + headerSize`, or an error when the sum cannot be a file offset (a
+    /// HeaderSize near Int.max would otherwise overflow).
+    static func skip(_ start: Int, _ headerSize: Int, _ url: URL) throws -> Int {
+        let (sum, overflow) = start.addingReportingOverflow(max(headerSize, 0))
+        guard !overflow, sum <= Int(Int32.max) << 16 else {
+            throw ImageFormatError.invalidValue(path: url.path, key: "HeaderSize", value: String(headerSize),
+                                                expected: "a byte count within the data file")
+        }
+        return sum
     }
 
     /// Reads a located chunk into `buffer` (exactly `chunk.byteCount` bytes): `pread`

@@ -6,6 +6,12 @@ import ImagingCore
 public enum NIfTIWriter {
     /// Writes `volume` atomically; gzip-compressed when the name ends in .gz.
     public static func write(_ volume: AnyVolume, to url: URL) throws {
+        // NIfTI-1 stores each extent as a signed 16-bit number.
+        let s = volume.geometry.size
+        for (axis, extent) in [("i", s.i), ("j", s.j), ("k", s.k), ("channels", volume.channelCount)] where extent > Int(Int16.max) {
+            throw ImageFormatError.invalidDimensions(path: url.path, key: "dim (\(axis))",
+                                                     value: "\(extent) exceeds NIfTI-1's limit of \(Int16.max); write MetaImage instead")
+        }
         let header = NIfTIHeader(geometry: volume.geometry, voxelType: volume.voxelType, channels: volume.channelCount)
         let headerBytes = header.serialized(bitpix: volume.voxelType.byteCount * 8)
         try volume.withVoxelBytes { voxels in

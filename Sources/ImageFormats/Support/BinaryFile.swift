@@ -91,7 +91,15 @@ final class FileOutput {
         guard fd >= 0 else { throw ImageFormatError.writeFailed(path: path, reason: String(cString: strerror(errno))) }
     }
 
-    deinit { close(fd) }
+    private var isClosed = false
+
+    deinit { if !isClosed { close(fd) } }
+
+    /// Closes the file, reporting a delayed write error (e.g. a full disk) as a failure.
+    func finish() throws {
+        isClosed = true
+        guard close(fd) == 0 else { throw ImageFormatError.writeFailed(path: path, reason: String(cString: strerror(errno))) }
+    }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws {
         var done = 0
@@ -114,7 +122,8 @@ final class FileOutput {
     static func atomically(_ url: URL, _ body: (FileOutput) throws -> Void) throws {
         try AtomicFile.write(to: url) { tmp in
             let out = try FileOutput(creating: tmp, reportingAs: url.path)
-            try withExtendedLifetime(out) { try body(out) }
+            try body(out)
+            try out.finish()
         }
     }
 }

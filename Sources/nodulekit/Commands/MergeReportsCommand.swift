@@ -13,10 +13,10 @@ struct MergeReportsCommand: ParsableCommand {
 
     func run() throws {
         let result = try ReportMerger.merge(folder: URL(fileURLWithPath: folder))
-        print("merged \(result.shardCount) shards, \(result.rowCount) nodule rows")
-        if !result.missingShards.isEmpty {
-            print("missing shards: \(result.missingShards.map(String.init).joined(separator: ", "))")
-            throw ExitCode(1)
+        guard result.missingShards.isEmpty else {
+            let missing = result.missingShards.map { "\($0)/\(result.shardCount)" }.joined(separator: ", ")
+            throw ValidationError("found \(result.foundShards) of \(result.shardCount) shard reports; missing \(missing); nothing written")
         }
+        print("merged \(result.foundShards) shards, \(result.rowCount) nodule rows into nodules.csv and slices.csv")
     }
 }

@@ -12,20 +12,29 @@ struct WorldToVoxelCommand: ParsableCommand {
     @Option(help: "The image whose geometry maps the point.")
     var image: String
 
-    @Argument(help: "World x (LPS mm).") var x: Double
-    @Argument(help: "World y (LPS mm).") var y: Double
-    @Argument(help: "World z (LPS mm).") var z: Double
+    // Taken as raw words so negative coordinates (LUNA16's are mostly negative) need no `--`.
+    @Argument(parsing: .allUnrecognized, help: "World X Y Z (LPS mm).")
+    var coordinates: [String] = []
+
+    var point: Vector3? {
+        let words = coordinates.filter { $0 != "--" }
+        let v = words.compactMap { Double($0) }
+        guard words.count == 3, v.count == 3, v.allSatisfy(\.isFinite) else { return nil }
+        return Vector3(v[0], v[1], v[2])
+    }
 
     @Flag(help: "Also print the nearest voxel and whether it lies inside the image.")
     var round = false
 
     func validate() throws {
-        guard x.isFinite, y.isFinite, z.isFinite else { throw ValidationError("X, Y and Z must be finite numbers") }
+        guard point != nil else {
+            throw ValidationError("expected three finite numbers X Y Z, got '\(coordinates.joined(separator: " "))'")
+        }
     }
 
     func run() throws {
         let geometry = try ImageFile.read(URL(fileURLWithPath: image)).geometry
-        let world = Vector3(x, y, z)
+        guard let world = point else { return }
         let c = geometry.worldToContinuousIndex(world)
         print(String(format: "%.4f %.4f %.4f", c.x, c.y, c.z))
         if round {
