@@ -23,10 +23,7 @@ public final class DICOMFile {
 
     /// Opens and parses `url`. Throws `DICOMError.unreadable` or `.notDICOM`.
     public convenience init(contentsOf url: URL) throws {
-        try DICOMLibrary.ensureInitialized()
-        var error = ndk_error()
-        guard let handle = ndk_open_file(url.path, &error) else { throw BridgeError.make(error, path: url.path) }
-        try self.init(handle: handle, path: url.path)
+        try self.init(contentsOf: url, convertingHeader: true)
     }
 
     /// Parses a dataset held in memory (the bytes are copied).
@@ -37,26 +34,39 @@ public final class DICOMFile {
             ndk_open_memory(raw.baseAddress?.assumingMemoryBound(to: UInt8.self), raw.count, &error)
         }
         guard let handle else { throw BridgeError.make(error, path: name) }
-        try self.init(handle: handle, path: name)
+        try self.init(handle: handle, path: name, header: Self.header(of: handle, path: name))
     }
 
-    private init(handle: OpaquePointer, path: String) throws {
+    /// Opens `url`; with `convertingHeader` false, `meta` and `dataset` stay empty (the
+    /// series loader only decodes pixels and has the header already).
+    convenience init(contentsOf url: URL, convertingHeader: Bool) throws {
+        try DICOMLibrary.ensureInitialized()
+        var error = ndk_error()
+        guard let handle = ndk_open_file(url.path, &error) else { throw BridgeError.make(error, path: url.path) }
+        try self.init(handle: handle, path: url.path, header: convertingHeader ? Self.header(of: handle, path: url.path) : nil)
+    }
+
+    private init(handle: OpaquePointer, path: String, header: HeaderDecoder.Header?) {
         self.handle = handle
         self.path = path
+        meta = header?.meta ?? DICOMDataset(elements: [])
+        dataset = header?.dataset ?? DICOMDataset(elements: [])
+        transferSyntaxUID = header?.transferSyntaxUID ?? ""
+        characterSetConverted = header?.characterSetConverted ?? false
+    }
+
+    /// Reads the bridge's serialized header; closes the handle when that fails.
+    private static func header(of handle: OpaquePointer, path: String) throws -> HeaderDecoder.Header {
         var bytes: UnsafeMutablePointer<UInt8>?
         var length = 0
         var error = ndk_error()
-        guard ndk_serialize_header(handle, Self.headerValueLimit, &bytes, &length, &error) == 0, let bytes else {
+        guard ndk_serialize_header(handle, headerValueLimit, &bytes, &length, &error) == 0, let bytes else {
             ndk_close(handle)
             throw BridgeError.make(error, path: path)
         }
         defer { ndk_free(bytes) }
         do {
-            let header = try HeaderDecoder.decode(UnsafeRawBufferPointer(start: bytes, count: length))
-            meta = header.meta
-            dataset = header.dataset
-            transferSyntaxUID = header.transferSyntaxUID
-            characterSetConverted = header.characterSetConverted
+            return try HeaderDecoder.decode(UnsafeRawBufferPointer(start: bytes, count: length))
         } catch {
             ndk_close(handle)
             throw DICOMError.library(path: path, code: Int32(NDK_E_INTERNAL), reason: "the bridge's header encoding was truncated")

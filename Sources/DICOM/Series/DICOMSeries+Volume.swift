@@ -82,29 +82,34 @@ extension DICOMSeries {
     /// k-slice of one shared buffer, then fills interpolated slices.
     func decodeSlices<T: VoxelScalar>(_ stack: SliceStack, as: T.Type, progress: any ProgressReporter,
                                       _ decode: @escaping @Sendable (SliceHeader, Int, UnsafeMutableBufferPointer<T>) throws -> Void) throws -> Volume<T> {
-        var volume = Volume<T>(geometry: stack.geometry, repeating: .zero)
         let perSlice = stack.geometry.size.sliceCount
+        let total = stack.geometry.size.voxelCount
         let failures = FirstError()
         let fileSlots = Self.fileSlots(stack)
         let done = ProgressCounter(total: fileSlots.count, reporter: progress)
-        volume.withUnsafeMutableVoxels { voxels in
-            guard let base = voxels.baseAddress else { return }
+        // Every slot is written below (file slices by the workers, the rest by
+        // interpolation), so the buffer is not zero-filled first.
+        let voxels = [T](unsafeUninitializedCapacity: total) { buffer, initialized in
+            guard let base = buffer.baseAddress else { initialized = 0; return }
             // The pointer is shared by the workers; each writes only its own slice.
             let shared = SharedPointer(base)
             DispatchQueue.concurrentPerform(iterations: fileSlots.count) { n in
                 let (sliceIndex, k) = fileSlots[n]
                 let header = stack.slices[sliceIndex]
+                let slice = UnsafeMutableBufferPointer(start: shared.pointer + k * perSlice, count: perSlice)
                 do {
-                    try decode(header, sliceIndex, UnsafeMutableBufferPointer(start: shared.pointer + k * perSlice, count: perSlice))
+                    try decode(header, sliceIndex, slice)
                 } catch {
                     failures.record(error)
+                    slice.initialize(repeating: .zero)
                 }
                 done.advance(item: header.url.lastPathComponent)
             }
+            Self.interpolate(stack, buffer, perSlice: perSlice) { T(clampingDouble: $0) }
+            initialized = total
         }
         if let error = failures.error { throw error }
-        volume.withUnsafeMutableVoxels { Self.interpolate(stack, $0, perSlice: perSlice) { T(clampingDouble: $0) } }
-        return volume
+        return try Volume(geometry: stack.geometry, voxels: voxels)
     }
 
     /// (index into stack.slices, k) for every slot that is a file.

@@ -8,7 +8,7 @@ enum SliceDecoder {
     /// Decodes `header`'s frame into `slice` as rescaled Int16; returns false when a
     /// value did not fit Int16 (the slice then holds clamped values).
     static func decodeInt16(_ header: SliceHeader, into slice: UnsafeMutableBufferPointer<Int16>) throws -> Bool {
-        let file = try DICOMFile(contentsOf: header.url)
+        let file = try DICOMFile(contentsOf: header.url, convertingHeader: false)
         let layout = try check(file, header, count: slice.count)
         let slope = Int32(header.rescaleSlope), intercept = Int32(header.rescaleIntercept)
         if layout.bytesPerSample == 2 {
@@ -32,7 +32,7 @@ enum SliceDecoder {
 
     /// Decodes `header`'s frame into `slice` as Float: (stored * slope + intercept) * factor.
     static func decodeFloat(_ header: SliceHeader, factor: Double, into slice: UnsafeMutableBufferPointer<Float>) throws {
-        let file = try DICOMFile(contentsOf: header.url)
+        let file = try DICOMFile(contentsOf: header.url, convertingHeader: false)
         _ = try check(file, header, count: slice.count)
         let values = try file.decodePixels(frames: 0..<1).doubleValues
         let slope = header.rescaleSlope * factor, intercept = header.rescaleIntercept * factor
@@ -47,9 +47,10 @@ enum SliceDecoder {
         return layout
     }
 
-    /// In-place `stored * slope + intercept` with Int16 range check; `widen` reads the
+    /// In-place `stored * slope + intercept` with an Int16 range check; `widen` reads the
     /// stored bit pattern (signed or unsigned).
     private static func rescale(_ slice: UnsafeMutableBufferPointer<Int16>, slope: Int32, intercept: Int32, widen: (Int16) -> Int32) -> Bool {
+        if slope == 1, let fast = rescaleBySum(slice, intercept: intercept, unsigned: widen(-1) > 0) { return fast }
         var fits = true
         for i in 0..<slice.count {
             let v = widen(slice[i]) * slope + intercept
@@ -57,5 +58,26 @@ enum SliceDecoder {
             slice[i] = Int16(clamping: v)
         }
         return fits
+    }
+
+    /// The common CT case, slope 1: one vectorizable min/max pass proves the sum fits,
+    /// then one wrapping-add pass. nil when the range check fails (the caller clamps).
+    private static func rescaleBySum(_ slice: UnsafeMutableBufferPointer<Int16>, intercept: Int32, unsigned: Bool) -> Bool? {
+        var lo = Int32.max, hi = Int32.min
+        if unsigned {
+            var mn = UInt16.max, mx = UInt16.min
+            for v in slice { let u = UInt16(bitPattern: v); mn = min(mn, u); mx = max(mx, u) }
+            lo = Int32(mn); hi = Int32(mx)
+        } else {
+            var mn = Int16.max, mx = Int16.min
+            for v in slice { mn = min(mn, v); mx = max(mx, v) }
+            lo = Int32(mn); hi = Int32(mx)
+        }
+        guard slice.count > 0, lo + intercept >= -32768, hi + intercept <= 32767 else { return slice.count == 0 ? true : nil }
+        if intercept == 0 && !unsigned { return true }
+        // In range, so the wrapping add of the bit patterns is the exact sum.
+        let add = Int16(truncatingIfNeeded: intercept)
+        for i in slice.indices { slice[i] = slice[i] &+ add }
+        return true
     }
 }
