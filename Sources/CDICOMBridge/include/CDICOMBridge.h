@@ -117,6 +117,23 @@ int32_t ndk_decode_frames(ndk_file *file, uint32_t first_frame, uint32_t frame_c
                           void *destination, size_t capacity, ndk_pixel_info *info,
                           ndk_error *error);
 
+/*
+ * Writing. A writer builds one dataset element by element; sequences nest with
+ * begin_item / end_item (the item is appended to the sequence `sequence_tag` of the
+ * current item). Values: text for string VRs, little-endian binary otherwise.
+ */
+typedef struct ndk_writer ndk_writer;
+
+ndk_writer *ndk_writer_create(ndk_error *error);
+void ndk_writer_free(ndk_writer *writer);
+int32_t ndk_writer_put(ndk_writer *writer, uint32_t tag, const char vr[2], const uint8_t *value,
+                       size_t length, ndk_error *error);
+int32_t ndk_writer_begin_item(ndk_writer *writer, uint32_t sequence_tag, ndk_error *error);
+int32_t ndk_writer_end_item(ndk_writer *writer, ndk_error *error);
+/* Saves as a Part 10 file in explicit VR little endian (meta header generated from
+ * SOPClassUID / SOPInstanceUID). */
+int32_t ndk_writer_save(ndk_writer *writer, const char *path, ndk_error *error);
+
 #ifdef __cplusplus
 }
 #endif

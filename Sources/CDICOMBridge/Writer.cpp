@@ -1,0 +1,95 @@
+// Writing datasets built element by element from Swift, saved by DCMTK as explicit VR
+// little endian Part 10 files.
+#include "BridgeInternal.hpp"
+
+struct ndk_writer {
+    DcmFileFormat format;
+    std::vector<DcmItem *> stack;  // current item is the back; the dataset at the bottom
+};
+
+namespace {
+
+DcmTagKey key(uint32_t tag) { return DcmTagKey(static_cast<Uint16>(tag >> 16), static_cast<Uint16>(tag & 0xFFFF)); }
+
+OFCondition putValue(DcmElement *e, const std::string &vr, const uint8_t *v, size_t n) {
+    if (DcmVR(vr.c_str()).isaString()) {
+        std::string text(reinterpret_cast<const char *>(v), n);
+        return e->putOFStringArray(OFString(text.c_str(), text.size()));
+    }
+    if (n == 0) return EC_Normal;
+    if (vr == "US" || vr == "OW" || vr == "AT") return e->putUint16Array(reinterpret_cast<const Uint16 *>(v), n / 2);
+    if (vr == "SS") return e->putSint16Array(reinterpret_cast<const Sint16 *>(v), n / 2);
+    if (vr == "UL" || vr == "OL") return e->putUint32Array(reinterpret_cast<const Uint32 *>(v), n / 4);
+    if (vr == "SL") return e->putSint32Array(reinterpret_cast<const Sint32 *>(v), n / 4);
+    if (vr == "FL" || vr == "OF") return e->putFloat32Array(reinterpret_cast<const Float32 *>(v), n / 4);
+    if (vr == "FD" || vr == "OD") return e->putFloat64Array(reinterpret_cast<const Float64 *>(v), n / 8);
+    return e->putUint8Array(v, n);
+}
+
+}  // namespace
+
+extern "C" ndk_writer *ndk_writer_create(ndk_error *error) {
+    ndk_writer *writer = nullptr;
+    ndk::guarded(error, "writer", [&]() -> int32_t {
+        writer = new ndk_writer();
+        writer->stack.push_back(writer->format.getDataset());
+        return NDK_OK;
+    });
+    return writer;
+}
+
+extern "C" void ndk_writer_free(ndk_writer *writer) {
+    try { delete writer; } catch (...) {}
+}
+
+extern "C" int32_t ndk_writer_put(ndk_writer *writer, uint32_t tag, const char vr[2], const uint8_t *value, size_t length,
+                                  ndk_error *error) {
+    return ndk::guarded(error, "write element", [&]() -> int32_t {
+        if (!writer || !vr || (!value && length > 0)) return ndk::fail(error, NDK_E_ARGUMENT, "write element: null argument");
+        if (length > 0xFFFFFFF0u) return ndk::fail(error, NDK_E_ARGUMENT, "write element: value too long");
+        std::string vrText(vr, 2);
+        DcmTag dcmTag(key(tag));
+        dcmTag.setVR(DcmVR(vrText.c_str()));
+        DcmElement *element = nullptr;
+        OFCondition c = DcmItem::newDicomElementWithVR(element, dcmTag);
+        if (c.bad() || !element) return ndk::fail(error, NDK_E_ARGUMENT, std::string("cannot create ") + dcmTag.toString().c_str() + " " + vrText + ": " + c.text());
+        c = putValue(element, vrText, value, length);
+        if (c.good()) c = writer->stack.back()->insert(element, OFTrue);
+        if (c.bad()) {
+            delete element;
+            return ndk::fail(error, NDK_E_ARGUMENT, std::string("cannot set ") + dcmTag.toString().c_str() + " " + vrText + ": " + c.text());
+        }
+        return NDK_OK;
+    });
+}
+
+extern "C" int32_t ndk_writer_begin_item(ndk_writer *writer, uint32_t sequenceTag, ndk_error *error) {
+    return ndk::guarded(error, "write item", [&]() -> int32_t {
+        if (!writer) return ndk::fail(error, NDK_E_ARGUMENT, "write item: null writer");
+        if (writer->stack.size() > 64) return ndk::fail(error, NDK_E_ARGUMENT, "write item: sequences nested too deep");
+        DcmItem *item = nullptr;
+        OFCondition c = writer->stack.back()->findOrCreateSequenceItem(key(sequenceTag), item, -2 /* append */);
+        if (c.bad() || !item) return ndk::fail(error, NDK_E_ARGUMENT, std::string("cannot add an item to ") + key(sequenceTag).toString().c_str() + ": " + c.text());
+        writer->stack.push_back(item);
+        return NDK_OK;
+    });
+}
+
+extern "C" int32_t ndk_writer_end_item(ndk_writer *writer, ndk_error *error) {
+    return ndk::guarded(error, "write item", [&]() -> int32_t {
+        if (!writer || writer->stack.size() < 2) return ndk::fail(error, NDK_E_ARGUMENT, "end item without begin item");
+        writer->stack.pop_back();
+        return NDK_OK;
+    });
+}
+
+extern "C" int32_t ndk_writer_save(ndk_writer *writer, const char *path, ndk_error *error) {
+    return ndk::guarded(error, "save", [&]() -> int32_t {
+        if (!writer || !path) return ndk::fail(error, NDK_E_ARGUMENT, "save: null argument");
+        if (writer->stack.size() != 1) return ndk::fail(error, NDK_E_ARGUMENT, "save: a sequence item is still open");
+        OFCondition c = writer->format.saveFile(OFFilename(path), EXS_LittleEndianExplicit, EET_ExplicitLength, EGL_recalcGL,
+                                                 EPD_noChange, 0, 0, EWM_createNewMeta);
+        if (c.bad()) return ndk::fail(error, NDK_E_IO, std::string("saving: ") + c.text());
+        return NDK_OK;
+    });
+}

@@ -1,0 +1,53 @@
+import CDICOMBridge
+import Foundation
+import ImagingCore
+
+extension DICOMDataset {
+    /// Writes the dataset as a Part 10 file (explicit VR little endian; the meta header
+    /// is made from SOPClassUID and SOPInstanceUID, which must be present), atomically:
+    /// an interrupted write leaves no file.
+    public func write(to url: URL) throws {
+        try DICOMLibrary.ensureInitialized()
+        for required in [DICOMTag.sopClassUID, .sopInstanceUID] where string(required) == nil {
+            throw DICOMError.writeFailed(path: url.path, reason: "\(required) is required for the meta header")
+        }
+        var error = ndk_error()
+        guard let writer = ndk_writer_create(&error) else { throw DICOMError.writeFailed(path: url.path, reason: BridgeError.message(error)) }
+        defer { ndk_writer_free(writer) }
+        try put(self, into: writer, path: url.path)
+        try AtomicFile.write(to: url) { tmp in
+            var error = ndk_error()
+            guard ndk_writer_save(writer, tmp.path, &error) == 0 else {
+                throw DICOMError.writeFailed(path: url.path, reason: BridgeError.message(error))
+            }
+        }
+    }
+
+    private func put(_ item: DICOMDataset, into writer: OpaquePointer, path: String) throws {
+        var error = ndk_error()
+        for element in item.elements where element.tag.group != 0x0002 {
+            let vr = Array(element.vr.utf8.prefix(2)).map { CChar(bitPattern: $0) }
+            guard vr.count == 2 else { throw DICOMError.writeFailed(path: path, reason: "\(element.tag) has VR '\(element.vr)'") }
+            switch element.value {
+            case .bytes(let bytes):
+                let status = bytes.withUnsafeBufferPointer { ndk_writer_put(writer, element.tag.rawValue, vr, $0.baseAddress, $0.count, &error) }
+                guard status == 0 else { throw DICOMError.writeFailed(path: path, reason: BridgeError.message(error)) }
+            case .sequence(let items):
+                if items.isEmpty {
+                    guard ndk_writer_put(writer, element.tag.rawValue, vr, nil, 0, &error) == 0 else {
+                        throw DICOMError.writeFailed(path: path, reason: BridgeError.message(error))
+                    }
+                }
+                for child in items {
+                    guard ndk_writer_begin_item(writer, element.tag.rawValue, &error) == 0 else {
+                        throw DICOMError.writeFailed(path: path, reason: BridgeError.message(error))
+                    }
+                    try put(child, into: writer, path: path)
+                    guard ndk_writer_end_item(writer, &error) == 0 else { throw DICOMError.writeFailed(path: path, reason: BridgeError.message(error)) }
+                }
+            case .omitted:
+                throw DICOMError.writeFailed(path: path, reason: "\(element.tag) was not read (omitted value); read it with DICOMFile.value(of:) first")
+            }
+        }
+    }
+}
