@@ -52,7 +52,7 @@ let package = Package(
 
         // Benchmarks (`make bench`), never run by tests.
         .executableTarget(name: "imaging-bench", dependencies: ["NoduleKit"], path: "Benchmarks/ImagingBench"),
-        .executableTarget(name: "nn-bench", dependencies: ["NeuralNet"], path: "Benchmarks/NeuralNetBench"),
+        .executableTarget(name: "nn-bench", dependencies: ["NeuralNet", "NoduleModels"], path: "Benchmarks/NeuralNetBench"),
         .executableTarget(name: "dicom-bench", dependencies: ["DICOM"], path: "Benchmarks/DICOMBench"),
 
         // Shared test helpers: real-data paths, the Python oracle runner.
@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "ImageFormatsTests", dependencies: ["ImageFormats", "TestSupport"]),
         .testTarget(name: "AnnotationsTests", dependencies: ["Annotations", "ImageFormats", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["ImagingCore", "ImageFormats", "Annotations", "TestSupport"]),
-        .testTarget(name: "NoduleModelsTests", dependencies: ["NoduleModels", "ImagingCore"]),
+        .testTarget(name: "NoduleModelsTests", dependencies: ["NoduleModels", "ImagingCore", "NeuralNet", "Annotations", "ImageFormats", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "NoduleModels", "TestSupport"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"], resources: [.copy("Fixtures")]),
     ]

@@ -9,7 +9,7 @@ struct NoduleKitCommand: ParsableCommand {
         version: NoduleKitVersion.current,
         subcommands: [
             InfoCommand.self, ConvertCommand.self, WorldToVoxelCommand.self, MasksCommand.self,
-            MergeReportsCommand.self, OverlayCommand.self, PhantomCommand.self, DatasetCommand.self,
+            MergeReportsCommand.self, OverlayCommand.self, PhantomCommand.self, DatasetCommand.self, TrainCommand.self,
         ]
     )
 }

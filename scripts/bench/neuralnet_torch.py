@@ -4,47 +4,26 @@
 Benchmarks/NeuralNetBench uses. Usage: neuralnet_torch.py [--threads 1,2] [--sizes 64,128] [--repeats 3]
 """
 import argparse
+import os
 import statistics
+import sys
 import time
 
 import torch
 from torch import nn
 
 
-class SkipConnection(nn.Module):
-    def __init__(self, inner):
-        super().__init__()
-        self.inner = inner
-
-    def forward(self, x):
-        return torch.cat([x, self.inner(x)], dim=1)
+# The networks are the ones NoduleModels builds; scripts/nn/paper_models.py is their PyTorch twin.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "nn"))
+from paper_models import encoder_classifier, unet  # noqa: E402
 
 
 def paper_unet():
-    channels = [64, 128, 256, 512, 1024]
-
-    def level(depth, cin):
-        ch = channels[depth]
-        layers = [nn.Conv2d(cin, ch, 3, padding=1), nn.ReLU()]
-        if depth >= len(channels) - 2:
-            layers.append(nn.Dropout(0.5))
-        if depth + 1 == len(channels):
-            return nn.Sequential(*layers), ch
-        deeper, deeper_ch = level(depth + 1, ch)
-        layers.append(SkipConnection(nn.Sequential(
-            nn.MaxPool2d(2), deeper, nn.ConvTranspose2d(deeper_ch, ch, 2, stride=2), nn.ReLU())))
-        return nn.Sequential(*layers), 2 * ch
-
-    body, out = level(0, 1)
-    return nn.Sequential(body, nn.Conv2d(out, 1, 1))
+    return unet(1, 64)
 
 
 def paper_classifier():
-    return nn.Sequential(
-        nn.Conv2d(2, 8, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Conv2d(8, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.Dropout(0.5), nn.MaxPool2d(2),
-        nn.Flatten(), nn.Linear(32 * 8 * 8, 128), nn.ReLU(), nn.Linear(128, 2))
+    return encoder_classifier(2, 64)
 
 
 def median(repeats, fn):

@@ -1,0 +1,53 @@
+import Foundation
+import ImageFormats
+
+/// The reading side of a dataset written by `SegmentationDatasetBuilder`: its manifest rows
+/// and the image and mask arrays of each scan, checked against each other.
+public struct SegmentationDatasetManifest: Sendable {
+    /// One manifest row: a slice, its split and where its pixels are.
+    public struct Entry: Sendable, Equatable {
+        public var seriesUID: String
+        public var split: DatasetSplit
+        /// Row of the slice in the scan's arrays.
+        public var row: Int
+        /// The slice index k in the scan.
+        public var slice: Int
+        public var nodulePixels: Int
+        /// Paths relative to the dataset folder.
+        public var imagesFile: String
+        public var masksFile: String
+    }
+
+    /// The dataset folder.
+    public var folder: URL
+    /// Every row of `manifest.csv`, in file order.
+    public var entries: [Entry]
+
+    /// Reads `folder/manifest.csv`; throws naming the line of a bad row.
+    public init(folder: URL) throws {
+        self.folder = folder
+        let table = try CSVTable(contentsOf: folder.appendingPathComponent("manifest.csv"))
+        let columns = try ["seriesuid", "split", "row", "slice", "nodule_pixels", "images_file", "masks_file"].map(table.column)
+        entries = try table.rows.map { r in
+            let splitText = r.fields[columns[1]]
+            guard let split = DatasetSplit(rawValue: splitText) else {
+                throw AnnotationError.badField(file: table.source, line: r.line, column: "split", value: splitText,
+                                               expected: "train, validation or test")
+            }
+            return Entry(seriesUID: r.fields[columns[0]], split: split, row: try table.int(r, columns[2]),
+                         slice: try table.int(r, columns[3]), nodulePixels: try table.int(r, columns[4]),
+                         imagesFile: r.fields[columns[5]], masksFile: r.fields[columns[6]])
+        }
+    }
+
+    /// The images (float32) and masks (uint8) of one scan, both N×1×S×S with the same shape.
+    public func arrays(imagesFile: String, masksFile: String) throws -> (shape: [Int], images: [Float], masks: [UInt8]) {
+        let images = try NumPyArray<Float>(contentsOf: folder.appendingPathComponent(imagesFile))
+        let masks = try NumPyArray<UInt8>(contentsOf: folder.appendingPathComponent(masksFile))
+        guard images.shape.count == 4, images.shape[1] == 1, images.shape[2] == images.shape[3], images.shape == masks.shape else {
+            throw AnnotationError.badField(file: folder.appendingPathComponent(masksFile).path, line: 0, column: "shape",
+                                           value: "\(masks.shape)", expected: "N×1×S×S, the images' shape \(images.shape)")
+        }
+        return (images.shape, images.values, masks.values)
+    }
+}
