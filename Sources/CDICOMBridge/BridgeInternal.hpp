@@ -17,7 +17,9 @@
 #include <vector>
 
 struct ndk_file {
+    ~ndk_file();
     std::unique_ptr<DcmFileFormat> format;
+    int memoryFD = -1;            // the memfd holding in-memory data (Linux)
     std::string path;             // empty when opened from memory
     std::vector<uint8_t> memory;  // the bytes, when opened from memory
     bool charsetConverted = false;

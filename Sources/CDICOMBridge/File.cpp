@@ -3,6 +3,10 @@
 #include "BridgeInternal.hpp"
 
 #include <dcmtk/dcmdata/dcistrmb.h>
+#ifdef __linux__
+#include <sys/mman.h>
+#include <unistd.h>
+#endif
 #include <cstdlib>
 #include <sstream>
 
@@ -119,16 +123,46 @@ extern "C" ndk_file *ndk_open_memory(const uint8_t *bytes, size_t length, ndk_er
         auto file = std::make_unique<ndk_file>();
         file->memory.assign(bytes, bytes + length);
         file->format = std::make_unique<DcmFileFormat>();
+        OFCondition c = EC_Normal;
+#ifdef __linux__
+        // DCMTK checks declared lengths against what is left only when reading a file; from
+        // a memory buffer it would allocate whatever an element claims (found by fuzzing:
+        // a 3.7 GB value in a 1 kB input). An anonymous in-memory file keeps the check.
+        int fd = memfd_create("ndk-dataset", MFD_CLOEXEC);
+        if (fd >= 0) {
+            size_t written = 0;
+            while (written < length) {
+                ssize_t n = ::write(fd, bytes + written, length - written);
+                if (n <= 0) break;
+                written += static_cast<size_t>(n);
+            }
+            if (written == length) {
+                file->path = "/proc/self/fd/" + std::to_string(fd);
+                file->memoryFD = fd;
+                c = file->format->loadFile(OFFilename(file->path.c_str()), EXS_Unknown, EGL_noChange, DCM_MaxReadLength, ERM_autoDetect);
+                result = finishOpen(std::move(file), c, "", error);
+                return result ? NDK_OK : (error ? error->code : NDK_E_PARSE);
+            }
+            ::close(fd);
+        }
+#endif
         DcmInputBufferStream stream;
         stream.setBuffer(file->memory.data(), static_cast<offile_off_t>(file->memory.size()));
         stream.setEos();
         file->format->transferInit();
-        OFCondition c = file->format->read(stream, EXS_Unknown, EGL_noChange, DCM_MaxReadLength);
+        c = file->format->read(stream, EXS_Unknown, EGL_noChange, DCM_MaxReadLength);
         file->format->transferEnd();
         result = finishOpen(std::move(file), c, "", error);
         return result ? NDK_OK : (error ? error->code : NDK_E_PARSE);
     });
     return result;
+}
+
+ndk_file::~ndk_file() {
+    format.reset();  // DCMTK may still hold the file open for lazy values
+#ifdef __linux__
+    if (memoryFD >= 0) ::close(memoryFD);
+#endif
 }
 
 extern "C" void ndk_close(ndk_file *file) {

@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <cmath>
 #include <sstream>
+#include <dcmtk/dcmdata/dcostrmb.h>
+#include <dcmtk/dcmdata/dcwcache.h>
 
 namespace {
 
@@ -167,16 +169,57 @@ void postProcess(const Layout &l, const uint8_t *stored, uint32_t count, uint8_t
     }
 }
 
+/// Writes a Part 10 dataset holding only what decoding needs into `out`.
+bool minimalImageDataset(ndk_file *file, std::string &out) {
+    DcmDataset *source = file->format->getDataset();
+    DcmFileFormat minimal;
+    DcmDataset *target = minimal.getDataset();
+    const DcmTagKey keep[] = {DCM_SOPClassUID, DCM_SOPInstanceUID, DCM_SamplesPerPixel, DCM_PhotometricInterpretation,
+                              DCM_PlanarConfiguration, DCM_NumberOfFrames, DCM_Rows, DCM_Columns, DCM_BitsAllocated,
+                              DCM_BitsStored, DCM_HighBit, DCM_PixelRepresentation, DCM_PixelData};
+    for (const DcmTagKey &key : keep) {
+        DcmElement *element = nullptr;
+        if (source->findAndGetElement(key, element).good() && element) {
+            auto *copy = OFstatic_cast(DcmElement *, element->clone());
+            if (!copy || target->insert(copy, OFTrue).bad()) { delete copy; return false; }
+        }
+    }
+    if (!target->tagExists(DCM_SOPClassUID)) target->putAndInsertString(DCM_SOPClassUID, UID_SecondaryCaptureImageStorage);
+    if (!target->tagExists(DCM_SOPInstanceUID)) target->putAndInsertString(DCM_SOPInstanceUID, "1.2.3.4");
+    E_TransferSyntax xfer = source->getOriginalXfer();
+    target->chooseRepresentation(xfer, nullptr);
+    if (!target->canWriteXfer(xfer)) return false;
+    // Encode into a growing memory buffer.
+    std::vector<char> buffer(1 << 16);
+    minimal.transferInit();
+    OFCondition c;
+    std::string result;
+    DcmWriteCache cache;
+    while (true) {
+        DcmOutputBufferStream stream(buffer.data(), buffer.size());
+        c = minimal.write(stream, xfer, EET_ExplicitLength, &cache);
+        void *written = nullptr;
+        offile_off_t length = 0;
+        stream.flushBuffer(written, length);
+        result.append(static_cast<const char *>(written), static_cast<size_t>(length));
+        if (c != EC_StreamNotifyClient) break;
+    }
+    minimal.transferEnd();
+    if (c.bad()) return false;
+    out.swap(result);
+    return true;
+}
+
 int32_t decodeWithGDCM(ndk_file *file, Layout &layout, uint32_t first, uint32_t count, uint8_t *dst, size_t capacity,
                        ndk_pixel_info *info, ndk_error *error) {
+    // GDCM asserts (aborts) on some malformed structures (found by fuzzing), so it never
+    // sees the file itself: only the image pixel module and PixelData, re-encoded by
+    // DCMTK in tag order with correct lengths, in the original transfer syntax.
+    std::string clean;
+    if (!minimalImageDataset(file, clean)) return ndk::fail(error, NDK_E_DECODE, "cannot re-encode the image for GDCM");
     gdcm::ImageReader reader;
-    std::istringstream memoryStream;
-    if (file->path.empty()) {
-        memoryStream.str(std::string(file->memory.begin(), file->memory.end()));
-        reader.SetStream(memoryStream);
-    } else {
-        reader.SetFileName(file->path.c_str());
-    }
+    std::istringstream memoryStream(clean);
+    reader.SetStream(memoryStream);
     if (!reader.Read()) return ndk::fail(error, NDK_E_DECODE, "GDCM cannot read the image in " + layout.transferSyntax);
     const gdcm::Image &image = reader.GetImage();
     const gdcm::PixelFormat &pf = image.GetPixelFormat();
@@ -248,6 +291,12 @@ extern "C" int32_t ndk_decode_frames(ndk_file *file, uint32_t first, uint32_t co
         if (l.decoder == "dcmtk" && !file->decompressed) {
             OFCondition c = ds->chooseRepresentation(EXS_LittleEndianExplicit, nullptr);
             if (c.bad() || !ds->canWriteXfer(EXS_LittleEndianExplicit)) {
+                // JPEG and RLE are DCMTK's: a failure there is the data's (GDCM's fallback
+                // JPEG codec leaves temporary files and prints to stderr). Other syntaxes
+                // DCMTK lacks a codec for go to GDCM.
+                bool dcmtkSyntax = startsWith(l.transferSyntax, "1.2.840.10008.1.2.4.5") || startsWith(l.transferSyntax, "1.2.840.10008.1.2.4.6") ||
+                                   startsWith(l.transferSyntax, "1.2.840.10008.1.2.4.70") || l.transferSyntax == "1.2.840.10008.1.2.5";
+                if (dcmtkSyntax) return ndk::fail(error, NDK_E_DECODE, std::string("DCMTK: ") + c.text());
                 ndk::log(NDK_LOG_INFO, std::string("DCMTK cannot decode ") + l.transferSyntax + " (" + c.text() + "); trying GDCM");
                 return decodeWithGDCM(file, l, first, count, dst, capacity, info, error);
             }

@@ -87,6 +87,12 @@ extern "C" int32_t ndk_initialize(ndk_log_handler handler, void *context, ndk_er
         gHandler.store(handler);
         gContext.store(context);
         if (gInitialized.load()) return NDK_OK;
+        // DCMTK logs through log4cplus: replace the root logger's console appender.
+        dcmtk::log4cplus::Logger root = dcmtk::log4cplus::Logger::getRoot();
+        root.removeAllAppenders();
+        root.addAppender(dcmtk::log4cplus::SharedAppenderPtr(new HandlerAppender()));
+        root.setLogLevel(dcmtk::log4cplus::WARN_LOG_LEVEL);
+        // The dictionary loads on first use: after the appender, so its errors are logged.
         if (!dcmDataDict.isDictionaryLoaded()) {
             const char *env = std::getenv("DCMDICTPATH");
             return ndk::fail(error, NDK_E_DICTIONARY,
@@ -94,11 +100,6 @@ extern "C" int32_t ndk_initialize(ndk_log_handler handler, void *context, ndk_er
                                  (env ? env : DCM_DICT_DEFAULT_PATH) +
                                  "); install Debian's libdcmtk17 or set DCMDICTPATH to dicom.dic");
         }
-        // DCMTK logs through log4cplus: replace the root logger's console appender.
-        dcmtk::log4cplus::Logger root = dcmtk::log4cplus::Logger::getRoot();
-        root.removeAllAppenders();
-        root.addAppender(dcmtk::log4cplus::SharedAppenderPtr(new HandlerAppender()));
-        root.setLogLevel(dcmtk::log4cplus::WARN_LOG_LEVEL);
         // GDCM traces to std::cerr unless given streams.
         gdcm::Trace::SetDebug(false);
         gdcm::Trace::SetWarningStream(gGdcmWarningStream);

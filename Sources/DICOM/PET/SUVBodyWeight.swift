@@ -37,6 +37,16 @@ public struct SUVBodyWeight: Sendable, Equatable, Codable {
     public let philipsSUVScaleFactor: Double?
     /// Philips (7053,1009), when present.
     public let philipsActivityConcentrationScaleFactor: Double?
+
+    /// JSON keys: snake case, the factor as `suvbw_factor`.
+    enum CodingKeys: String, CodingKey {
+        case factor = "suvbw_factor", perInstanceFactors = "per_instance_factors", rule, units
+        case patientWeightKg = "patient_weight_kg", injectedDoseBq = "injected_dose_bq", halfLifeSeconds = "half_life_s"
+        case injectionDateTime = "injection_datetime", injectionTimeSource = "injection_time_source"
+        case scanDateTime = "scan_datetime", scanTimeRule = "scan_time_rule", decayTimeSeconds = "decay_time_s"
+        case decayedDoseBq = "decayed_dose_bq", philipsSUVScaleFactor = "philips_suv_scale_factor"
+        case philipsActivityConcentrationScaleFactor = "philips_activity_concentration_scale_factor"
+    }
 }
 
 /// The vendor-neutral body-weight SUV calculation (QIBA's "vendor-neutral pseudo-code
