@@ -37,5 +37,11 @@ demo: release
 bench: release venv
 	@scripts/bench.sh $(NODULEKIT_RELEASE)
 
+# libFuzzer over the DICOM reader (DCMTK parsing, DCMTK/GDCM decoding); FUZZ_SECONDS=60.
+# Seeds come from `make test-data`; crashes land in Fuzz/findings/.
+FUZZ_SECONDS ?= 60
+fuzz: deps test-data
+	@scripts/fuzz/dicom.sh $(FUZZ_SECONDS)
+
 clean:
 	rm -rf .build out
