@@ -169,23 +169,36 @@ void postProcess(const Layout &l, const uint8_t *stored, uint32_t count, uint8_t
     }
 }
 
-/// Writes a Part 10 dataset holding only what decoding needs into `out`.
-bool minimalImageDataset(ndk_file *file, std::string &out) {
+/// Writes a Part 10 dataset holding only what decoding needs into `out`: the image
+/// pixel attributes rewritten from the validated layout (GDCM asserts on out-of-range
+/// values, e.g. PlanarConfiguration 7, found by fuzzing) and the PixelData.
+bool minimalImageDataset(ndk_file *file, const Layout &l, std::string &out) {
+    static const char *knownPhotometric[] = {"MONOCHROME1", "MONOCHROME2", "PALETTE COLOR", "RGB", "YBR_FULL", "YBR_FULL_422",
+                                             "YBR_PARTIAL_422", "YBR_PARTIAL_420", "YBR_ICT", "YBR_RCT"};
+    bool photometricKnown = false;
+    for (const char *p : knownPhotometric) photometricKnown = photometricKnown || l.photometric == p;
+    if (!photometricKnown) return false;
+    if (l.planar != 0 && l.planar != 1) return false;
+    if (l.highBit >= l.bitsAllocated || l.highBit + 1 < l.bitsStored) return false;
     DcmDataset *source = file->format->getDataset();
     DcmFileFormat minimal;
     DcmDataset *target = minimal.getDataset();
-    const DcmTagKey keep[] = {DCM_SOPClassUID, DCM_SOPInstanceUID, DCM_SamplesPerPixel, DCM_PhotometricInterpretation,
-                              DCM_PlanarConfiguration, DCM_NumberOfFrames, DCM_Rows, DCM_Columns, DCM_BitsAllocated,
-                              DCM_BitsStored, DCM_HighBit, DCM_PixelRepresentation, DCM_PixelData};
-    for (const DcmTagKey &key : keep) {
-        DcmElement *element = nullptr;
-        if (source->findAndGetElement(key, element).good() && element) {
-            auto *copy = OFstatic_cast(DcmElement *, element->clone());
-            if (!copy || target->insert(copy, OFTrue).bad()) { delete copy; return false; }
-        }
-    }
-    if (!target->tagExists(DCM_SOPClassUID)) target->putAndInsertString(DCM_SOPClassUID, UID_SecondaryCaptureImageStorage);
-    if (!target->tagExists(DCM_SOPInstanceUID)) target->putAndInsertString(DCM_SOPInstanceUID, "1.2.3.4");
+    target->putAndInsertString(DCM_SOPClassUID, UID_SecondaryCaptureImageStorage);
+    target->putAndInsertString(DCM_SOPInstanceUID, "1.2.3.4");
+    target->putAndInsertUint16(DCM_Rows, static_cast<Uint16>(l.rows));
+    target->putAndInsertUint16(DCM_Columns, static_cast<Uint16>(l.columns));
+    target->putAndInsertUint16(DCM_SamplesPerPixel, static_cast<Uint16>(l.samples));
+    target->putAndInsertString(DCM_PhotometricInterpretation, l.photometric.c_str());
+    if (l.samples == 3) target->putAndInsertUint16(DCM_PlanarConfiguration, static_cast<Uint16>(l.planar));
+    target->putAndInsertUint16(DCM_BitsAllocated, static_cast<Uint16>(l.bitsAllocated));
+    target->putAndInsertUint16(DCM_BitsStored, static_cast<Uint16>(l.bitsStored));
+    target->putAndInsertUint16(DCM_HighBit, static_cast<Uint16>(l.highBit));
+    target->putAndInsertUint16(DCM_PixelRepresentation, static_cast<Uint16>(l.isSigned));
+    target->putAndInsertString(DCM_NumberOfFrames, std::to_string(l.frames).c_str());
+    DcmElement *pixels = nullptr;
+    if (source->findAndGetElement(DCM_PixelData, pixels).bad() || !pixels) return false;
+    auto *copy = OFstatic_cast(DcmElement *, pixels->clone());
+    if (!copy || target->insert(copy, OFTrue).bad()) { delete copy; return false; }
     E_TransferSyntax xfer = source->getOriginalXfer();
     target->chooseRepresentation(xfer, nullptr);
     if (!target->canWriteXfer(xfer)) return false;
@@ -216,7 +229,7 @@ int32_t decodeWithGDCM(ndk_file *file, Layout &layout, uint32_t first, uint32_t 
     // sees the file itself: only the image pixel module and PixelData, re-encoded by
     // DCMTK in tag order with correct lengths, in the original transfer syntax.
     std::string clean;
-    if (!minimalImageDataset(file, clean)) return ndk::fail(error, NDK_E_DECODE, "cannot re-encode the image for GDCM");
+    if (!minimalImageDataset(file, layout, clean)) return ndk::fail(error, NDK_E_UNSUPPORTED, "image pixel attributes out of range (PhotometricInterpretation '" + layout.photometric + "', PlanarConfiguration " + std::to_string(layout.planar) + ")");
     gdcm::ImageReader reader;
     std::istringstream memoryStream(clean);
     reader.SetStream(memoryStream);

@@ -19,9 +19,12 @@ else:
     uids = list(sitk.ImageSeriesReader.GetGDCMSeriesIDs(folder))
     uid = sys.argv[3] if len(sys.argv) > 3 else (uids[0] if uids else "")
     names = sitk.ImageSeriesReader.GetGDCMSeriesFileNames(folder, uid)
-reader = sitk.ImageSeriesReader()
-reader.SetFileNames(names)
-image = reader.Execute()
+if len(names) == 1:
+    image = sitk.ReadImage(names[0])  # one (possibly multi-frame) file: no series dimension
+else:
+    reader = sitk.ImageSeriesReader()
+    reader.SetFileNames(names)
+    image = reader.Execute()
 np.ascontiguousarray(sitk.GetArrayFromImage(image), dtype="<f4").tofile(out)
 print(json.dumps({
     "size": list(image.GetSize()),

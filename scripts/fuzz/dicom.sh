@@ -17,5 +17,5 @@ if [ -d ../.testdata/pydicom ]; then
   find ../.testdata/pydicom ../.testdata/pydicom-data -name '*.dcm' -size -64k -exec cp -n {} corpus/ \; 2>/dev/null || true
 fi
 # Leaks are reported by DCMTK's global dictionary at exit; they are not findings.
-ASAN_OPTIONS=detect_leaks=0 "$BIN" corpus -max_total_time="$SECONDS_TO_RUN" -max_len=65536 \
+SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0 "$BIN" corpus -max_total_time="$SECONDS_TO_RUN" -max_len=65536 \
   -rss_limit_mb=2048 -timeout=10 -artifact_prefix=findings/ -print_final_stats=1

@@ -56,8 +56,8 @@ extension DICOMSeries {
         if let blocking {
             throw DICOMError.invalidSeries(id, reason: "\(blocking)")
         }
-        if let multi = stack.slices.first(where: { $0.frames > 1 }) {
-            throw DICOMError.invalidSeries(id, reason: "\(multi.url.lastPathComponent) is multi-frame; load it with loadMultiFrameVolume")
+        if let multi = stack.slices.first(where: { $0.frames > 1 && $0.dataset.sequence(.perFrameFunctionalGroupsSequence).isEmpty }) {
+            throw DICOMError.invalidSeries(id, reason: "\(multi.url.lastPathComponent) is multi-frame without per-frame functional groups: no slice positions")
         }
         return stack
     }

@@ -11,7 +11,8 @@ public struct DICOMSeries: Sendable {
     public let seriesInstanceUID: String
     public let modality: String
     public let seriesDescription: String
-    /// The files, in discovery order.
+    /// The slices, in discovery order: one per file, or one per frame of an enhanced
+    /// multi-frame file.
     public let files: [SliceHeader]
     /// Sorted slices and geometry; nil when the files carry no usable geometry.
     public let stack: SliceStack?
@@ -38,12 +39,16 @@ public struct DICOMSeries: Sendable {
         self.problems = problems
     }
 
-    /// Number of image files (duplicates included).
-    public var fileCount: Int { files.count }
+    /// Number of image files (duplicates included; an enhanced multi-frame file counts
+    /// once).
+    public var fileCount: Int { Set(files.map(\.url)).count }
+
+    /// Number of slices found (a multi-frame file contributes one per frame).
+    public var sliceCount: Int { files.count }
 
     /// The volume grid, when the geometry is known.
     public var geometry: ImageGeometry? { stack?.geometry }
 
-    /// Whether this is a single enhanced multi-frame file.
-    public var isMultiFrame: Bool { files.count == 1 && files[0].frames > 1 }
+    /// Whether the slices come from an enhanced multi-frame file.
+    public var isMultiFrame: Bool { files.contains { $0.frames > 1 } }
 }

@@ -50,7 +50,7 @@ public enum SeriesScanner {
             do {
                 let header = try SliceHeader(url: file, dataset: DICOMFile.readDataset(at: file))
                 if header.isImage, !header.seriesInstanceUID.isEmpty {
-                    outcome = .header(header)
+                    outcome = .headers(try header.frameSlices())
                 } else {
                     outcome = .skipped(.init(path: file.path, reason: header.isImage ? "no SeriesInstanceUID" : "not an image (no Rows/Columns/PixelData)"))
                 }
@@ -64,7 +64,7 @@ public enum SeriesScanner {
         var skipped: [SeriesScan.SkippedFile] = []
         for r in results.values {
             switch r {
-            case .header(let h)?: headers.append(h)
+            case .headers(let h)?: headers += h
             case .skipped(let s)?: skipped.append(s)
             case nil: break
             }
@@ -117,7 +117,7 @@ public enum SeriesScanner {
 
 /// What reading one file's header gave.
 enum ScanOutcome: Sendable {
-    case header(SliceHeader)
+    case headers([SliceHeader])
     case skipped(SeriesScan.SkippedFile)
 }
 

@@ -12,7 +12,7 @@ enum SliceDecoder {
         let layout = try check(file, header, count: slice.count)
         let slope = Int32(header.rescaleSlope), intercept = Int32(header.rescaleIntercept)
         if layout.bytesPerSample == 2 {
-            try file.decodeFrames(0..<1, into: UnsafeMutableRawBufferPointer(slice))
+            try file.decodeFrames(header.frame..<(header.frame + 1), into: UnsafeMutableRawBufferPointer(slice))
             if layout.isSigned {
                 if slope == 1 && intercept == 0 { return true }
                 return rescale(slice, slope: slope, intercept: intercept) { Int32($0) }
@@ -20,7 +20,7 @@ enum SliceDecoder {
             return rescale(slice, slope: slope, intercept: intercept) { Int32(UInt16(bitPattern: $0)) }
         }
         // 8- and 32-bit data: decode to a scratch buffer, then widen or narrow.
-        let values = try file.decodePixels(frames: 0..<1).doubleValues
+        let values = try file.decodePixels(frames: header.frame..<(header.frame + 1)).doubleValues
         var fits = true
         for i in 0..<slice.count {
             let v = values[i] * header.rescaleSlope + header.rescaleIntercept
@@ -34,7 +34,7 @@ enum SliceDecoder {
     static func decodeFloat(_ header: SliceHeader, factor: Double, into slice: UnsafeMutableBufferPointer<Float>) throws {
         let file = try DICOMFile(contentsOf: header.url, convertingHeader: false)
         _ = try check(file, header, count: slice.count)
-        let values = try file.decodePixels(frames: 0..<1).doubleValues
+        let values = try file.decodePixels(frames: header.frame..<(header.frame + 1)).doubleValues
         let slope = header.rescaleSlope * factor, intercept = header.rescaleIntercept * factor
         for i in 0..<slice.count { slice[i] = Float(values[i] * slope + intercept) }
     }

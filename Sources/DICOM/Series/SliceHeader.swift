@@ -32,6 +32,9 @@ public struct SliceHeader: Sendable {
     public let rescaleIntercept: Double
     /// GantryDetectorTilt in degrees (0 when absent).
     public let gantryTilt: Double
+    /// The frame of the file this slice is (0 for single-frame files; the frame of an
+    /// enhanced multi-frame file expanded by `frameSlices()`).
+    public let frame: Int
 
     /// Lifts the fields out of a dataset; throws when one present is malformed.
     public init(url: URL, dataset ds: DICOMDataset) throws {
@@ -62,6 +65,20 @@ public struct SliceHeader: Sendable {
         rescaleSlope = try ds.double(.rescaleSlope, path: path) ?? 1
         rescaleIntercept = try ds.double(.rescaleIntercept, path: path) ?? 0
         gantryTilt = (try? ds.double(.gantryDetectorTilt, path: path)) ?? 0
+        frame = 0
+    }
+
+    /// A copy describing frame `frame` with its own geometry and rescale.
+    init(_ file: SliceHeader, frame: Int, position: Vector3?, rowDirection: Vector3?, columnDirection: Vector3?,
+         pixelSpacing: SIMD2<Double>?, rescaleSlope: Double, rescaleIntercept: Double) {
+        url = file.url; dataset = file.dataset
+        studyInstanceUID = file.studyInstanceUID; seriesInstanceUID = file.seriesInstanceUID
+        sopInstanceUID = file.sopInstanceUID; sopClassUID = file.sopClassUID; modality = file.modality
+        instanceNumber = file.instanceNumber; rows = file.rows; columns = file.columns; frames = file.frames
+        gantryTilt = file.gantryTilt
+        self.frame = frame
+        self.position = position; self.rowDirection = rowDirection; self.columnDirection = columnDirection
+        self.pixelSpacing = pixelSpacing; self.rescaleSlope = rescaleSlope; self.rescaleIntercept = rescaleIntercept
     }
 
     /// The slice normal (row × column direction), unit length, or nil without IOP.
