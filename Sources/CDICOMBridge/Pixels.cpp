@@ -10,6 +10,8 @@
 #include <cmath>
 #include <sstream>
 #include <dcmtk/dcmdata/dcostrmb.h>
+#include <dcmtk/dcmdata/dcpxitem.h>
+#include <dcmtk/dcmdata/dcpixseq.h>
 #include <dcmtk/dcmdata/dcwcache.h>
 
 namespace {
@@ -223,11 +225,76 @@ bool minimalImageDataset(ndk_file *file, const Layout &l, std::string &out) {
     return true;
 }
 
+/// Reads the image size declared by a codestream starting at `b`: JPEG-LS (SOI, then
+/// marker segments up to SOF55) or JPEG 2000 (SOC followed by SIZ, possibly inside a JP2
+/// file). Returns false when the fragment does not start a codestream (a continuation).
+bool codestreamSize(const Uint8 *b, size_t n, uint32_t &width, uint32_t &height, uint32_t &components) {
+    auto be16 = [&](size_t i) { return static_cast<uint32_t>(b[i]) << 8 | b[i + 1]; };
+    auto be32 = [&](size_t i) { return be16(i) << 16 | be16(i + 2); };
+    if (n >= 4 && b[0] == 0xFF && b[1] == 0xD8) {
+        size_t i = 2;
+        while (i + 4 <= n && b[i] == 0xFF) {
+            uint8_t marker = b[i + 1];
+            uint32_t length = be16(i + 2);
+            if (marker == 0xF7) {
+                if (i + 10 > n) return false;
+                height = be16(i + 5); width = be16(i + 7); components = b[i + 9];
+                return true;
+            }
+            if (length < 2) return false;
+            i += 2 + length;
+        }
+        width = height = components = 0;  // a JPEG stream without SOF55: reported as a mismatch
+        return true;
+    }
+    size_t soc = n;
+    if (n >= 2 && b[0] == 0xFF && b[1] == 0x4F) soc = 0;
+    else if (n >= 12 && be32(0) == 12 && be32(4) == 0x6A502020) {  // JP2 signature box: find the codestream
+        for (size_t i = 12; i + 4 <= n && i < 65536; i++)
+            if (b[i] == 0xFF && b[i + 1] == 0x4F && b[i + 2] == 0xFF && b[i + 3] == 0x51) { soc = i; break; }
+    }
+    if (soc == n) return false;
+    size_t i = soc + 2;
+    if (i + 40 > n || b[i] != 0xFF || b[i + 1] != 0x51) { width = height = components = 0; return true; }
+    uint32_t x = be32(i + 6), y = be32(i + 10), x0 = be32(i + 14), y0 = be32(i + 18);
+    if (x < x0 || y < y0) { width = height = components = 0; return true; }
+    width = x - x0; height = y - y0; components = be16(i + 38);
+    return true;
+}
+
+/// GDCM asserts when a codestream decodes to fewer bytes than the attributes promise
+/// (found by fuzzing), so every frame's codestream must declare the attributes' size.
+std::string codestreamMismatch(ndk_file *file, const Layout &l) {
+    DcmPixelData *pixelData = nullptr;
+    DcmElement *element = nullptr;
+    if (file->format->getDataset()->findAndGetElement(DCM_PixelData, element).bad() || !element) return "no PixelData";
+    pixelData = OFstatic_cast(DcmPixelData *, element);
+    DcmPixelSequence *sequence = nullptr;
+    E_TransferSyntax xfer = file->format->getDataset()->getOriginalXfer();
+    if (pixelData->getEncapsulatedRepresentation(xfer, nullptr, sequence).bad() || !sequence) return "PixelData is not encapsulated";
+    uint32_t headers = 0;
+    for (unsigned long i = 1; i < sequence->card(); i++) {  // item 0 is the offset table
+        DcmPixelItem *item = nullptr;
+        Uint8 *bytes = nullptr;
+        if (sequence->getItem(item, i).bad() || !item || item->getUint8Array(bytes).bad() || !bytes) continue;
+        uint32_t w = 0, h = 0, c = 0;
+        if (!codestreamSize(bytes, item->getLength(), w, h, c)) continue;
+        if (w != l.columns || h != l.rows || c != l.samples)
+            return "a codestream declares " + std::to_string(w) + "x" + std::to_string(h) + "x" + std::to_string(c) + ", the attributes " +
+                   std::to_string(l.columns) + "x" + std::to_string(l.rows) + "x" + std::to_string(l.samples);
+        headers++;
+    }
+    if (headers < l.frames) return std::to_string(headers) + " codestream(s) for " + std::to_string(l.frames) + " frame(s)";
+    return "";
+}
+
 int32_t decodeWithGDCM(ndk_file *file, Layout &layout, uint32_t first, uint32_t count, uint8_t *dst, size_t capacity,
                        ndk_pixel_info *info, ndk_error *error) {
     // GDCM asserts (aborts) on some malformed structures (found by fuzzing), so it never
     // sees the file itself: only the image pixel module and PixelData, re-encoded by
     // DCMTK in tag order with correct lengths, in the original transfer syntax.
+    std::string mismatch = codestreamMismatch(file, layout);
+    if (!mismatch.empty()) return ndk::fail(error, NDK_E_DECODE, mismatch);
     std::string clean;
     if (!minimalImageDataset(file, layout, clean)) return ndk::fail(error, NDK_E_UNSUPPORTED, "image pixel attributes out of range (PhotometricInterpretation '" + layout.photometric + "', PlanarConfiguration " + std::to_string(layout.planar) + ")");
     gdcm::ImageReader reader;
