@@ -62,3 +62,21 @@ final class MalformedInputTests: XCTestCase {
         XCTAssertEqual(try ds.date(.studyDate)?.description, "20040119")
     }
 }
+
+/// Real JPEG-LS / JPEG 2000 files with attributes contradicting their codestreams: each
+/// once aborted the process inside GDCM (asserts); now each is a DICOMError.
+final class HostileCompressedInputTests: XCTestCase {
+    struct Made: Decodable { let files: [String] }
+
+    func testContradictoryAttributesAreErrorsNotAborts() throws {
+        let source = try TestEnvironment.downloadedFile("pydicom-data/data_store/data")
+        let folder = try TestEnvironment.temporaryDirectory(self)
+        let made = try PythonOracle.json("dicom_make_hostile.py", [source.path, folder.path], as: Made.self)
+        XCTAssertEqual(made.files.count, 10)
+        for name in made.files {
+            XCTAssertThrowsError(try DICOMFile(contentsOf: folder.appendingPathComponent(name)).decodePixels(), name) { error in
+                XCTAssertTrue(error is DICOMError, "\(name): \(error)")
+            }
+        }
+    }
+}
