@@ -66,6 +66,9 @@ int32_t guarded(ndk_error *error, const char *what, Body body) {
     }
 }
 
+/// Converts ISO 2022 Japanese text to UTF-8 (Japanese.cpp).
+bool convertJapaneseToUTF8(DcmDataset *dataset, const std::string &charset);
+
 /// The transfer syntax UID the dataset was read with ("" when unknown).
 std::string transferSyntaxUID(ndk_file *file);
 

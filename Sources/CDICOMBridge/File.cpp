@@ -85,7 +85,8 @@ ndk_file *finishOpen(std::unique_ptr<ndk_file> file, OFCondition c, const std::s
         file->originalCharset = charset.c_str();
         OFCondition conv = file->format->convertToUTF8();
         file->charsetConverted = conv.good();
-        if (conv.bad()) ndk::log(NDK_LOG_WARNING, file->path + ": cannot convert SpecificCharacterSet '" + charset.c_str() + "' to UTF-8: " + conv.text());
+        if (conv.bad() && ndk::convertJapaneseToUTF8(dataset, charset.c_str())) file->charsetConverted = true;
+        else if (conv.bad()) ndk::log(NDK_LOG_WARNING, file->path + ": cannot convert SpecificCharacterSet '" + charset.c_str() + "' to UTF-8: " + conv.text());
     }
     return file.release();
 }

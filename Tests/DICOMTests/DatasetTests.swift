@@ -13,9 +13,9 @@ final class DatasetTests: XCTestCase {
         let files: [File]
     }
 
-    /// ISO 2022 IR 87 / IR 13 (Japanese JIS): glibc's iconv, which Debian's DCMTK uses,
-    /// has no such converter; the text stays undecoded (with a logged warning).
-    static let unsupportedCharacterSets: Set<String> = ["chrH31.dcm", "chrH32.dcm", "chrJapMulti.dcm", "chrJapMultiExplicitIR6.dcm"]
+    /// Files whose character set we do not decode (none since the bridge's own ISO 2022
+    /// Japanese converter).
+    static let unsupportedCharacterSets: Set<String> = []
 
     /// pydicom keeps a space padding an inner value ("DERIVED \\PRIMARY") and drops a
     /// PN's empty trailing component groups; DICOM calls both insignificant.
