@@ -9,7 +9,7 @@ import XCTest
 /// a duplicate, a truncated file and non-DICOM files.
 final class SyntheticTreeTests: XCTestCase {
     struct Tree: Decodable {
-        let A: String, B: String, gap: String, dup: String, truncated: String
+        let A: String, B: String, gap: String, dup: String, truncated: String, tilt: String, sizes: String
         let truncated_file: String, dup_extra: String
         let gap_values: [String: [Double]]
     }
@@ -23,7 +23,7 @@ final class SyntheticTreeTests: XCTestCase {
     func testTreeIsFoundSeriesBySeriesAndNonDICOMFilesAreSkipped() throws {
         let (root, tree) = try makeTree()
         let scan = try SeriesScanner.scan(root)
-        XCTAssertEqual(Set(scan.series.map(\.seriesInstanceUID)), [tree.A, tree.B, tree.gap, tree.dup, tree.truncated])
+        XCTAssertEqual(Set(scan.series.map(\.seriesInstanceUID)), [tree.A, tree.B, tree.gap, tree.dup, tree.truncated, tree.tilt, tree.sizes])
         let skippedNames = Set(scan.skipped.map { URL(fileURLWithPath: $0.path).lastPathComponent })
         XCTAssertTrue(skippedNames.isSuperset(of: ["notes.txt", "random.bin"]), "\(scan.skipped)")
         XCTAssertEqual(try scan.series(withUID: tree.A).fileCount, 12)
@@ -96,5 +96,26 @@ final class SyntheticTreeTests: XCTestCase {
             // Header readable, pixels cut: loading names the file.
             XCTAssertThrowsError(try truncated.loadVolume()) { XCTAssertTrue("\($0)".contains(tree.truncated_file), "\($0)") }
         }
+    }
+
+    func testGantryTiltIsReportedWithItsAngle() throws {
+        let (root, tree) = try makeTree()
+        let series = try SeriesScanner.scan(root.appendingPathComponent("tilt")).series(withUID: tree.tilt)
+        guard case .gantryTilt(let degrees)? = series.problems.first(where: { if case .gantryTilt = $0 { return true }; return false }) else {
+            return XCTFail("no tilt reported: \(series.problems)")
+        }
+        // First-to-last vector (0, 10·tan15°, 10) leaves the normal (0, 0, 1) by 15°.
+        XCTAssertEqual(degrees, 15, accuracy: 1e-3)
+        let volume = try series.loadVolume()
+        XCTAssertEqual(volume.geometry.spacing.z, 2, accuracy: 1e-9, "spacing along the normal")
+    }
+
+    func testMixedSizesInOneSeriesAreSplit() throws {
+        let (root, tree) = try makeTree()
+        let parts = try SeriesScanner.scan(root.appendingPathComponent("sizes")).series.filter { $0.seriesInstanceUID == tree.sizes }
+        XCTAssertEqual(parts.map(\.id), [tree.sizes, tree.sizes + "#2"])
+        XCTAssertEqual(parts.map(\.fileCount), [3, 2])
+        XCTAssertEqual(parts[0].problems, [.mixedGeometry(seriesInstanceUID: tree.sizes, groups: 2)])
+        XCTAssertEqual(try parts[1].loadVolume().geometry.size, GridSize(16, 16, 2))
     }
 }

@@ -9,6 +9,9 @@ Layout (all CT, int16 stored, RescaleIntercept -1024, explicit VR little endian)
   gap/       8 axial slices 3 mm apart with the 4th (index 3) removed
   dup/       6 axial slices plus a second file at slice 2's position
   truncated/ 5 axial slices, the middle one cut to half its length
+  tilt/      6 slices 2 mm apart along z, shifted 2·tan(15°) mm in y per slice
+             (gantry tilted 15 deg; GantryDetectorTilt 15)
+  sizes/     one series UID: 3 slices of 12x10 and 2 slices of 16x16
 Prints JSON: {"A": uid, "B": uid, "gap": uid, "dup": uid, "truncated": uid,
 "truncated_file": name, "dup_extra": name, "gap_values": {k: stored slice as list}}.
 """
@@ -128,4 +131,22 @@ path = os.path.join(out, "truncated", t_names[2])
 data = open(path, "rb").read()
 open(path, "wb").write(data[: len(data) // 2])
 result["truncated_file"] = t_names[2]
+tilt_dir = os.path.join(out, "tilt")
+os.makedirs(tilt_dir, exist_ok=True)
+result["tilt"] = tilt_uid = generate_uid()
+study = generate_uid()
+for k in range(6):
+    px = rng.integers(0, 2000, size=(10, 12))
+    write_slice(os.path.join(tilt_dir, f"t{k}.dcm"), study, tilt_uid, k, (-30.0, -20.0 + 2.0 * np.tan(np.radians(15)) * k, 2.0 * k),
+                (1, 0, 0), (0, 1, 0), px, k + 1)
+    ds = dcmread(os.path.join(tilt_dir, f"t{k}.dcm"))
+    ds.GantryDetectorTilt = "15"
+    ds.save_as(os.path.join(tilt_dir, f"t{k}.dcm"), enforce_file_format=True)
+sizes_dir = os.path.join(out, "sizes")
+os.makedirs(sizes_dir, exist_ok=True)
+result["sizes"] = sizes_uid = generate_uid()
+for k in range(5):
+    shape = (10, 12) if k < 3 else (16, 16)
+    write_slice(os.path.join(sizes_dir, f"s{k}.dcm"), study, sizes_uid, k, (0.0, 0.0, 2.0 * k), (1, 0, 0), (0, 1, 0),
+                rng.integers(0, 2000, size=shape), k + 1)
 print(json.dumps(result))
