@@ -65,45 +65,80 @@ extension DICOMSeries {
     /// Decodes into Int16; nil when a value overflowed Int16 (the caller falls back).
     func loadInt16(stack: SliceStack, progress: any ProgressReporter) throws -> Volume<Int16>? {
         let overflow = FirstError()
-        let volume = try decodeSlices(stack, as: Int16.self, progress: progress) { header, _, slice in
-            if try !SliceDecoder.decodeInt16(header, into: slice) { overflow.record(DICOMError.invalidSeries(id, reason: "Int16 overflow")) }
+        let volume = try decodeSlices(stack, as: Int16.self, progress: progress) { header, _, decoded, slice in
+            if try !SliceDecoder.decodeInt16(header, decoded: decoded, into: slice) { overflow.record(DICOMError.invalidSeries(id, reason: "Int16 overflow")) }
         }
         return overflow.error == nil ? volume : nil
     }
 
     /// Decodes into Float, times `factors[sliceIndex]` when given (SUV).
     func loadFloat(stack: SliceStack, factors: [Double]?, progress: any ProgressReporter) throws -> Volume<Float> {
-        try decodeSlices(stack, as: Float.self, progress: progress) { header, sliceIndex, slice in
-            try SliceDecoder.decodeFloat(header, factor: factors?[sliceIndex] ?? 1, into: slice)
+        try decodeSlices(stack, as: Float.self, progress: progress) { header, sliceIndex, decoded, slice in
+            try SliceDecoder.decodeFloat(header, factor: factors?[sliceIndex] ?? 1, decoded: decoded, into: slice)
         }
     }
 
     /// Runs `decode` for every file slice in parallel (all cores), each writing its own
-    /// k-slice of one shared buffer, then fills interpolated slices.
+    /// k-slice of one shared buffer, then fills interpolated slices. A multi-frame file
+    /// is opened and decoded once; its frames reach `decode` as stored values (the
+    /// `ArraySlice`), while single-frame files are decoded by `decode` itself (nil).
     func decodeSlices<T: VoxelScalar>(_ stack: SliceStack, as: T.Type, progress: any ProgressReporter,
-                                      _ decode: @escaping @Sendable (SliceHeader, Int, UnsafeMutableBufferPointer<T>) throws -> Void) throws -> Volume<T> {
+                                      _ decode: @escaping @Sendable (SliceHeader, Int, ArraySlice<Double>?, UnsafeMutableBufferPointer<T>) throws -> Void) throws -> Volume<T> {
         let perSlice = stack.geometry.size.sliceCount
         let total = stack.geometry.size.voxelCount
         let failures = FirstError()
         let fileSlots = Self.fileSlots(stack)
+        // One unit of work per file, so a multi-frame file is decoded once.
+        var unitOfURL: [URL: Int] = [:]
+        var grouped: [[(Int, Int)]] = []
+        for slot in fileSlots {
+            let url = stack.slices[slot.0].url
+            if let u = unitOfURL[url] { grouped[u].append(slot) } else { unitOfURL[url] = grouped.count; grouped.append([slot]) }
+        }
+        let units = grouped
         let done = ProgressCounter(total: fileSlots.count, reporter: progress)
         // Every slot is written below (file slices by the workers, the rest by
         // interpolation), so the buffer is not zero-filled first.
         let voxels = [T](unsafeUninitializedCapacity: total) { buffer, initialized in
             guard let base = buffer.baseAddress else { initialized = 0; return }
-            // The pointer is shared by the workers; each writes only its own slice.
+            // The pointer is shared by the workers; each writes only its own slices.
             let shared = SharedPointer(base)
-            DispatchQueue.concurrentPerform(iterations: fileSlots.count) { n in
-                let (sliceIndex, k) = fileSlots[n]
-                let header = stack.slices[sliceIndex]
-                let slice = UnsafeMutableBufferPointer(start: shared.pointer + k * perSlice, count: perSlice)
-                do {
-                    try decode(header, sliceIndex, slice)
-                } catch {
-                    failures.record(error)
-                    slice.initialize(repeating: .zero)
+            DispatchQueue.concurrentPerform(iterations: units.count) { u in
+                let unit = units[u]
+                let slice = { (k: Int) in UnsafeMutableBufferPointer(start: shared.pointer + k * perSlice, count: perSlice) }
+                var frames: [Double]? = nil
+                if unit.count > 1 || stack.slices[unit[0].0].frames > 1 {
+                    do {
+                        let first = stack.slices[unit[0].0]
+                        let all = try DICOMFile(contentsOf: first.url, convertingHeader: false).decodePixels()
+                        guard all.description.samplesPerPixel == 1, all.count == first.frames * perSlice else {
+                            throw DICOMError.invalidSeries(first.url.path, reason: "pixel layout \(all.description.columns)x\(all.description.rows)x\(all.description.samplesPerPixel), \(all.description.frames) frames, differs from the series' grey \(perSlice)-pixel slices")
+                        }
+                        frames = all.doubleValues
+                    } catch {
+                        failures.record(error)
+                        for (_, k) in unit { slice(k).initialize(repeating: .zero) }
+                        return
+                    }
                 }
-                done.advance(item: header.url.lastPathComponent)
+                for (sliceIndex, k) in unit {
+                    let header = stack.slices[sliceIndex]
+                    do {
+                        var decoded: ArraySlice<Double>? = nil
+                        if let frames {
+                            let range = (header.frame * perSlice)..<((header.frame + 1) * perSlice)
+                            guard range.upperBound <= frames.count else {
+                                throw DICOMError.decodeFailed(path: header.url.path, transferSyntax: "", reason: "frame \(header.frame) is missing")
+                            }
+                            decoded = frames[range]
+                        }
+                        try decode(header, sliceIndex, decoded, slice(k))
+                    } catch {
+                        failures.record(error)
+                        slice(k).initialize(repeating: .zero)
+                    }
+                    done.advance(item: header.url.lastPathComponent)
+                }
             }
             Self.interpolate(stack, buffer, perSlice: perSlice) { T(clampingDouble: $0) }
             initialized = total

@@ -7,7 +7,8 @@ import ImagingCore
 enum SliceDecoder {
     /// Decodes `header`'s frame into `slice` as rescaled Int16; returns false when a
     /// value did not fit Int16 (the slice then holds clamped values).
-    static func decodeInt16(_ header: SliceHeader, into slice: UnsafeMutableBufferPointer<Int16>) throws -> Bool {
+    static func decodeInt16(_ header: SliceHeader, decoded: ArraySlice<Double>? = nil, into slice: UnsafeMutableBufferPointer<Int16>) throws -> Bool {
+        if let decoded { return fill(slice, from: decoded, slope: header.rescaleSlope, intercept: header.rescaleIntercept) }
         let file = try DICOMFile(contentsOf: header.url, convertingHeader: false)
         let layout = try check(file, header, count: slice.count)
         let slope = Int32(header.rescaleSlope), intercept = Int32(header.rescaleIntercept)
@@ -21,9 +22,14 @@ enum SliceDecoder {
         }
         // 8- and 32-bit data: decode to a scratch buffer, then widen or narrow.
         let values = try file.decodePixels(frames: header.frame..<(header.frame + 1)).doubleValues
+        return fill(slice, from: values[...], slope: header.rescaleSlope, intercept: header.rescaleIntercept)
+    }
+
+    /// `values * slope + intercept` into Int16; false when a value did not fit.
+    private static func fill(_ slice: UnsafeMutableBufferPointer<Int16>, from values: ArraySlice<Double>, slope: Double, intercept: Double) -> Bool {
         var fits = true
-        for i in 0..<slice.count {
-            let v = values[i] * header.rescaleSlope + header.rescaleIntercept
+        for (i, stored) in zip(slice.indices, values) {
+            let v = stored * slope + intercept
             if v < -32768 || v > 32767 { fits = false }
             slice[i] = Int16(clampingDouble: v)
         }
@@ -31,12 +37,17 @@ enum SliceDecoder {
     }
 
     /// Decodes `header`'s frame into `slice` as Float: (stored * slope + intercept) * factor.
-    static func decodeFloat(_ header: SliceHeader, factor: Double, into slice: UnsafeMutableBufferPointer<Float>) throws {
-        let file = try DICOMFile(contentsOf: header.url, convertingHeader: false)
-        _ = try check(file, header, count: slice.count)
-        let values = try file.decodePixels(frames: header.frame..<(header.frame + 1)).doubleValues
+    static func decodeFloat(_ header: SliceHeader, factor: Double, decoded: ArraySlice<Double>? = nil, into slice: UnsafeMutableBufferPointer<Float>) throws {
+        let values: ArraySlice<Double>
+        if let decoded {
+            values = decoded
+        } else {
+            let file = try DICOMFile(contentsOf: header.url, convertingHeader: false)
+            _ = try check(file, header, count: slice.count)
+            values = try file.decodePixels(frames: header.frame..<(header.frame + 1)).doubleValues[...]
+        }
         let slope = header.rescaleSlope * factor, intercept = header.rescaleIntercept * factor
-        for i in 0..<slice.count { slice[i] = Float(values[i] * slope + intercept) }
+        for (i, stored) in zip(slice.indices, values) { slice[i] = Float(stored * slope + intercept) }
     }
 
     private static func check(_ file: DICOMFile, _ header: SliceHeader, count: Int) throws -> PixelDescription {
