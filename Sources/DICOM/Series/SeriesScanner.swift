@@ -55,7 +55,9 @@ public enum SeriesScanner {
                     outcome = .skipped(.init(path: file.path, reason: header.isImage ? "no SeriesInstanceUID" : "not an image (no Rows/Columns/PixelData)"))
                 }
             } catch {
-                outcome = .skipped(.init(path: file.path, reason: "\(error)"))
+                // The reason without the path the error repeats.
+                let text = "\(error)"
+                outcome = .skipped(.init(path: file.path, reason: text.hasPrefix(file.path + ": ") ? String(text.dropFirst(file.path.count + 2)) : text))
             }
             results.set(index, outcome)
             done.advance(item: file.lastPathComponent)
