@@ -106,8 +106,24 @@ final class SyntheticTreeTests: XCTestCase {
         }
         // First-to-last vector (0, 10·tan15°, 10) leaves the normal (0, 0, 1) by 15°.
         XCTAssertEqual(degrees, 15, accuracy: 1e-3)
-        let volume = try series.loadVolume()
+        let volume = try series.loadInt16Volume()
         XCTAssertEqual(volume.geometry.spacing.z, 2, accuracy: 1e-9, "spacing along the normal")
+        // Slice k sits 2·k·tan15° mm further along +y (the j axis, 0.8 mm rows): corrected,
+        // voxel (i, j, k) shows stored row j − Δj of slice k, Δj = 2k·tan15° / 0.8.
+        let fill = volume.voxels.min() ?? 0
+        for k in 0..<6 {
+            let dj = 2 * Double(k) * tan(15 * Double.pi / 180) / 0.8
+            for j in 0..<10 {
+                for i in 0..<12 {
+                    let source = Double(j) - dj
+                    let expected = source < 0 ? Double(fill) : (50 * source + 10 * Double(i) - 1024).rounded()
+                    XCTAssertEqual(Double(volume[i, j, k]), expected, accuracy: 0.5, "(\(i), \(j), \(k))")
+                }
+            }
+        }
+        // Without correction the stored slices come back as they are.
+        let sheared = try series.loadInt16Volume(options: SeriesLoadOptions(correctGantryTilt: false))
+        XCTAssertEqual(sheared[3, 2, 5], 50 * 2 + 10 * 3 - 1024)
     }
 
     func testMixedSizesInOneSeriesAreSplit() throws {

@@ -10,7 +10,7 @@ Layout (all CT, int16 stored, RescaleIntercept -1024, explicit VR little endian)
   dup/       6 axial slices plus a second file at slice 2's position
   truncated/ 5 axial slices, the middle one cut to half its length
   tilt/      6 slices 2 mm apart along z, shifted 2·tan(15°) mm in y per slice
-             (gantry tilted 15 deg; GantryDetectorTilt 15)
+             (gantry tilted 15 deg; GantryDetectorTilt 15), stored 50·row + 10·column
   sizes/     one series UID: 3 slices of 12x10 and 2 slices of 16x16
 Prints JSON: {"A": uid, "B": uid, "gap": uid, "dup": uid, "truncated": uid,
 "truncated_file": name, "dup_extra": name, "gap_values": {k: stored slice as list}}.
@@ -136,7 +136,7 @@ os.makedirs(tilt_dir, exist_ok=True)
 result["tilt"] = tilt_uid = generate_uid()
 study = generate_uid()
 for k in range(6):
-    px = rng.integers(0, 2000, size=(10, 12))
+    px = 50 * np.arange(10)[:, None] + 10 * np.arange(12)[None, :]  # a plane: bilinear is exact
     write_slice(os.path.join(tilt_dir, f"t{k}.dcm"), study, tilt_uid, k, (-30.0, -20.0 + 2.0 * np.tan(np.radians(15)) * k, 2.0 * k),
                 (1, 0, 0), (0, 1, 0), px, k + 1)
     ds = dcmread(os.path.join(tilt_dir, f"t{k}.dcm"))

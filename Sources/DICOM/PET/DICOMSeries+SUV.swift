@@ -14,7 +14,9 @@ extension DICOMSeries {
         let stack = try assemblableStack(options)
         let suv = try SUVCalculator.bodyWeight(stack.slices.map(\.dataset), path: id)
         let factors = suv.perInstanceFactors ?? Array(repeating: suv.factor, count: stack.slices.count)
-        return try loadFloat(stack: stack, factors: factors, progress: progress)
+        var volume = try loadFloat(stack: stack, factors: factors, progress: progress)
+        Self.correctTilt(&volume, stack, options)
+        return volume
     }
 }
 

@@ -7,9 +7,14 @@ public struct SeriesLoadOptions: Sendable {
     /// (first-to-last distance over the slice count); the problem stays reported.
     public var allowNonUniformSpacing: Bool
 
-    /// Creates options; the defaults refuse non-uniform spacing.
-    public init(allowNonUniformSpacing: Bool = false) {
+    /// Resample the slices of a tilted-gantry series onto the orthogonal grid (bilinear,
+    /// in plane), so world coordinates are right; when false the shear is left in.
+    public var correctGantryTilt: Bool
+
+    /// Creates options; the defaults refuse non-uniform spacing and correct gantry tilt.
+    public init(allowNonUniformSpacing: Bool = false, correctGantryTilt: Bool = true) {
         self.allowNonUniformSpacing = allowNonUniformSpacing
+        self.correctGantryTilt = correctGantryTilt
     }
 }
 
@@ -22,8 +27,13 @@ extension DICOMSeries {
     public func loadVolume(options: SeriesLoadOptions = .init(), progress: any ProgressReporter = SilentProgress()) throws -> AnyVolume {
         let stack = try assemblableStack(options)
         let integral = stack.slices.allSatisfy { $0.rescaleSlope == $0.rescaleSlope.rounded() && $0.rescaleIntercept == $0.rescaleIntercept.rounded() }
-        if integral, let volume = try loadInt16(stack: stack, progress: progress) { return .int16(volume) }
-        return .float32(try loadFloat(stack: stack, factors: nil, progress: progress))
+        if integral, var volume = try loadInt16(stack: stack, progress: progress) {
+            Self.correctTilt(&volume, stack, options)
+            return .int16(volume)
+        }
+        var volume = try loadFloat(stack: stack, factors: nil, progress: progress)
+        Self.correctTilt(&volume, stack, options)
+        return .float32(volume)
     }
 
     /// The volume as `Int16` after RescaleSlope/RescaleIntercept (Hounsfield units for
@@ -31,9 +41,10 @@ extension DICOMSeries {
     public func loadInt16Volume(options: SeriesLoadOptions = .init(), progress: any ProgressReporter = SilentProgress()) throws -> Volume<Int16> {
         let stack = try assemblableStack(options)
         guard let bad = stack.slices.first(where: { $0.rescaleSlope != $0.rescaleSlope.rounded() || $0.rescaleIntercept != $0.rescaleIntercept.rounded() }) else {
-            guard let volume = try loadInt16(stack: stack, progress: progress) else {
+            guard var volume = try loadInt16(stack: stack, progress: progress) else {
                 throw DICOMError.invalidSeries(id, reason: "rescaled values do not fit Int16; load it as Float")
             }
+            Self.correctTilt(&volume, stack, options)
             return volume
         }
         throw DICOMError.invalidValue(path: bad.url.path, tag: .rescaleSlope, value: "\(bad.rescaleSlope) / \(bad.rescaleIntercept)", expected: "integral RescaleSlope and RescaleIntercept for an Int16 volume")
@@ -41,7 +52,16 @@ extension DICOMSeries {
 
     /// The volume as `Float` after RescaleSlope/RescaleIntercept.
     public func loadFloatVolume(options: SeriesLoadOptions = .init(), progress: any ProgressReporter = SilentProgress()) throws -> Volume<Float> {
-        try loadFloat(stack: try assemblableStack(options), factors: nil, progress: progress)
+        let stack = try assemblableStack(options)
+        var volume = try loadFloat(stack: stack, factors: nil, progress: progress)
+        Self.correctTilt(&volume, stack, options)
+        return volume
+    }
+
+    /// Removes gantry-tilt shear when the options ask for it.
+    static func correctTilt<T: VoxelScalar>(_ volume: inout Volume<T>, _ stack: SliceStack, _ options: SeriesLoadOptions) {
+        guard options.correctGantryTilt, let shifts = GantryTiltCorrection.shifts(stack) else { return }
+        GantryTiltCorrection.apply(&volume, shifts: shifts)
     }
 
     /// The stack, or an error when the series cannot become a regular volume.

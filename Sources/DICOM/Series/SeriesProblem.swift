@@ -9,6 +9,8 @@ public enum SeriesProblem: Sendable, Equatable, CustomStringConvertible {
     /// Slice spacing varies beyond tolerance (and is not whole missing slices).
     case nonUniformSpacing(minimum: Double, maximum: Double, medianSpacing: Double)
     /// The slices are sheared (tilted gantry): positions do not follow the normal.
+    /// Loading resamples each slice in plane onto the orthogonal grid (see
+    /// `SeriesLoadOptions.correctGantryTilt`).
     case gantryTilt(degrees: Double)
     /// The series UID holds images of different size or orientation; this group is one
     /// of `groups`.
@@ -27,7 +29,7 @@ public enum SeriesProblem: Sendable, Equatable, CustomStringConvertible {
         case .nonUniformSpacing(let lo, let hi, let median):
             return "non-uniform slice spacing: \(fmt(lo))–\(fmt(hi)) mm (median \(fmt(median)) mm)"
         case .gantryTilt(let deg):
-            return "gantry tilt of \(fmt(deg))° (sheared slices; the volume uses the slice normal)"
+            return "gantry tilt of \(fmt(deg))° (sheared slices, resampled onto the orthogonal grid when loaded)"
         case .mixedGeometry(let uid, let groups):
             return "series \(uid) mixes \(groups) image sizes or orientations; split into separate volumes"
         case .missingGeometry(let files):
