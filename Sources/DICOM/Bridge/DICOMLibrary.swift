@@ -4,6 +4,7 @@ import Foundation
 /// Severity of a message from DCMTK or GDCM.
 public enum DICOMLogLevel: Int32, Sendable, Comparable {
     case debug = 0, info = 1, warning = 2, error = 3
+    /// Orders by severity.
     public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
 }
 

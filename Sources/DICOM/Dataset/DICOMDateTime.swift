@@ -1,5 +1,6 @@
 /// A DICOM date (DA), YYYYMMDD (the old YYYY.MM.DD form is accepted).
 public struct DICOMDate: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// Calendar year, month (1–12) and day (1–31).
     public let year: Int, month: Int, day: Int
 
     /// Parses a DA value; nil when malformed.
@@ -54,7 +55,9 @@ public struct DICOMTime: Sendable, Hashable, Comparable, CustomStringConvertible
 
 /// A DICOM date-time (DT), YYYYMMDDHHMMSS.FFFFFF (a UTC offset suffix is ignored).
 public struct DICOMDateTime: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// The date part.
     public let date: DICOMDate
+    /// The time part.
     public let time: DICOMTime
 
     /// Combines a date and a time.

@@ -6,6 +6,7 @@ public struct PaletteColorLUT: Sendable, Equatable {
     public let firstMapped: Int
     /// Bits per entry (8 or 16).
     public let bitsPerEntry: Int
+    /// The red, green and blue tables.
     public let red: [UInt16], green: [UInt16], blue: [UInt16]
 
     /// Reads the three descriptors and tables of `file`. Throws when they are absent,

@@ -4,7 +4,9 @@ import CDICOMBridge
 /// interleaved per pixel, one integer of `bytesPerSample` bytes per sample, masked to
 /// `bitsStored` and sign-extended when signed.
 public struct PixelDescription: Sendable, Equatable {
+    /// Frame size, frame count and samples per pixel (1 or 3).
     public var rows: Int, columns: Int, frames: Int, samplesPerPixel: Int
+    /// The stored bit layout (HighBit as declared; values are LSB-aligned).
     public var bitsAllocated: Int, bitsStored: Int, highBit: Int
     /// PixelRepresentation 1.
     public var isSigned: Bool

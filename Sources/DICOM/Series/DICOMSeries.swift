@@ -7,9 +7,13 @@ public struct DICOMSeries: Sendable {
     /// A name unique within a scan: the SeriesInstanceUID, with "#2", "#3"… appended to
     /// the extra groups of a series that mixes sizes or orientations.
     public let id: String
+    /// StudyInstanceUID.
     public let studyInstanceUID: String
+    /// SeriesInstanceUID (shared by the groups of a mixed series).
     public let seriesInstanceUID: String
+    /// Modality of the first file.
     public let modality: String
+    /// SeriesDescription of the first file.
     public let seriesDescription: String
     /// The slices, in discovery order: one per file, or one per frame of an enhanced
     /// multi-frame file.

@@ -5,7 +5,9 @@ import ImagingCore
 public struct SeriesScan: Sendable {
     /// A file that was left out, and why.
     public struct SkippedFile: Sendable, Equatable {
+        /// The file.
         public let path: String
+        /// Why it was left out.
         public let reason: String
     }
 

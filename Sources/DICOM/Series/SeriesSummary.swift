@@ -5,10 +5,15 @@ import ImagingCore
 public struct SeriesScanSummary: Sendable, Codable, Equatable {
     /// One series.
     public struct Entry: Sendable, Codable, Equatable {
+        /// `DICOMSeries.id`.
         public let id: String
+        /// StudyInstanceUID.
         public let studyInstanceUID: String
+        /// Modality (CT, PT, MR…).
         public let modality: String
+        /// SeriesDescription.
         public let description: String
+        /// Number of files.
         public let files: Int
         /// [i, j, k] of the assembled volume, when the geometry is known.
         public let size: [Int]?
@@ -16,6 +21,7 @@ public struct SeriesScanSummary: Sendable, Codable, Equatable {
         public let spacing: [Double]?
         /// LPS origin in mm.
         public let origin: [Double]?
+        /// Problems, one sentence each.
         public let problems: [String]
     }
 

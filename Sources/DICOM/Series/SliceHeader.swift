@@ -8,13 +8,21 @@ public struct SliceHeader: Sendable {
     public let url: URL
     /// The whole header, for anything not lifted out below (PET dose, descriptions…).
     public let dataset: DICOMDataset
+    /// StudyInstanceUID ("" when absent).
     public let studyInstanceUID: String
+    /// SeriesInstanceUID ("" when absent).
     public let seriesInstanceUID: String
+    /// SOPInstanceUID.
     public let sopInstanceUID: String
+    /// SOPClassUID.
     public let sopClassUID: String
+    /// Modality.
     public let modality: String
+    /// InstanceNumber (never used for ordering).
     public let instanceNumber: Int?
+    /// Rows (j extent).
     public let rows: Int
+    /// Columns (i extent).
     public let columns: Int
     /// NumberOfFrames (1 for single-frame images).
     public let frames: Int
@@ -28,7 +36,9 @@ public struct SliceHeader: Sendable {
     /// PixelSpacing as (i, j) = (column spacing, row spacing) in mm. DICOM lists the row
     /// spacing (between rows) first.
     public let pixelSpacing: SIMD2<Double>?
+    /// RescaleSlope (1 when absent).
     public let rescaleSlope: Double
+    /// RescaleIntercept (0 when absent).
     public let rescaleIntercept: Double
     /// GantryDetectorTilt in degrees (0 when absent).
     public let gantryTilt: Double

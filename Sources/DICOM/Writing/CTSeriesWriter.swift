@@ -3,10 +3,15 @@ import ImagingCore
 
 /// Patient and study identity written into new DICOM objects.
 public struct DICOMIdentity: Sendable {
+    /// PatientName (PN).
     public var patientName: String
+    /// PatientID.
     public var patientID: String
+    /// StudyInstanceUID shared by everything written with this identity.
     public var studyInstanceUID: String
+    /// FrameOfReferenceUID: the world coordinates the geometry is in.
     public var frameOfReferenceUID: String
+    /// StudyDate (YYYYMMDD, may be empty).
     public var studyDate: String
 
     /// New identity with fresh UIDs.
@@ -35,8 +40,11 @@ public struct DICOMIdentity: Sendable {
 public enum CTSeriesWriter {
     /// What was written.
     public struct Result: Sendable {
+        /// The new series' UID.
         public let seriesInstanceUID: String
+        /// The files, slice k at index k.
         public let files: [URL]
+        /// SOPInstanceUID of slice k at index k.
         public let sopInstanceUIDs: [String]
     }
 

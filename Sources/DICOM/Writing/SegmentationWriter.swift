@@ -3,7 +3,9 @@ import ImagingCore
 
 /// One segment of a binary DICOM Segmentation: the voxels of a mask equal to `label`.
 public struct SegmentDescription: Sendable {
+    /// The mask value that marks this segment.
     public var label: UInt8
+    /// SegmentLabel.
     public var name: String
     /// Segmented property type (SNOMED CT by default: 27925004 "Nodule").
     public var typeCode: (value: String, scheme: String, meaning: String)
