@@ -346,6 +346,11 @@ extern "C" int32_t ndk_pixel_info_get(ndk_file *file, ndk_pixel_info *info, ndk_
         if (!ds->tagExists(DCM_PixelData)) return ndk::fail(error, NDK_E_NO_PIXELS, "the dataset holds no PixelData (7FE0,0010)");
         Layout l = dcmtkLayout(file);
         toInfo(l, info);
+        DcmElement *pixelData = nullptr;
+        if (l.decoder == "native" && ds->findAndGetElement(DCM_PixelData, pixelData).good() && pixelData) {
+            Uint32 length = pixelData->getLength();
+            info->stored_bytes = length == 0xFFFFFFFFu ? 0 : length;
+        }
         if (isYBR422(l) && l.decoder == "native") std::snprintf(info->photometric, sizeof(info->photometric), "RGB");
         else if (l.samples == 3 && l.photometric == "YBR_FULL" && l.bitsAllocated == 8 && l.decoder == "native") std::snprintf(info->photometric, sizeof(info->photometric), "RGB");
         std::string reason = unsupportedReason(l);

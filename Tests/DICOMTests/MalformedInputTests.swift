@@ -80,3 +80,19 @@ final class HostileCompressedInputTests: XCTestCase {
         }
     }
 }
+
+/// Headers that claim more pixels than the file holds or the machine has.
+final class ImplausibleSizeTests: XCTestCase {
+    func testHugeClaimedImageIsRefusedBeforeAllocating() throws {
+        let folder = try TestEnvironment.temporaryDirectory(self)
+        // A real CT slice whose header claims 65535 x 65535 pixels and 1000 frames.
+        let url = try TestEnvironment.downloadedFile("pydicom/pydicom/data/test_files/CT_small.dcm")
+        let ds = try DICOMFile(contentsOf: url).dataset
+        var elements = ds.elements.filter { ![DICOMTag.rows, .columns, .numberOfFrames, .pixelData].contains($0.tag) }
+        elements += [.uint16(.rows, [65535]), .uint16(.columns, [65535]), .integers(.numberOfFrames, [1000]),
+                     .binary(.pixelData, "OW", [UInt8](repeating: 0, count: 64))]
+        let liar = folder.appendingPathComponent("liar.dcm")
+        try DICOMDataset(elements: elements).write(to: liar)
+        XCTAssertThrowsError(try DICOMFile(contentsOf: liar).decodePixels()) { XCTAssertTrue("\($0)".contains("too few"), "\($0)") }
+    }
+}

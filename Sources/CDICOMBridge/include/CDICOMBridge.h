@@ -105,6 +105,7 @@ typedef struct ndk_pixel_info {
     char photometric[32];
     char transfer_syntax[72];
     char decoder[16];             /* "native", "dcmtk" or "gdcm" */
+    uint64_t stored_bytes;        /* PixelData length for native data; 0 when encapsulated */
 } ndk_pixel_info;
 
 /* Describes the pixel data without decoding it. */

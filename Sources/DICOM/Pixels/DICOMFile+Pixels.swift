@@ -18,6 +18,7 @@ extension DICOMFile {
         guard range.lowerBound >= 0, range.upperBound <= layout.frames, !range.isEmpty else {
             throw DICOMError.invalidValue(path: path, tag: .numberOfFrames, value: "\(layout.frames)", expected: "frames \(range) to exist")
         }
+        try layout.checkDecodable(frames: range.count, path: path)
         let count = range.count * layout.samplesPerFrame
         func decode<T: BitwiseCopyable>(_ type: T.Type) throws -> ([T], PixelDescription) {
             var result: PixelDescription = layout

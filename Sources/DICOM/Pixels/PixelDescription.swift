@@ -1,3 +1,4 @@
+import Foundation
 import CDICOMBridge
 
 /// How decoded pixel values are laid out: frames of rows x columns pixels, samples
@@ -18,6 +19,8 @@ public struct PixelDescription: Sendable, Equatable {
     public var transferSyntaxUID: String
     /// Which codec decodes it: "native", "dcmtk" or "gdcm".
     public var decoder: String
+    /// Bytes of native (uncompressed) PixelData; 0 when encapsulated.
+    public var storedBytes: Int
 
     init(_ info: ndk_pixel_info) {
         rows = Int(info.rows); columns = Int(info.columns); frames = Int(info.frames)
@@ -28,12 +31,31 @@ public struct PixelDescription: Sendable, Equatable {
         photometricInterpretation = Self.text(info.photometric)
         transferSyntaxUID = Self.text(info.transfer_syntax)
         decoder = Self.text(info.decoder)
+        storedBytes = Int(clamping: info.stored_bytes)
     }
 
     /// Samples in one frame.
     public var samplesPerFrame: Int { rows * columns * samplesPerPixel }
     /// Bytes of one decoded frame.
     public var bytesPerFrame: Int { samplesPerFrame * bytesPerSample }
+
+    /// Throws unless decoding `frames` frames is plausible: native data must hold them,
+    /// and no decode may need more than half the machine's memory (a header can claim
+    /// terabytes; allocating them would trap).
+    func checkDecodable(frames: Int, path: String) throws {
+        let (bytes, overflow) = frames.multipliedReportingOverflow(by: bytesPerFrame)
+        if decoder == "native", !overflow {
+            // A lower bound of the stored size (YBR_FULL_422 stores 2 samples per pixel).
+            let bits = Double(frames) * Double(rows) * Double(columns) * Double(samplesPerPixel == 3 ? 2 : samplesPerPixel) * Double(bitsAllocated)
+            guard Double(storedBytes) * 8 >= bits else {
+                throw DICOMError.decodeFailed(path: path, transferSyntax: transferSyntaxUID, reason: "PixelData holds \(storedBytes) bytes, too few for \(frames) frame(s) of \(columns)x\(rows)x\(samplesPerPixel) at \(bitsAllocated) bits")
+            }
+        }
+        let budget = Int(clamping: ProcessInfo.processInfo.physicalMemory / 2)
+        guard !overflow, bytes <= budget else {
+            throw DICOMError.unsupportedPixelData(path: path, transferSyntax: transferSyntaxUID, reason: "\(frames) frame(s) of \(columns)x\(rows)x\(samplesPerPixel) would need more than half of this machine's memory")
+        }
+    }
 
     private static func text<T>(_ tuple: T) -> String {
         withUnsafeBytes(of: tuple) { raw in

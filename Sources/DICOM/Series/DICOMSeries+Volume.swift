@@ -106,6 +106,11 @@ extension DICOMSeries {
                                       _ decode: @escaping @Sendable (SliceHeader, Int, ArraySlice<Double>?, UnsafeMutableBufferPointer<T>) throws -> Void) throws -> Volume<T> {
         let perSlice = stack.geometry.size.sliceCount
         let total = stack.geometry.size.voxelCount
+        // Headers can claim any size; refuse before allocating what cannot exist.
+        let needed = Double(total) * Double(MemoryLayout<T>.stride)
+        guard needed <= Double(ProcessInfo.processInfo.physicalMemory) / 2 else {
+            throw DICOMError.invalidSeries(id, reason: "a \(stack.geometry.size) volume would need more than half of this machine's memory")
+        }
         let failures = FirstError()
         let fileSlots = Self.fileSlots(stack)
         // One unit of work per file, so a multi-frame file is decoded once.
