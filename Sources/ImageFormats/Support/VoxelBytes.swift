@@ -30,6 +30,7 @@ enum VoxelBytes {
         func make<T: VoxelScalar>(_: T.Type) throws -> AnyVolume {
             let voxels = try [T](unsafeUninitializedCapacity: count) { buffer, initialized in
                 let raw = UnsafeMutableRawBufferPointer(buffer)
+                HugePages.advise(raw)
                 try fill(raw)
                 initialized = count
                 if swapBytes { swapInPlace(raw, width: MemoryLayout<T>.size) }
