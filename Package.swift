@@ -44,7 +44,7 @@ let package = Package(
         .target(name: "DICOM", dependencies: ["ImagingCore", "CDICOMBridge"]),
 
         // Umbrella: one dependency and one import for PACS tooling.
-        .target(name: "NoduleKit", dependencies: ["ImagingCore", "ImageFormats", "Annotations", "NeuralNet", "NoduleModels", "Reports"]),
+        .target(name: "NoduleKit", dependencies: ["ImagingCore", "ImageFormats", "Annotations", "DICOM", "NeuralNet", "NoduleModels", "Reports"]),
         .executableTarget(name: "nodulekit", dependencies: [
             "NoduleKit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -10,6 +10,7 @@ struct NoduleKitCommand: ParsableCommand {
         subcommands: [
             InfoCommand.self, ConvertCommand.self, WorldToVoxelCommand.self, MasksCommand.self,
             MergeReportsCommand.self, OverlayCommand.self, PhantomCommand.self, DatasetCommand.self, TrainCommand.self,
+            SeriesCommand.self, SuvCommand.self,
         ]
     )
 }
