@@ -15,12 +15,15 @@ final class CLITests: XCTestCase {
         return products.appendingPathComponent("nodulekit")
     }
 
-    func nodulekit(_ arguments: String...) throws -> Run {
-        guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else {
-            throw XCTSkip("nodulekit is not built at \(Self.binary.path); run `swift build` first")
+    func nodulekit(_ arguments: String...) throws -> Run { try Self.runNodulekit(arguments) }
+
+    /// Runs the binary with `arguments`; skips when it is not built.
+    static func runNodulekit(_ arguments: [String]) throws -> Run {
+        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
+            throw XCTSkip("nodulekit is not built at \(binary.path); run `swift build` first")
         }
         let p = Process()
-        p.executableURL = Self.binary
+        p.executableURL = binary
         p.arguments = arguments
         let out = Pipe(), err = Pipe()
         p.standardOutput = out

@@ -49,6 +49,9 @@ public struct MaskJob: Sendable {
     public var outputFolder: URL
     public var options: MaskJobOptions
     public var readOptions: ImageReadOptions
+    /// Scans found by other readers (e.g. DICOM series), joined to the MetaImage and
+    /// NIfTI scans of `imagesFolder`; a UID present in both is a duplicate.
+    public var additionalScans: [ScanSource] = []
 
     /// Creates a job.
     public init(annotations: [NoduleAnnotation], imagesFolder: URL, outputFolder: URL,
@@ -66,8 +69,16 @@ public struct MaskJob: Sendable {
     /// Runs the job. Throws only when nothing can be done (unreadable folder, unwritable
     /// output); a bad scan is recorded in the summary instead.
     public func run(progress: ProgressReporter = SilentProgress()) throws -> MaskJobSummary {
-        let survey = try ScanDiscovery.survey(in: imagesFolder)
-        let allScans = survey.scans
+        var survey = try ScanDiscovery.survey(in: imagesFolder)
+        var sources = survey.scans.map { ScanSource(file: $0, options: readOptions) } + additionalScans
+        // A UID that two readers both found is a duplicate like any other.
+        let counts = Dictionary(grouping: sources, by: \.seriesUID)
+        for (uid, group) in counts where group.count > 1 {
+            survey.duplicates.append((uid, group.map { URL(fileURLWithPath: $0.location) }))
+        }
+        survey.duplicates.sort { $0.seriesUID < $1.seriesUID }
+        sources = sources.filter { counts[$0.seriesUID]?.count == 1 }.sorted { $0.seriesUID < $1.seriesUID }
+        let allScans = sources
         let scans = options.shard.select(allScans)
         let byUID = Dictionary(grouping: annotations, by: \.seriesUID)
         let suffix = options.shard.isWhole ? "" : ".shard-\(options.shard.index)-of-\(options.shard.count)"
@@ -89,7 +100,7 @@ public struct MaskJob: Sendable {
                     rows += scanRows
                     summary.processed.append(scan.seriesUID)
                 } catch {
-                    summary.failures.append((scan.seriesUID, "\(scan.url.path): \(error)"))
+                    summary.failures.append((scan.seriesUID, "\(scan.location): \(error)"))
                     rows += NoduleReport.unplacedRows(nodules, status: NoduleStatus.scanError.rawValue)
                 }
             }
@@ -116,8 +127,8 @@ public struct MaskJob: Sendable {
     /// Reads one scan's geometry, renders and writes its mask, and returns its report
     /// rows. A mask needs the grid only, so the voxels are not decoded; the header is
     /// checked and the data file is checked to hold them (`ImageFile.readGeometry`).
-    func process(_ scan: ScanFile, nodules: [NoduleAnnotation]) throws -> [NoduleReport.Row] {
-        let geometry = try ImageFile.readGeometry(scan.url, options: readOptions)
+    func process(_ scan: ScanSource, nodules: [NoduleAnnotation]) throws -> [NoduleReport.Row] {
+        let geometry = try scan.readGeometry()
         let renderer = NoduleMaskRenderer(writesLabels: options.writesLabels)
         let (mask, placements) = try renderer.render(nodules, on: geometry, seriesUID: scan.seriesUID)
         try ImageFile.write(mask, to: maskURL(seriesUID: scan.seriesUID), options: ImageWriteOptions(compress: options.compress))
@@ -141,9 +152,9 @@ public struct MaskJob: Sendable {
     }
 
     /// A fingerprint of everything that decides a scan's outputs.
-    private func stamp(for nodules: [NoduleAnnotation], scan: ScanFile) -> String {
+    private func stamp(for nodules: [NoduleAnnotation], scan: ScanSource) -> String {
         var text = "v2 labels=\(options.writesLabels) margin=\(options.margin) compress=\(options.compress)"
-        text += " scan=\(scan.fileFingerprint())"
+        text += " scan=\(scan.fingerprint())"
         for a in nodules { text += "|\(a.line),\(a.center.x),\(a.center.y),\(a.center.z),\(a.diameterMM ?? -1)" }
         return ResumeStore<[NoduleReport.Row]>.fingerprint(text)
     }

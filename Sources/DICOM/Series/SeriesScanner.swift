@@ -42,8 +42,13 @@ public struct SeriesScan: Sendable {
 public enum SeriesScanner {
     /// Scans `url` (a folder, searched recursively, or a single file).
     public static func scan(_ url: URL, progress: any ProgressReporter = SilentProgress()) throws -> SeriesScan {
+        try scan(files: try listFiles(url), progress: progress)
+    }
+
+    /// Scans exactly `files` (e.g. a folder's files less those known to be something
+    /// else, such as MetaImage volumes, which a caller need not have parsed as DICOM).
+    public static func scan(files: [URL], progress: any ProgressReporter = SilentProgress()) throws -> SeriesScan {
         try DICOMLibrary.ensureInitialized()
-        let files = try listFiles(url)
         let results = ConcurrentResults<ScanOutcome>(count: files.count)
         let done = ProgressCounter(total: files.count, reporter: progress)
         DispatchQueue.concurrentPerform(iterations: files.count) { index in

@@ -6,10 +6,13 @@ import NoduleKit
 struct ConvertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convert",
-        abstract: "Convert an image between .mhd, .mha, .nii and .nii.gz (chosen by extension).")
+        abstract: "Convert an image or a DICOM series to .mhd, .mha, .nii or .nii.gz (chosen by extension).")
 
-    @Argument(help: "The input image.")
+    @Argument(help: "The input: a .mhd/.mha/.nii/.nii.gz file, a DICOM file, or a folder holding a DICOM series.")
     var input: String
+
+    @Option(help: "The SeriesInstanceUID to convert when the folder holds several series.")
+    var series: String?
 
     @Argument(help: "The output image; its extension picks the format.")
     var output: String
@@ -24,7 +27,7 @@ struct ConvertCommand: ParsableCommand {
     }
 
     func run() throws {
-        let image = try ImageFile.read(URL(fileURLWithPath: input))
+        let image = try ImageInput.read(URL(fileURLWithPath: input), seriesUID: series)
         try ImageFile.write(image, to: URL(fileURLWithPath: output), options: ImageWriteOptions(compress: compress))
     }
 }

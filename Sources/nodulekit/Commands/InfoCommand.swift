@@ -5,15 +5,45 @@ import NoduleKit
 /// `nodulekit info FILE`: size, spacing, origin, direction, voxel type and value range.
 struct InfoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "info", abstract: "Print an image's geometry, voxel type and value range.")
+        commandName: "info",
+        abstract: "Print an image's geometry, voxel type and value range; a DICOM file's main elements; a folder's series.")
 
-    @Argument(help: "An image file (.mhd, .mha, .nii, .nii.gz).")
+    @Argument(help: "An image file (.mhd, .mha, .nii, .nii.gz), a DICOM file, or a folder of DICOM files.")
     var file: String
 
     func run() throws {
         let url = URL(fileURLWithPath: file)
-        let image = try ImageFile.read(url)
-        print(ImageSummary(image, name: url.lastPathComponent).text)
+        var isFolder: ObjCBool = false
+        _ = FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder)
+        if ImageFile.isSupported(url) {
+            print(ImageSummary(try ImageFile.read(url), name: url.lastPathComponent).text)
+        } else if isFolder.boolValue {
+            print(SeriesScanSummary(try SeriesScanner.scan(files: try ImageInput.candidateFiles(url))).text)
+        } else {
+            print(DICOMElementsSummary(try DICOMFile.readDataset(at: url), name: url.lastPathComponent).text)
+        }
+    }
+}
+
+/// The main elements of a DICOM dataset, one per line, by keyword.
+struct DICOMElementsSummary {
+    static let keywords = [
+        "PatientID", "PatientName", "StudyInstanceUID", "SeriesInstanceUID", "SOPInstanceUID", "Modality", "Manufacturer",
+        "SeriesDescription", "InstanceNumber", "Rows", "Columns", "PixelSpacing", "SliceThickness", "ImagePositionPatient",
+        "ImageOrientationPatient", "BitsAllocated", "BitsStored", "PixelRepresentation", "PhotometricInterpretation",
+        "NumberOfFrames", "RescaleSlope", "RescaleIntercept", "Units",
+    ]
+    let text: String
+
+    init(_ dataset: DICOMDataset, name: String) {
+        var lines = ["file: \(name)"]
+        for keyword in Self.keywords {
+            guard let element = dataset[keyword: keyword] else { continue }
+            let numbers = element.numbers.map { $0.map { $0 == $0.rounded() && abs($0) < 1e15 ? String(Int($0)) : String($0) } }
+            let value = element.isText ? element.strings.joined(separator: "\\") : (numbers?.joined(separator: "\\") ?? element.text ?? "")
+            lines.append(keyword.padding(toLength: 26, withPad: " ", startingAt: 0) + value)
+        }
+        text = lines.joined(separator: "\n")
     }
 }
 

@@ -17,7 +17,7 @@ struct MasksCommand: ParsableCommand {
     @Option(help: "LUNA16-style annotations CSV (seriesuid, coordX, coordY, coordZ, diameter_mm).")
     var annotations: String
 
-    @Option(help: "Folder searched recursively for <seriesuid>.mhd and .mha scans.")
+    @Option(help: "Folder searched recursively for <seriesuid>.mhd/.mha scans and DICOM series (matched by SeriesInstanceUID).")
     var images: String
 
     @Option(help: "Folder for masks and reports (created if needed).")
@@ -46,8 +46,9 @@ struct MasksCommand: ParsableCommand {
         let list = try LUNA16CSV.readAnnotations(URL(fileURLWithPath: annotations))
         let options = MaskJobOptions(writesLabels: labels, margin: margin, compress: compress,
                                      shard: try shard.map(Shard.init(parsing:)) ?? .whole)
-        let job = MaskJob(annotations: list, imagesFolder: URL(fileURLWithPath: images),
+        var job = MaskJob(annotations: list, imagesFolder: URL(fileURLWithPath: images),
                           outputFolder: URL(fileURLWithPath: output), options: options)
+        job.additionalScans = try ScanSource.dicomSeries(in: URL(fileURLWithPath: images)).sources
         let summary = try job.run(progress: TerminalProgress(label: "masks", quiet: outputOptions.quiet))
         print(MaskSummaryText(summary).text)
         if !summary.failures.isEmpty { throw ExitCode(1) }
