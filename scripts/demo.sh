@@ -9,9 +9,12 @@ rm -rf "$out"
 echo "== nodulekit masks on SampleData/"
 "$nodulekit" masks --annotations SampleData/annotations.csv --images SampleData --output "$out/masks" --compress
 echo
+echo "== nodulekit masks on the DICOM series in SampleData/dicom/"
+"$nodulekit" masks --annotations SampleData/dicom/annotations.csv --images SampleData/dicom --output "$out/dicom-masks" --compress
+echo
 echo "== nodulekit overlay"
 "$nodulekit" overlay --images SampleData --masks "$out/masks" --output "$out/overlays"
 echo
-echo "masks:    $out/masks/*_mask.mhd"
+echo "masks:    $out/masks/*_mask.mhd, $out/dicom-masks/*_mask.mhd"
 echo "reports:  $out/masks/nodules.csv, $out/masks/slices.csv"
 echo "pictures: $out/overlays/*.png"

@@ -68,4 +68,26 @@ final class DICOMCLITests: XCTestCase {
         let folder = try run("info", series.path)
         XCTAssertTrue(folder.stdout.contains(cptacUID) && folder.stdout.contains("99"), folder.stdout)
     }
+
+    func testADICOMPhantomGivesTheSameMasksAsItsMetaImageTwin() throws {
+        let folder = try TestEnvironment.temporaryDirectory(self)
+        var masks: [AnyVolume] = []
+        for format in ["mhd", "dicom"] {
+            let scans = folder.appendingPathComponent(format)
+            let made = try run("phantom", "--format", format, "--output", scans.path, "--size", "40,36,20",
+                               "--spacing", "1.2,1.3,2.5", "--nodules", "2", "--seed", "9", "--quiet")
+            XCTAssertEqual(made.status, 0, made.stderr)
+            let out = folder.appendingPathComponent("\(format)-masks")
+            let result = try run("masks", "--annotations", scans.appendingPathComponent("annotations.csv").path,
+                                 "--images", scans.path, "--output", out.path, "--quiet")
+            XCTAssertTrue(result.stdout.contains("nodules: 2 inside"), result.stdout + result.stderr)
+            let mask = try XCTUnwrap(try FileManager.default.contentsOfDirectory(at: out, includingPropertiesForKeys: nil)
+                .first { $0.lastPathComponent.hasSuffix("_mask.mhd") })
+            masks.append(try ImageFile.read(mask))
+        }
+        XCTAssertEqual(masks[0].doubleValues, masks[1].doubleValues)
+        XCTAssertGreaterThan(masks[1].doubleValues.filter { $0 != 0 }.count, 10)
+        XCTAssertLessThan(length(masks[0].geometry.origin - masks[1].geometry.origin), 1e-4)
+        XCTAssertLessThan(masks[0].geometry.direction.maxAbsDifference(masks[1].geometry.direction), 1e-6)
+    }
 }

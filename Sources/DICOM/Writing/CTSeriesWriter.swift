@@ -51,7 +51,8 @@ public enum CTSeriesWriter {
     /// Writes `volume` into `folder` as `slice-00000.dcm`…; throws before writing when
     /// the direction is left-handed (readers sort slices along row × column).
     public static func write(_ volume: Volume<Int16>, to folder: URL, identity: DICOMIdentity = DICOMIdentity(),
-                             seriesDescription: String = "NoduleKit CT", seriesNumber: Int = 1) throws -> Result {
+                             seriesDescription: String = "NoduleKit CT", seriesNumber: Int = 1,
+                             seriesInstanceUID: String = DICOMUID.make()) throws -> Result {
         let g = volume.geometry
         try g.validate()
         let row = g.direction.column(0), column = g.direction.column(1), normal = g.direction.column(2)
@@ -60,7 +61,7 @@ public enum CTSeriesWriter {
         }
         guard g.size.i <= 65535, g.size.j <= 65535 else { throw DICOMError.writeFailed(path: folder.path, reason: "slices larger than 65535 pixels") }
         guard volume.channelCount == 1 else { throw DICOMError.writeFailed(path: folder.path, reason: "only single-channel volumes are CT series") }
-        let seriesUID = DICOMUID.make()
+        let seriesUID = seriesInstanceUID
         var files: [URL] = [], uids: [String] = []
         let perSlice = g.size.sliceCount
         for k in 0..<g.size.k {

@@ -20,6 +20,8 @@ struct PhantomCommand: ParsableCommand {
     @Option(help: "Nodules per scan.") var nodules = 4
     @Option(help: "Seed; the same seed writes the same scans.") var seed: UInt64 = 1
     @Flag(help: "Compress the voxels (.zraw).") var compress = false
+    @Option(help: "mhd (MetaImage, LUNA16 layout) or dicom (a CT series folder per scan).")
+    var format = "mhd"
     @Flag(help: "Label each scan benign or malignant (alternating) and draw lesions of that kind; writes labels.csv.")
     var labelled = false
     @OptionGroup var outputOptions: OutputOptions
@@ -44,13 +46,15 @@ struct PhantomCommand: ParsableCommand {
     func validate() throws {
         guard count >= 1, count <= 10_000 else { throw ValidationError("--count must be between 1 and 10000") }
         guard nodules >= 0, nodules <= 50 else { throw ValidationError("--nodules must be between 0 and 50") }
+        guard format == "mhd" || format == "dicom" else { throw ValidationError("--format must be mhd or dicom") }
         _ = try specs()
     }
 
     func run() throws {
         let folder = URL(fileURLWithPath: output)
-        let written = try PhantomSet.write(try specs(), to: folder,
-                                           progress: TerminalProgress(label: "phantom", quiet: outputOptions.quiet))
+        let progress = TerminalProgress(label: "phantom", quiet: outputOptions.quiet)
+        let written = format == "dicom" ? try PhantomSet.writeDICOM(try specs(), to: folder, progress: progress)
+                                        : try PhantomSet.write(try specs(), to: folder, progress: progress)
         print("wrote \(Set(written.map(\.seriesUID)).count) scans and \(written.count) nodules to \(folder.path)")
     }
 }
