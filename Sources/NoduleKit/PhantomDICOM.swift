@@ -10,23 +10,11 @@ extension PhantomSet {
     @discardableResult
     public static func writeDICOM(_ specs: [PhantomSpec], to folder: URL,
                                   progress: ProgressReporter = SilentProgress()) throws -> [NoduleAnnotation] {
-        var all: [NoduleAnnotation] = []
-        var labels = CSVWriter(header: ["seriesuid", "label"])
-        for (n, spec) in specs.enumerated() {
-            let phantom = try ChestPhantom(spec)
+        try write(specs, to: folder, progress: progress) { phantom, spec in
             let identity = DICOMIdentity(patientName: "Phantom^\(spec.seed)", patientID: "PHANTOM-\(spec.seed)")
             _ = try CTSeriesWriter.write(phantom.render(), to: folder.appendingPathComponent(phantom.seriesUID),
                                          identity: identity, seriesDescription: "NoduleKit phantom",
                                          seriesInstanceUID: phantom.seriesUID)
-            all += phantom.nodules
-            if let kind = spec.lesionKind { labels.append([phantom.seriesUID, kind.rawValue]) }
-            progress.update(completed: n + 1, total: specs.count, item: phantom.seriesUID)
         }
-        for n in all.indices { all[n].line = n + 2 }
-        try LUNA16CSV.writeAnnotations(all, to: folder.appendingPathComponent("annotations.csv"))
-        if specs.contains(where: { $0.lesionKind != nil }) {
-            try AtomicFile.write(Data(labels.text.utf8), to: folder.appendingPathComponent("labels.csv"))
-        }
-        return all
     }
 }

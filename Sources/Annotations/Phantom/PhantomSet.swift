@@ -10,13 +10,22 @@ public enum PhantomSet {
     @discardableResult
     public static func write(_ specs: [PhantomSpec], to folder: URL,
                              progress: ProgressReporter = SilentProgress()) throws -> [NoduleAnnotation] {
+        try write(specs, to: folder, progress: progress) { phantom, spec in
+            try ImageFile.write(phantom.render(), to: folder.appendingPathComponent("\(phantom.seriesUID).mhd"),
+                                options: ImageWriteOptions(compress: spec.compress))
+        }
+    }
+
+    /// Renders each spec and hands it to `writeScan` (another format's writer), then
+    /// writes `annotations.csv` and, with lesion kinds, `labels.csv` into `folder`.
+    @discardableResult
+    public static func write(_ specs: [PhantomSpec], to folder: URL, progress: ProgressReporter = SilentProgress(),
+                             writeScan: (ChestPhantom, PhantomSpec) throws -> Void) throws -> [NoduleAnnotation] {
         var all: [NoduleAnnotation] = []
         var labels = CSVWriter(header: ["seriesuid", "label"])
         for (n, spec) in specs.enumerated() {
             let phantom = try ChestPhantom(spec)
-            let volume = phantom.render()
-            try ImageFile.write(volume, to: folder.appendingPathComponent("\(phantom.seriesUID).mhd"),
-                                options: ImageWriteOptions(compress: spec.compress))
+            try writeScan(phantom, spec)
             all += phantom.nodules
             if let kind = spec.lesionKind { labels.append([phantom.seriesUID, kind.rawValue]) }
             progress.update(completed: n + 1, total: specs.count, item: phantom.seriesUID)
