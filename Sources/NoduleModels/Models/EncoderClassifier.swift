@@ -63,11 +63,7 @@ public final class EncoderClassifier: Classifier {
             inChannels = ch
         }
         let side = c.imageSize / divisor
-        layers += [
-            Flatten(),
-            try Dense(inFeatures: inChannels * side * side, outFeatures: c.hiddenUnits, generator: &g), ReLU(),
-            try Dense(inFeatures: c.hiddenUnits, outFeatures: 2, generator: &g),
-        ]
+        layers += try denseHead(inFeatures: inChannels * side * side, hiddenUnits: [c.hiddenUnits], generator: &g)
         network = Sequential(layers)
     }
 
