@@ -68,7 +68,7 @@ final class SegmentationTrainingTests: XCTestCase {
         let output = folder.appendingPathComponent("run")
         let train = try SegmentationDatasetReader(folder: folder, split: .train)
         let validation = try SegmentationDatasetReader(folder: folder, split: .validation)
-        var options = SegmentationTrainingOptions()
+        var options = TrainingOptions()
         options.epochs = 10
         options.batchSize = 8
         options.learningRate = 1e-2
@@ -99,7 +99,7 @@ final class SegmentationTrainingTests: XCTestCase {
     func testEarlyStoppingCountsEpochsSinceBest() {
         var h = TrainingHistory()
         for (e, v) in [0.5, 0.4, 0.45, 0.41, 0.42].enumerated() {
-            h.records.append(EpochRecord(epoch: e + 1, trainLoss: 1, validationLoss: v, validationDice: 0))
+            h.records.append(EpochRecord(epoch: e + 1, trainLoss: 1, validationLoss: v, validationScore: 0))
         }
         XCTAssertEqual(h.best?.epoch, 2)
         XCTAssertEqual(h.epochsSinceBest, 3)

@@ -112,6 +112,7 @@ public struct SegmentationDatasetBuilder: Sendable {
                              "scans/" + f.images.lastPathComponent, "scans/" + f.masks.lastPathComponent])
         }
         try AtomicFile.write(Data(manifest.text.utf8), to: summary.manifestURL)
+        try SliceSampler(size: options.size, lower: options.lower, upper: options.upper).write(toDataset: outputFolder)
         var splitCSV = CSVWriter(header: ["seriesuid", "split"])
         for uid in splits.keys.sorted() { splitCSV.append([uid, splits[uid]?.rawValue ?? ""]) }
         try AtomicFile.write(Data(splitCSV.text.utf8), to: outputFolder.appendingPathComponent("splits.csv"))

@@ -1,9 +1,10 @@
+import Foundation
 import ImagingCore
 
 /// Takes 2-D network inputs out of a volume: one k-slice, windowed to 0…1 and resized to
 /// a square of `size` pixels (bilinear for intensities, nearest for labels, so a mask
 /// stays a mask).
-public struct SliceSampler: Sendable {
+public struct SliceSampler: Sendable, Equatable, Codable {
     /// Output side in pixels.
     public var size: Int
     /// Hounsfield units mapped to 0 and 1.
@@ -16,6 +17,26 @@ public struct SliceSampler: Sendable {
         self.lower = lower
         self.upper = max(upper, lower + 1e-6)
     }
+
+    /// The sampler a dataset folder was built with (its `dataset.json`), or nil when the
+    /// folder has none.
+    public static func ofDataset(_ folder: URL) throws -> SliceSampler? {
+        let url = folder.appendingPathComponent(datasetFileName)
+        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        do { return try JSONDecoder().decode(SliceSampler.self, from: Data(contentsOf: url)) } catch {
+            throw AnnotationError.unreadable(file: url.path, reason: "not a slice sampler description: \(error)")
+        }
+    }
+
+    /// Writes `dataset.json` (size and window) into a dataset folder, atomically.
+    public func write(toDataset folder: URL) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicFile.write(try encoder.encode(self), to: folder.appendingPathComponent(Self.datasetFileName))
+    }
+
+    /// The file naming a dataset folder's sampler.
+    public static let datasetFileName = "dataset.json"
 
     /// Slice `k` of `volume`, windowed and resized (size × size, row-major, j then i).
     public func image<V: VoxelScalar>(_ volume: Volume<V>, k: Int) -> [Float] {

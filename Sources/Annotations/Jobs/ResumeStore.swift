@@ -4,10 +4,12 @@ import ImagingCore
 /// Remembers which items of a batch job are finished, so a rerun skips them: one small
 /// JSON record per item under `<output>/.nodulekit/`, written atomically after the item's
 /// outputs, holding a fingerprint of everything that decides those outputs.
-struct ResumeStore<Record: Codable>: Sendable {
-    let folder: URL
+public struct ResumeStore<Record: Codable>: Sendable {
+    /// Where the records live (`<output>/.nodulekit`).
+    public let folder: URL
 
-    init(outputFolder: URL) { folder = outputFolder.appendingPathComponent(".nodulekit") }
+    /// The store of the job writing into `outputFolder`.
+    public init(outputFolder: URL) { folder = outputFolder.appendingPathComponent(".nodulekit") }
 
     private struct Entry: Codable {
         var key: String
@@ -17,19 +19,19 @@ struct ResumeStore<Record: Codable>: Sendable {
     private func url(_ item: String) -> URL { folder.appendingPathComponent("\(item).json") }
 
     /// The record of a finished item whose fingerprint is `key`, or nil.
-    func finished(_ item: String, key: String) -> Record? {
+    public func finished(_ item: String, key: String) -> Record? {
         guard let data = try? Data(contentsOf: url(item)),
               let entry = try? JSONDecoder().decode(Entry.self, from: data), entry.key == key else { return nil }
         return entry.record
     }
 
     /// Marks an item finished.
-    func record(_ record: Record, for item: String, key: String) throws {
+    public func record(_ record: Record, for item: String, key: String) throws {
         try AtomicFile.write(try JSONEncoder().encode(Entry(key: key, record: record)), to: url(item))
     }
 
     /// A short fingerprint of a text (FNV-1a, 64 bits).
-    static func fingerprint(_ text: String) -> String {
+    public static func fingerprint(_ text: String) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
         return String(hash, radix: 16)

@@ -73,12 +73,6 @@ public struct SegmentationDatasetReader: Sendable {
     /// Slice indices cut into batches of `batchSize` (the last may be smaller), shuffled by
     /// `shuffleSeed` (Fisher–Yates on a seeded stream) or in order when it is nil.
     public func batchIndices(batchSize: Int, shuffleSeed: UInt64?) -> [[Int]] {
-        var order = Array(0..<count)
-        if let shuffleSeed {
-            var g = SeededGenerator(seed: shuffleSeed)
-            order.shuffle(using: &g)
-        }
-        let step = max(1, batchSize)
-        return stride(from: 0, to: order.count, by: step).map { Array(order[$0..<min($0 + step, order.count)]) }
+        TrainingLoop.batchIndices(count: count, batchSize: batchSize, shuffleSeed: shuffleSeed)
     }
 }

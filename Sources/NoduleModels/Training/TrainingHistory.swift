@@ -10,44 +10,50 @@ public struct EpochRecord: Sendable, Equatable {
     public var trainLoss: Double
     /// Mean loss over the validation split.
     public var validationLoss: Double
-    /// Dice of the validation split's thresholded predictions, all pixels pooled.
-    public var validationDice: Double
+    /// The run's quality score on the validation split: Dice (all pixels pooled) for a
+    /// segmenter, accuracy for a classifier.
+    public var validationScore: Double
 
     /// A record of the given values.
-    public init(epoch: Int, trainLoss: Double, validationLoss: Double, validationDice: Double) {
+    public init(epoch: Int, trainLoss: Double, validationLoss: Double, validationScore: Double) {
         self.epoch = epoch
         self.trainLoss = trainLoss
         self.validationLoss = validationLoss
-        self.validationDice = validationDice
+        self.validationScore = validationScore
     }
 }
 
 /// The epochs of a training run, stored as `history.csv`
-/// (`epoch,train_loss,val_loss,val_dice`), which a resumed run reads back.
+/// (`epoch,train_loss,val_loss,val_<score>`), which a resumed run reads back.
 public struct TrainingHistory: Sendable, Equatable {
-    /// The columns of `history.csv`.
-    public static let header = ["epoch", "train_loss", "val_loss", "val_dice"]
+    /// Name of the validation score ("dice", "accuracy"); the CSV column is `val_<name>`.
+    public var scoreName: String
     /// Epochs in order.
     public var records: [EpochRecord] = []
 
-    /// An empty history.
-    public init() {}
+    /// An empty history whose score is called `scoreName`.
+    public init(scoreName: String = "dice") { self.scoreName = scoreName }
 
-    /// Reads a `history.csv` written by `write(to:)`.
+    /// The columns of `history.csv`.
+    public var header: [String] { ["epoch", "train_loss", "val_loss", "val_\(scoreName)"] }
+
+    /// Reads a `history.csv` written by `write(to:)`; its fourth column names the score.
     public init(contentsOf url: URL) throws {
         let table = try CSVTable(contentsOf: url)
-        let c = try Self.header.map(table.column)
+        let scoreColumn = table.header.count == 4 && table.header[3].hasPrefix("val_") ? table.header[3] : "val_dice"
+        scoreName = String(scoreColumn.dropFirst(4))
+        let c = try ["epoch", "train_loss", "val_loss", scoreColumn].map(table.column)
         records = try table.rows.map {
             EpochRecord(epoch: try table.int($0, c[0]), trainLoss: try table.double($0, c[1]),
-                        validationLoss: try table.double($0, c[2]), validationDice: try table.double($0, c[3]))
+                        validationLoss: try table.double($0, c[2]), validationScore: try table.double($0, c[3]))
         }
     }
 
     /// The CSV text.
     public var csvText: String {
-        var writer = CSVWriter(header: Self.header)
+        var writer = CSVWriter(header: header)
         for r in records {
-            writer.append([String(r.epoch), String(r.trainLoss), String(r.validationLoss), String(r.validationDice)])
+            writer.append([String(r.epoch), String(r.trainLoss), String(r.validationLoss), String(r.validationScore)])
         }
         return writer.text
     }

@@ -53,7 +53,7 @@ struct TrainSegmenterCommand: ParsableCommand {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try AtomicFile.write(try encoder.encode(configuration), to: out.appendingPathComponent("model.json"))
 
-        var options = SegmentationTrainingOptions()
+        var options = TrainingOptions()
         options.epochs = epochs
         options.batchSize = batchSize
         options.learningRate = learningRate
@@ -76,14 +76,14 @@ struct TrainSegmenterCommand: ParsableCommand {
             case let .epoch(r, improved):
                 if live { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
                 print(String(format: "epoch %d: train loss %.4f, val loss %.4f, val Dice %.3f%@",
-                             r.epoch, r.trainLoss, r.validationLoss, r.validationDice, improved ? " (best)" : ""))
+                             r.epoch, r.trainLoss, r.validationLoss, r.validationScore, improved ? " (best)" : ""))
             }
         }
         if result.stoppedEarly { print("stopped early: no better validation loss in \(patience) epochs") }
         try writePlots(result.history, to: out)
         if let best = result.history.best {
             print(String(format: "best: epoch %d, val loss %.4f, val Dice %.3f -> %@",
-                         best.epoch, best.validationLoss, best.validationDice, result.bestCheckpoint.path))
+                         best.epoch, best.validationLoss, best.validationScore, result.bestCheckpoint.path))
         }
     }
 
@@ -95,7 +95,7 @@ struct TrainSegmenterCommand: ParsableCommand {
             .init(name: "validation", points: records.map { (Double($0.epoch), $0.validationLoss) }, colour: LinePlot.palette[1]),
         ])
         let dice = LinePlot(title: "validation Dice", xLabel: "epoch", yLabel: "Dice", series: [
-            .init(name: "validation", points: records.map { (Double($0.epoch), $0.validationDice) }, colour: LinePlot.palette[2]),
+            .init(name: "validation", points: records.map { (Double($0.epoch), $0.validationScore) }, colour: LinePlot.palette[2]),
         ], yRange: 0...1)
         for (name, plot) in [("loss", loss), ("dice", dice)] {
             try plot.writePNG(to: folder.appendingPathComponent("\(name).png"))

@@ -1,0 +1,80 @@
+import Annotations
+import Foundation
+import ImagingCore
+import NeuralNet
+
+/// The segmenter and discriminator run over every axial slice (k) of a scan.
+public struct ScreenedScan: Sendable {
+    /// Side S of the network's square input.
+    public let size: Int
+    /// Slices screened (the scan's k extent).
+    public let sliceCount: Int
+    /// Windowed, resized slices, K×S×S (the network's input x̂).
+    public let inputs: [Float]
+    /// Nodule probability per pixel, K×S×S (the segmented image ŷ).
+    public let probabilities: [Float]
+    /// The highest probability of each slice.
+    public let maximumProbabilities: [Float]
+    /// Whether the discriminator fired on each slice.
+    public let suspicious: [Bool]
+
+    /// The indices of the suspicious slices.
+    public var suspiciousSlices: [Int] { suspicious.indices.filter { suspicious[$0] } }
+
+    /// Slice k's input and probabilities, interleaved as the classifier's two channels
+    /// (x̄ = {x̂, ŷ}, 2×S×S).
+    public func pair(slice k: Int) -> [Float] {
+        let per = size * size
+        return Array(inputs[(k * per)..<((k + 1) * per)]) + probabilities[(k * per)..<((k + 1) * per)]
+    }
+}
+
+/// Runs a `Segmenter` over a scan slice by slice — each slice windowed and resized by a
+/// `SliceSampler` exactly as the training set was — and flags slices with a
+/// `NoduleDiscriminator`. Slices go through the network in batches.
+public struct SliceScreener {
+    public var segmenter: Segmenter
+    public var sampler: SliceSampler
+    public var discriminator: NoduleDiscriminator
+    /// Slices per forward pass.
+    public var batchSize: Int
+
+    /// A screener; `sampler.size` must be an input side the segmenter takes.
+    public init(segmenter: Segmenter, sampler: SliceSampler, discriminator: NoduleDiscriminator = .init(), batchSize: Int = 16) throws {
+        try segmenter.validateInput(shape: [1, segmenter.inputChannels, sampler.size, sampler.size])
+        guard segmenter.inputChannels == 1 else {
+            throw NoduleModelsError.unsupportedInput(model: "SliceScreener", expected: "a segmenter of 1 input channel",
+                                                     found: [1, segmenter.inputChannels, sampler.size, sampler.size])
+        }
+        self.segmenter = segmenter
+        self.sampler = sampler
+        self.discriminator = discriminator
+        self.batchSize = max(1, batchSize)
+    }
+
+    /// Screens every slice of `volume`; `progress` counts slices.
+    public func screen<V: VoxelScalar>(_ volume: Volume<V>, progress: ProgressReporter = SilentProgress()) throws -> ScreenedScan {
+        let k = volume.size.k, s = sampler.size, per = s * s
+        var inputs = [Float](), probabilities = [Float]()
+        inputs.reserveCapacity(k * per)
+        probabilities.reserveCapacity(k * per)
+        for start in stride(from: 0, to: k, by: batchSize) {
+            let end = min(start + batchSize, k)
+            var batch: [Float] = []
+            batch.reserveCapacity((end - start) * per)
+            for slice in start..<end { batch += sampler.image(volume, k: slice) }
+            let out = try segmenter.probabilities(Tensor(shape: [end - start, 1, s, s], scalars: batch))
+            inputs += batch
+            probabilities += out.scalars
+            progress.update(completed: end, total: k, item: "slice \(end)")
+        }
+        let maxima = (0..<k).map { probabilities[($0 * per)..<(($0 + 1) * per)].max() ?? 0 }
+        return ScreenedScan(size: s, sliceCount: k, inputs: inputs, probabilities: probabilities,
+                            maximumProbabilities: maxima, suspicious: maxima.map { $0 > discriminator.threshold })
+    }
+
+    /// Screens a volume of any voxel type (read as Float).
+    public func screen(_ volume: AnyVolume, progress: ProgressReporter = SilentProgress()) throws -> ScreenedScan {
+        try screen(volume.converted(to: Float.self), progress: progress)
+    }
+}

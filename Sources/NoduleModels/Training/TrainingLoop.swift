@@ -1,0 +1,141 @@
+import Foundation
+import ImagingCore
+import NeuralNet
+
+/// Settings of a training run; the defaults are the paper's (Sect. 4.1).
+public struct TrainingOptions: Sendable, Equatable {
+    /// Epochs to reach (counting those of a resumed run).
+    public var epochs = 50
+    /// Samples per batch (the paper's 16).
+    public var batchSize = 16
+    /// Adam's learning rate (the paper's 1e-4).
+    public var learningRate: Float = 1e-4
+    /// Stop after this many epochs without a lower validation loss.
+    public var patience = 10
+    /// Seed of the batch order (the weights' seed is the model's).
+    public var seed: UInt64 = 0
+    /// Continue from `last.safetensors` and `history.csv` in the output folder if they exist.
+    public var resume = false
+    /// Segmenters: probability above which a pixel counts as nodule for the validation Dice.
+    public var diceThreshold: Float = 0.5
+
+    /// The paper's settings.
+    public init() {}
+
+    func validate(outputFolder: URL) throws {
+        guard epochs > 0, batchSize > 0, patience > 0, learningRate > 0, learningRate.isFinite,
+              diceThreshold > 0, diceThreshold < 1 else {
+            throw NoduleModelsError.invalidTraining(
+                path: outputFolder.path,
+                reason: "epochs, batch size, patience and learning rate must be positive and the Dice threshold in (0, 1)")
+        }
+    }
+}
+
+/// Something a training run reports while it works.
+public enum TrainingEvent: Sendable {
+    /// A resumed run loaded the weights and history of its first `afterEpoch` epochs.
+    case resumed(afterEpoch: Int)
+    /// A batch finished; `runningLoss` is the epoch's mean training loss so far.
+    case batch(epoch: Int, batch: Int, batches: Int, runningLoss: Double)
+    /// An epoch finished and was validated; `improved` when it saved a new best checkpoint.
+    case epoch(EpochRecord, improved: Bool)
+}
+
+/// What a training run left behind.
+public struct TrainingResult: Sendable {
+    /// Every epoch, including those of a resumed run.
+    public var history: TrainingHistory
+    /// The weights with the lowest validation loss.
+    public var bestCheckpoint: URL
+    /// True when early stopping ended the run before `epochs`.
+    public var stoppedEarly: Bool
+    /// The epoch a resumed run started from (0 for a fresh run).
+    public var resumedAfterEpoch: Int
+}
+
+/// The files a training run keeps in its output folder.
+public struct TrainingFiles: Sendable {
+    /// The folder.
+    public let folder: URL
+    public init(folder: URL) { self.folder = folder }
+    /// Weights with the lowest validation loss.
+    public var best: URL { folder.appendingPathComponent("best.safetensors") }
+    /// Weights of the latest epoch (for `resume`).
+    public var last: URL { folder.appendingPathComponent("last.safetensors") }
+    /// One row per epoch.
+    public var history: URL { folder.appendingPathComponent("history.csv") }
+}
+
+/// The epoch loop shared by every trainer: shuffled batches, one Adam step per batch,
+/// validation after every epoch, the best checkpoint by validation loss, early stopping and
+/// resume. `best.safetensors`, `last.safetensors` and `history.csv` are written atomically
+/// after every epoch. Adam's moments are not checkpointed: a resumed run restarts them.
+struct TrainingLoop {
+    var network: Layer
+    var files: TrainingFiles
+    var options: TrainingOptions
+    var scoreName: String
+
+    /// Runs the loop. `trainingCount` samples are shuffled per epoch (seed + epoch);
+    /// `step` takes a batch's indices and returns its loss and gradient of the logits
+    /// (after the forward pass it ran); `validate` returns the validation loss and score.
+    func run(
+        trainingCount: Int,
+        step: ([Int]) throws -> (loss: Float, gradient: Tensor),
+        validate: () throws -> (loss: Double, score: Double),
+        onEvent: (TrainingEvent) -> Void
+    ) throws -> TrainingResult {
+        try options.validate(outputFolder: files.folder)
+        try FileManager.default.createDirectory(at: files.folder, withIntermediateDirectories: true)
+        var history = TrainingHistory(scoreName: scoreName)
+        let fm = FileManager.default
+        if options.resume, fm.fileExists(atPath: files.last.path), fm.fileExists(atPath: files.history.path) {
+            try network.loadCheckpoint(from: files.last)
+            history = try TrainingHistory(contentsOf: files.history)
+            history.scoreName = scoreName
+        }
+        let resumedAfter = history.records.last?.epoch ?? 0
+        if resumedAfter > 0 { onEvent(.resumed(afterEpoch: resumedAfter)) }
+        let adam = Adam(learningRate: options.learningRate)
+        var epoch = resumedAfter
+        while epoch < options.epochs, history.epochsSinceBest < options.patience {
+            epoch += 1
+            let batches = Self.batchIndices(count: trainingCount, batchSize: options.batchSize,
+                                            shuffleSeed: options.seed &+ UInt64(epoch))
+            var total = 0.0, seen = 0
+            for (b, indices) in batches.enumerated() {
+                let (loss, gradient) = try step(indices)
+                _ = try network.backward(gradient)
+                adam.update(network)
+                total += Double(loss) * Double(indices.count)
+                seen += indices.count
+                onEvent(.batch(epoch: epoch, batch: b + 1, batches: batches.count, runningLoss: total / Double(seen)))
+            }
+            let (valLoss, score) = try validate()
+            let record = EpochRecord(epoch: epoch, trainLoss: total / Double(max(1, seen)), validationLoss: valLoss,
+                                     validationScore: score)
+            let improved = history.best.map { valLoss < $0.validationLoss } ?? true
+            history.records.append(record)
+            if improved { try network.saveCheckpoint(to: files.best) }
+            try network.saveCheckpoint(to: files.last)
+            try history.write(to: files.history)
+            onEvent(.epoch(record, improved: improved))
+        }
+        return TrainingResult(
+            history: history, bestCheckpoint: files.best,
+            stoppedEarly: (history.records.last?.epoch ?? 0) < options.epochs, resumedAfterEpoch: resumedAfter)
+    }
+
+    /// Indices 0..<count cut into batches of `batchSize` (the last may be smaller), shuffled
+    /// by `shuffleSeed` (Fisher–Yates on a seeded stream) or in order when it is nil.
+    static func batchIndices(count: Int, batchSize: Int, shuffleSeed: UInt64?) -> [[Int]] {
+        var order = Array(0..<count)
+        if let shuffleSeed {
+            var g = NeuralNet.SeededGenerator(seed: shuffleSeed)
+            order.shuffle(using: &g)
+        }
+        let step = max(1, batchSize)
+        return stride(from: 0, to: order.count, by: step).map { Array(order[$0..<min($0 + step, order.count)]) }
+    }
+}
