@@ -69,3 +69,16 @@ extension ScanSource {
         return (sources, scan.skipped)
     }
 }
+
+extension ScanSource {
+    /// Every scan under `folder`: `<seriesuid>.mhd/.mha` files and DICOM series (named by
+    /// SeriesInstanceUID), with the DICOM files that were skipped. A series UID found twice
+    /// keeps its MetaImage copy.
+    public static func everyScan(in folder: URL, progress: ProgressReporter = SilentProgress()) throws
+        -> (sources: [ScanSource], skipped: [SeriesScan.SkippedFile]) {
+        let files = try ScanDiscovery.findScans(in: folder).map { ScanSource(file: $0) }
+        let dicom = try dicomSeries(in: folder, progress: progress)
+        let known = Set(files.map(\.seriesUID))
+        return (files + dicom.sources.filter { !known.contains($0.seriesUID) }, dicom.skipped)
+    }
+}

@@ -78,3 +78,21 @@ public struct SliceScreener {
         try screen(volume.converted(to: Float.self), progress: progress)
     }
 }
+
+extension SliceScreener {
+    /// The screener of a trained segmenter: its checkpoint (run folder or `.safetensors`
+    /// file) and, beside it, `model.json` and the `dataset.json` of its training set, so
+    /// slices are windowed and resized exactly as in training.
+    public static func load(segmenter checkpoint: URL, discriminator: NoduleDiscriminator = .init(), batchSize: Int = 16) throws -> SliceScreener {
+        let (description, weights) = try ModelDescription.locate(checkpoint)
+        let segmenter = try description.makeSegmenter()
+        try segmenter.loadWeights(from: weights)
+        let folder = weights.deletingLastPathComponent()
+        guard let sampler = try SliceSampler.ofDataset(folder) else {
+            throw NoduleModelsError.invalidDataset(
+                path: folder.appendingPathComponent(SliceSampler.datasetFileName).path,
+                reason: "missing: the segmenter's run folder needs the dataset.json of its training set (window and size)")
+        }
+        return try SliceScreener(segmenter: segmenter, sampler: sampler, discriminator: discriminator, batchSize: batchSize)
+    }
+}

@@ -7,7 +7,7 @@ struct DatasetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dataset",
         abstract: "Build training datasets from scans and annotations.",
-        subcommands: [SegmentationDatasetCommand.self])
+        subcommands: [SegmentationDatasetCommand.self, ClassificationDatasetCommand.self])
 }
 
 /// `nodulekit dataset segmentation`: nodule slices ± margin with masks, split by patient.

@@ -1,0 +1,70 @@
+import Annotations
+import Foundation
+
+/// The two classes of the paper's classifier; the raw value is the network's class index.
+public enum NoduleClass: Int, Sendable, CaseIterable, Codable {
+    case benign = 0
+    case malignant = 1
+
+    /// `benign`/`malignant` (any case) or `0`/`1`.
+    public init?(text: String) {
+        switch text.trimmingCharacters(in: .whitespaces).lowercased() {
+        case "benign", "0": self = .benign
+        case "malignant", "1": self = .malignant
+        default: return nil
+        }
+    }
+
+    /// The label as `labels.csv` writes it.
+    public var name: String { self == .benign ? "benign" : "malignant" }
+}
+
+/// Patient-level labels (the only labels hospital data has): a CSV with columns
+/// `seriesuid,label` and an optional `patient` column grouping several series of one
+/// patient (without it, each series is its own patient). `label` is benign/malignant or 0/1.
+public struct PatientLabels: Sendable, Equatable {
+    /// One labelled series.
+    public struct Entry: Sendable, Equatable {
+        public var seriesUID: String
+        public var patient: String
+        public var label: NoduleClass
+    }
+
+    /// Entries by series UID.
+    public private(set) var bySeries: [String: Entry]
+
+    /// Labels given in code.
+    public init(_ entries: [Entry]) {
+        bySeries = Dictionary(entries.map { ($0.seriesUID, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// Reads a labels CSV; throws naming the line of a bad label, an empty UID, or a series
+    /// labelled twice with different labels.
+    public init(contentsOf url: URL) throws {
+        let table = try CSVTable(contentsOf: url)
+        let uidColumn = try table.column("seriesuid"), labelColumn = try table.column("label")
+        let patientColumn = table.header.firstIndex(of: "patient")
+        var entries: [String: Entry] = [:]
+        for row in table.rows {
+            let uid = row.fields[uidColumn].trimmingCharacters(in: .whitespaces)
+            guard !uid.isEmpty else {
+                throw AnnotationError.badField(file: table.source, line: row.line, column: "seriesuid", value: "", expected: "a series UID")
+            }
+            guard let label = NoduleClass(text: row.fields[labelColumn]) else {
+                throw AnnotationError.badField(file: table.source, line: row.line, column: "label", value: row.fields[labelColumn],
+                                               expected: "benign, malignant, 0 or 1")
+            }
+            let patient = patientColumn.map { row.fields[$0].trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 } ?? uid
+            let entry = Entry(seriesUID: uid, patient: patient, label: label)
+            if let earlier = entries[uid], earlier != entry {
+                throw AnnotationError.badField(file: table.source, line: row.line, column: "label", value: row.fields[labelColumn],
+                                               expected: "the same label and patient as the series' earlier row")
+            }
+            entries[uid] = entry
+        }
+        bySeries = entries
+    }
+
+    /// Every entry, sorted by series UID.
+    public var entries: [Entry] { bySeries.values.sorted { $0.seriesUID < $1.seriesUID } }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import ImagingCore
+import NeuralNet
+
+/// What the cascade found in one scan.
+public struct ScreeningReport: Sendable {
+    /// The slice-by-slice pass of the segmenter and the discriminator.
+    public var screened: ScreenedScan
+    /// Nodule probability per voxel, on the scan's own grid (geometry included).
+    public var probabilities: Volume<Float>
+    /// The nodules' labels (1…n, by decreasing size) on the scan's grid.
+    public var mask: Volume<UInt8>
+    /// The 3-D nodules, largest first, with their malignancy when a classifier ran.
+    public var nodules: [ScreenedNodule]
+    /// Malignant probability of each suspicious slice (when a classifier ran).
+    public var sliceMalignancy: [Int: Double]
+    /// The patient's malignancy: the highest of its nodules'; nil without nodules or classifier.
+    public var patientMalignancy: Double? { nodules.compactMap(\.malignancy).max() }
+}
+
+/// The whole cascade on one scan (the paper's Fig. 1): every slice through the segmenter,
+/// the discriminator keeps the suspicious ones, their pairs go through the classifier; the
+/// probabilities are mapped back onto the scan's grid and thresholded into 3-D nodules,
+/// each measured in world millimetres and given the mean malignancy of its suspicious slices.
+public struct CascadeScreener {
+    public var screener: SliceScreener
+    /// The benign/malignant classifier; without one, nodules carry no malignancy.
+    public var classifier: Classifier?
+    /// Probability above which a voxel belongs to a nodule.
+    public var pixelThreshold: Float
+    /// Regions with fewer voxels are dropped as noise.
+    public var minimumNoduleVoxels: Int
+
+    /// A cascade; the classifier must take the screener's pairs (2 × S × S).
+    public init(screener: SliceScreener, classifier: Classifier?, pixelThreshold: Float = 0.5, minimumNoduleVoxels: Int = 3) throws {
+        if let classifier {
+            try classifier.validateInput(shape: [1, 2, screener.sampler.size, screener.sampler.size])
+        }
+        self.screener = screener
+        self.classifier = classifier
+        self.pixelThreshold = pixelThreshold
+        self.minimumNoduleVoxels = minimumNoduleVoxels
+    }
+
+    /// Screens `volume`; `progress` counts slices.
+    public func screen(_ volume: AnyVolume, progress: ProgressReporter = SilentProgress()) throws -> ScreeningReport {
+        let screened = try screener.screen(volume, progress: progress)
+        let probabilities = try Self.probabilityVolume(screened, on: volume.geometry)
+        var (nodules, mask) = ConnectedNodules.find(in: probabilities, threshold: pixelThreshold, minimumVoxels: minimumNoduleVoxels)
+        var sliceMalignancy: [Int: Double] = [:]
+        if let classifier {
+            let kept = screened.suspiciousSlices
+            for start in stride(from: 0, to: kept.count, by: 16) {
+                let batch = Array(kept[start..<min(start + 16, kept.count)])
+                let inputs = try Tensor(shape: [batch.count, 2, screened.size, screened.size],
+                                        scalars: batch.flatMap { screened.pair(slice: $0) })
+                let p = try classifier.probabilities(inputs)
+                for (b, k) in batch.enumerated() { sliceMalignancy[k] = Double(p.scalars[b * classifier.classCount + 1]) }
+            }
+            for n in nodules.indices {
+                let scores = nodules[n].slices.compactMap { sliceMalignancy[$0] }
+                nodules[n].malignancy = scores.isEmpty ? nil : scores.reduce(0, +) / Double(scores.count)
+            }
+        }
+        if nodules.count > 255 { nodules = Array(nodules.prefix(255)) }
+        mask.geometry = volume.geometry
+        return ScreeningReport(screened: screened, probabilities: probabilities, mask: mask, nodules: nodules,
+                               sliceMalignancy: sliceMalignancy)
+    }
+
+    /// The screened probabilities (K × S × S) resized back to the scan's in-plane grid
+    /// (bilinear, pixel centres aligned as `SliceSampler` aligns them).
+    public static func probabilityVolume(_ screened: ScreenedScan, on geometry: ImageGeometry) throws -> Volume<Float> {
+        let s = geometry.size, n = screened.size
+        guard screened.sliceCount == s.k else {
+            throw NoduleModelsError.unsupportedInput(model: "CascadeScreener", expected: "\(s.k) screened slices",
+                                                     found: [screened.sliceCount, n, n])
+        }
+        var out = [Float](repeating: 0, count: s.voxelCount)
+        let sx = Double(n) / Double(s.i), sy = Double(n) / Double(s.j)
+        let xs = (0..<s.i).map { min(max((Double($0) + 0.5) * sx - 0.5, 0), Double(n - 1)) }
+        screened.probabilities.withUnsafeBufferPointer { p in
+            for k in 0..<s.k {
+                let base = k * n * n
+                for j in 0..<s.j {
+                    let fy = min(max((Double(j) + 0.5) * sy - 0.5, 0), Double(n - 1))
+                    let y0 = Int(fy), y1 = min(y0 + 1, n - 1), ty = Float(fy - Double(y0))
+                    for i in 0..<s.i {
+                        let fx = xs[i]
+                        let x0 = Int(fx), x1 = min(x0 + 1, n - 1), tx = Float(fx - Double(x0))
+                        let top = p[base + y0 * n + x0] * (1 - tx) + p[base + y0 * n + x1] * tx
+                        let bottom = p[base + y1 * n + x0] * (1 - tx) + p[base + y1 * n + x1] * tx
+                        out[(k * s.j + j) * s.i + i] = top * (1 - ty) + bottom * ty
+                    }
+                }
+            }
+        }
+        return try Volume(geometry: geometry, voxels: out)
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import NeuralNet
+
+/// Trains a `Classifier` with categorical cross-entropy on logits and Adam, validating
+/// (loss and accuracy) every epoch; see `TrainingLoop` for the files it keeps and how it
+/// stops and resumes.
+public struct ClassifierTrainer {
+    public var classifier: Classifier
+    public var training: ClassificationDatasetReader
+    public var validation: ClassificationDatasetReader
+    public var outputFolder: URL
+    public var options: TrainingOptions
+
+    /// A run of `classifier` on the two splits, writing into `outputFolder`.
+    public init(classifier: Classifier, training: ClassificationDatasetReader, validation: ClassificationDatasetReader,
+                outputFolder: URL, options: TrainingOptions = .init()) {
+        self.classifier = classifier
+        self.training = training
+        self.validation = validation
+        self.outputFolder = outputFolder
+        self.options = options
+    }
+
+    /// `best.safetensors`, `last.safetensors` and `history.csv` in the output folder.
+    public var files: TrainingFiles { TrainingFiles(folder: outputFolder) }
+
+    /// Runs until `epochs` or early stopping; `onEvent` sees every batch and epoch.
+    public func run(onEvent: (TrainingEvent) -> Void = { _ in }) throws -> TrainingResult {
+        for reader in [training, validation] {
+            try classifier.validateInput(shape: [1, reader.channels, reader.size, reader.size])
+        }
+        let net = classifier.network
+        let loop = TrainingLoop(network: net, files: files, options: options, scoreName: "accuracy")
+        return try loop.run(
+            trainingCount: training.count,
+            step: { indices in
+                let (x, y) = try training.batch(indices)
+                return try Loss.categoricalCrossEntropyWithLogits(logits: net.forward(x, training: true), targets: y)
+            },
+            validate: validate, onEvent: onEvent)
+    }
+
+    /// Mean cross-entropy and accuracy over the validation split (dropout off).
+    func validate() throws -> (loss: Double, score: Double) {
+        var total = 0.0, correct = 0
+        for indices in TrainingLoop.batchIndices(count: validation.count, batchSize: options.batchSize, shuffleSeed: nil) {
+            let (x, y) = try validation.batch(indices)
+            let logits = try classifier.network.forward(x, training: false)
+            total += Double(try Loss.categoricalCrossEntropyWithLogits(logits: logits, targets: y).loss) * Double(indices.count)
+            for (b, i) in indices.enumerated() where (logits.scalars[2 * b + 1] > logits.scalars[2 * b]) == (validation.samples[i].label == .malignant) {
+                correct += 1
+            }
+        }
+        return (total / Double(max(1, validation.count)), Double(correct) / Double(max(1, validation.count)))
+    }
+}
+
+extension Classifier {
+    /// The malignant-class probability of every sample of a reader, in its order.
+    public func malignancyProbabilities(_ reader: ClassificationDatasetReader, batchSize: Int = 16) throws -> [Double] {
+        var out: [Double] = []
+        out.reserveCapacity(reader.count)
+        for indices in TrainingLoop.batchIndices(count: reader.count, batchSize: batchSize, shuffleSeed: nil) {
+            let p = try probabilities(try reader.batch(indices).inputs)
+            out += (0..<indices.count).map { Double(p.scalars[$0 * classCount + 1]) }
+        }
+        return out
+    }
+}

@@ -1,0 +1,155 @@
+import ArgumentParser
+import Foundation
+import NoduleKit
+
+/// `nodulekit evaluate …`: the paper's figures on a dataset split.
+struct EvaluateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate",
+        abstract: "Measure trained models on a dataset split (the test split unless told otherwise).",
+        subcommands: [EvaluateSegmenterCommand.self, EvaluateClassifierCommand.self])
+}
+
+/// Options both evaluations share.
+struct EvaluationArguments: ParsableArguments {
+    @Option(help: "Dataset folder written by `nodulekit dataset`.") var dataset: String
+    @Option(help: "A training run folder or its .safetensors file.") var checkpoint: String
+    @Option(help: "train, validation or test.") var split = "test"
+    @Option(help: "Folder for the tables and pictures (nothing is written without it).") var output: String?
+    @Option(help: "Compute threads.") var threads = 2
+
+    func validate() throws {
+        guard DatasetSplit(rawValue: split) != nil else { throw ValidationError("--split must be train, validation or test") }
+        guard threads > 0 else { throw ValidationError("--threads must be positive") }
+    }
+
+    var datasetSplit: DatasetSplit { DatasetSplit(rawValue: split) ?? .test }
+
+    func outputFolder() throws -> URL? {
+        guard let output else { return nil }
+        let url = URL(fileURLWithPath: output)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
+
+/// `nodulekit evaluate segmenter`: Dice and IoU per scan, the discriminator's slice figures.
+struct EvaluateSegmenterCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "segmenter",
+        abstract: "Dice and IoU of a segmenter per scan (nodule slices), and the discriminator's slice sensitivity and specificity.",
+        discussion: "With --output, writes OUTPUT/segmentation.csv (one row per scan).")
+
+    @OptionGroup var arguments: EvaluationArguments
+    @Option(help: "Probability above which a pixel counts as nodule.") var pixelThreshold: Float = 0.5
+    @Option(help: "Discriminator threshold on a slice's highest probability.") var threshold: Float = NoduleDiscriminator.paperThreshold
+
+    func validate() throws {
+        guard pixelThreshold > 0, pixelThreshold < 1, threshold > 0, threshold < 1 else {
+            throw ValidationError("--pixel-threshold and --threshold must be in (0, 1)")
+        }
+    }
+
+    func run() throws {
+        ComputeThreads.set(arguments.threads)
+        let reader = try SegmentationDatasetReader(folder: URL(fileURLWithPath: arguments.dataset), split: arguments.datasetSplit)
+        let segmenter = try ModelDescription.loadSegmenter(URL(fileURLWithPath: arguments.checkpoint))
+        let e = try SegmenterEvaluation(segmenter: segmenter, reader: reader, pixelThreshold: pixelThreshold,
+                                        discriminator: NoduleDiscriminator(threshold: threshold))
+        print(SegmentationEvaluationText(e, split: arguments.split).text)
+        if let folder = try arguments.outputFolder() {
+            var csv = CSVWriter(header: ["seriesuid", "nodule_slices", "other_slices", "dice", "iou"])
+            for s in e.scans {
+                csv.append([s.seriesUID, String(s.noduleSlices), String(s.otherSlices), String(s.dice), String(s.intersectionOverUnion)])
+            }
+            try AtomicFile.write(Data(csv.text.utf8), to: folder.appendingPathComponent("segmentation.csv"))
+        }
+    }
+}
+
+/// The printed summary of a segmenter evaluation.
+struct SegmentationEvaluationText {
+    let text: String
+
+    init(_ e: SegmenterEvaluation, split: String) {
+        var lines = [String(format: "%@ split: %d scans; Dice %.3f, IoU %.3f (pooled over nodule slices), mean scan Dice %.3f",
+                            split, e.scans.count, e.dice, e.intersectionOverUnion, e.meanScanDice)]
+        let d = e.discriminator
+        lines.append(String(format: "discriminator (> %.2f): sensitivity %.3f (%d of %d nodule slices), specificity %.3f (%d of %d other slices)",
+                            e.discriminatorThreshold, d.recall, d.truePositives, d.truePositives + d.falseNegatives,
+                            d.specificity, d.trueNegatives, d.trueNegatives + d.falsePositives))
+        for s in e.scans {
+            lines.append(String(format: "  %@  Dice %.3f  IoU %.3f  (%d nodule slices)", s.seriesUID, s.dice, s.intersectionOverUnion, s.noduleSlices))
+        }
+        text = lines.joined(separator: "\n")
+    }
+}
+
+/// `nodulekit evaluate classifier`: the paper's table columns, ROC and confusion matrix.
+struct EvaluateClassifierCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "classifier",
+        abstract: "Precision, recall, F1 (macro) and accuracy, ROC AUC and the confusion matrix of classifiers, per slice and per patient.",
+        discussion: """
+            --compare adds more checkpoints, run on the same split, for a Table-1-style comparison. \
+            With --output, writes OUTPUT/comparison.csv, OUTPUT/comparison.md, OUTPUT/roc.png|svg \
+            (slices) and OUTPUT/roc-patients.png|svg.
+            """)
+
+    @OptionGroup var arguments: EvaluationArguments
+    @Option(parsing: .upToNextOption, help: "More checkpoints to compare on the same split.") var compare: [String] = []
+
+    func run() throws {
+        ComputeThreads.set(arguments.threads)
+        let reader = try ClassificationDatasetReader(folder: URL(fileURLWithPath: arguments.dataset), split: arguments.datasetSplit)
+        var evaluations: [ClassifierEvaluation] = []
+        for path in [arguments.checkpoint] + compare {
+            let (classifier, description) = try ModelDescription.loadClassifier(URL(fileURLWithPath: path))
+            evaluations.append(try ClassifierEvaluation(classifier: classifier, reader: reader, model: description.name))
+        }
+        let table = ComparisonTable(evaluations)
+        print("\(arguments.split) split: \(evaluations.first?.scores.count ?? 0) slices of \(evaluations.first?.patients.count ?? 0) patients")
+        print(table.markdown)
+        for e in evaluations {
+            let c = e.slices.confusion
+            print("\(e.model) confusion (slices; rows true, columns predicted):")
+            print("              benign  malignant")
+            print(String(format: "  benign    %8d %10d", c.trueNegatives, c.falsePositives))
+            print(String(format: "  malignant %8d %10d", c.falseNegatives, c.truePositives))
+        }
+        if let folder = try arguments.outputFolder() {
+            try AtomicFile.write(Data(table.csv.utf8), to: folder.appendingPathComponent("comparison.csv"))
+            try AtomicFile.write(Data(table.markdown.utf8), to: folder.appendingPathComponent("comparison.md"))
+            try ROCPicture.write(evaluations.map { ($0.model, $0.sliceROC) }, title: "ROC, \(arguments.split) slices",
+                                 to: folder.appendingPathComponent("roc"))
+            try ROCPicture.write(evaluations.map { ($0.model, $0.patientROC) }, title: "ROC, \(arguments.split) patients",
+                                 to: folder.appendingPathComponent("roc-patients"))
+        }
+    }
+}
+
+/// Table 1 of the paper for any set of evaluated classifiers, as Markdown and CSV.
+struct ComparisonTable {
+    let rows: [[String]]
+    static let header = ["model", "level", "precision", "recall", "f1", "accuracy", "auc"]
+
+    init(_ evaluations: [ClassifierEvaluation]) {
+        rows = evaluations.flatMap { e in
+            [("slices", e.slices, e.sliceROC), ("patients", e.patientReport, e.patientROC)].map { level, r, roc in
+                [e.model, level] + [r.macroPrecision, r.macroRecall, r.macroF1, r.accuracy, roc.area].map { String(format: "%.3f", $0) }
+            }
+        }
+    }
+
+    var markdown: String {
+        let lines = ["| " + Self.header.joined(separator: " | ") + " |", "|" + String(repeating: " --- |", count: Self.header.count)]
+            + rows.map { "| " + $0.joined(separator: " | ") + " |" }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    var csv: String {
+        var w = CSVWriter(header: Self.header)
+        for r in rows { w.append(r) }
+        return w.text
+    }
+}

@@ -1,0 +1,120 @@
+import ArgumentParser
+import Foundation
+import NoduleKit
+
+/// `nodulekit screen`: the whole cascade on one scan.
+struct ScreenCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "screen",
+        abstract: "Run the cascade on one scan: suspicious slices, 3-D nodules in world mm, benign/malignant per nodule and patient.",
+        discussion: """
+            INPUT is a MetaImage/NIfTI file or a DICOM series folder. Writes OUTPUT/findings.csv \
+            (one row per nodule, LUNA16's seriesuid,coordX,coordY,coordZ,diameter_mm columns first), \
+            OUTPUT/slices.csv (per slice: highest probability, suspicious, malignancy), \
+            OUTPUT/probabilities.<ext> and OUTPUT/mask.<ext> on the input's grid (--format mha or \
+            nii.gz; labels 1…n by nodule), OUTPUT/mask-seg.dcm (a DICOM SEG referencing the input, \
+            for DICOM input) and OUTPUT/overlays/nodule-<n>.png.
+            """)
+
+    @Argument(help: "A MetaImage/NIfTI file or a DICOM series folder.") var input: String
+    @Option(help: "Trained segmenter (run folder or .safetensors).") var segmenter: String
+    @Option(help: "Trained classifier (run folder or .safetensors); without it nodules get no malignancy.") var classifier: String?
+    @Option(help: "Output folder.") var output: String
+    @Option(help: "DICOM folders holding several series: the SeriesInstanceUID to screen.") var series: String?
+    @Option(help: "Discriminator threshold on a slice's highest probability.") var threshold: Float = NoduleDiscriminator.paperThreshold
+    @Option(help: "Probability above which a voxel belongs to a nodule.") var pixelThreshold: Float = 0.5
+    @Option(help: "Smallest nodule kept, in voxels.") var minimumVoxels = 3
+    @Option(help: "mha or nii.gz, for the probability map and the mask.") var format = "mha"
+    @Option(help: "Compute threads.") var threads = 2
+    @OptionGroup var outputOptions: OutputOptions
+
+    func validate() throws {
+        guard threshold > 0, threshold < 1, pixelThreshold > 0, pixelThreshold < 1 else {
+            throw ValidationError("--threshold and --pixel-threshold must be in (0, 1)")
+        }
+        guard minimumVoxels >= 1 else { throw ValidationError("--minimum-voxels must be 1 or more") }
+        guard ["mha", "nii.gz", "nii", "mhd"].contains(format) else { throw ValidationError("--format must be mha, mhd, nii or nii.gz") }
+        guard threads > 0 else { throw ValidationError("--threads must be positive") }
+    }
+
+    func run() throws {
+        ComputeThreads.set(threads)
+        let inputURL = URL(fileURLWithPath: input), out = URL(fileURLWithPath: output)
+        let started = Date()
+        let (volume, seriesUID, dicomSeries) = try readInput(inputURL)
+        let screener = try SliceScreener.load(segmenter: URL(fileURLWithPath: segmenter),
+                                              discriminator: NoduleDiscriminator(threshold: threshold))
+        let classifierModel = try classifier.map { try ModelDescription.loadClassifier(URL(fileURLWithPath: $0)).classifier }
+        let cascade = try CascadeScreener(screener: screener, classifier: classifierModel, pixelThreshold: pixelThreshold,
+                                          minimumNoduleVoxels: minimumVoxels)
+        let report = try cascade.screen(volume, progress: TerminalProgress(label: "screen", quiet: outputOptions.quiet))
+        let seconds = Date().timeIntervalSince(started)
+
+        try FileManager.default.createDirectory(at: out.appendingPathComponent("overlays"), withIntermediateDirectories: true)
+        try ScreeningFiles(report: report, seriesUID: seriesUID).write(to: out, format: format, scan: volume)
+        if let dicomSeries, !report.nodules.isEmpty {
+            let segments = report.nodules.map { SegmentDescription(label: UInt8($0.label), name: "nodule \($0.label)") }
+            try SegmentationWriter.write(report.mask, source: dicomSeries, segments: segments, to: out.appendingPathComponent("mask-seg.dcm"))
+        }
+        let suspicious = report.screened.suspiciousSlices.count
+        print(String(format: "%@: %d slices in %.1f s (%.3f s per slice), %d suspicious (threshold %.2f), %d nodules",
+                     seriesUID, report.screened.sliceCount, seconds, seconds / Double(max(1, report.screened.sliceCount)),
+                     suspicious, threshold, report.nodules.count))
+        for n in report.nodules {
+            let malignancy = n.malignancy.map { String(format: ", malignancy %.2f", $0) } ?? ""
+            print(String(format: "  nodule %d: centre (%.1f, %.1f, %.1f) mm, diameter %.1f mm, %.0f mm³, slices %d–%d%@",
+                         n.label, n.center.x, n.center.y, n.center.z, n.equivalentDiameterMM, n.volumeMM3,
+                         n.slices.lowerBound, n.slices.upperBound, malignancy))
+        }
+        if let p = report.patientMalignancy {
+            print(String(format: "patient: %@ (malignancy %.2f, the highest of its nodules)", p > 0.5 ? "malignant" : "benign", p))
+        } else if classifierModel != nil {
+            print("patient: no nodule found")
+        }
+        print("findings: \(out.appendingPathComponent("findings.csv").path)")
+    }
+
+    /// The volume, a series UID for the tables, and the DICOM series when the input is one.
+    private func readInput(_ url: URL) throws -> (AnyVolume, String, DICOMSeries?) {
+        if ImageFile.isSupported(url) {
+            var name = url.deletingPathExtension().lastPathComponent
+            if name.hasSuffix(".nii") { name = String(name.dropLast(4)) }
+            return (try ImageFile.read(url), name, nil)
+        }
+        let scan = try SeriesScanner.scan(files: try ImageInput.candidateFiles(url))
+        let chosen = try series.map { try scan.series(withUID: $0) } ?? scan.onlySeries(in: url.path)
+        return (try chosen.loadVolume(), chosen.seriesInstanceUID, chosen)
+    }
+}
+
+/// The files `screen` writes for one report.
+struct ScreeningFiles {
+    let report: ScreeningReport
+    let seriesUID: String
+
+    func write(to folder: URL, format: String, scan: AnyVolume) throws {
+        try ImageFile.write(report.probabilities, to: folder.appendingPathComponent("probabilities.\(format)"))
+        try ImageFile.write(report.mask, to: folder.appendingPathComponent("mask.\(format)"))
+        var findings = CSVWriter(header: ["seriesuid", "coordX", "coordY", "coordZ", "diameter_mm", "volume_mm3", "voxels",
+                                          "first_slice", "last_slice", "max_probability", "malignancy"])
+        for n in report.nodules {
+            findings.append([seriesUID, String(n.center.x), String(n.center.y), String(n.center.z), String(n.equivalentDiameterMM),
+                             String(n.volumeMM3), String(n.voxelCount), String(n.slices.lowerBound), String(n.slices.upperBound),
+                             String(n.maximumProbability), n.malignancy.map { String($0) } ?? ""])
+        }
+        try AtomicFile.write(Data(findings.text.utf8), to: folder.appendingPathComponent("findings.csv"))
+        var slices = CSVWriter(header: ["slice", "max_probability", "suspicious", "malignancy"])
+        let s = report.screened
+        for k in 0..<s.sliceCount {
+            slices.append([String(k), String(s.maximumProbabilities[k]), s.suspicious[k] ? "1" : "0",
+                           report.sliceMalignancy[k].map { String($0) } ?? ""])
+        }
+        try AtomicFile.write(Data(slices.text.utf8), to: folder.appendingPathComponent("slices.csv"))
+        let image = scan.converted(to: Float.self)
+        for n in report.nodules {
+            let k = Int(image.geometry.worldToContinuousIndex(n.center).z.rounded())
+            try SliceOverlay(image: image, mask: report.mask, k: k, scale: 3)
+                .writePNG(to: folder.appendingPathComponent("overlays/nodule-\(n.label).png"))
+        }
+    }
+}
