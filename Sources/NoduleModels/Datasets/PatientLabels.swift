@@ -28,6 +28,13 @@ public struct PatientLabels: Sendable, Equatable {
         public var seriesUID: String
         public var patient: String
         public var label: NoduleClass
+
+        /// A series of `patient` with its label.
+        public init(seriesUID: String, patient: String, label: NoduleClass) {
+            self.seriesUID = seriesUID
+            self.patient = patient
+            self.label = label
+        }
     }
 
     /// Entries by series UID.

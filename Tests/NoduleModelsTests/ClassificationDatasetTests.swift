@@ -1,0 +1,131 @@
+import Annotations
+import Foundation
+import ImagingCore
+import NeuralNet
+import NoduleModels
+import TestSupport
+import XCTest
+
+/// The classification dataset: screened slices become labelled pairs, whole patients go
+/// to one split, and only the training split is oversampled.
+final class ClassificationDatasetTests: XCTestCase {
+    /// 12 patients, 14 series (patients P0 and P1 have two series each); odd patients malignant.
+    private func build(oversampling: Int = 3) throws -> (ClassificationDatasetBuilder.Summary, URL, PatientLabels) {
+        var entries: [PatientLabels.Entry] = [], sources: [ScanSource] = []
+        for p in 0..<12 {
+            for s in 0..<(p < 2 ? 2 : 1) {
+                let uid = "1.2.\(p).\(s)"
+                // Malignant patients get two spheres (more suspicious slices), benign one.
+                var spheres = [(center: Vector3(10, 12, 5), radiusMM: 4.0)]
+                if p % 2 == 1 { spheres.append((Vector3(22, 20, 8), 3.0)) }
+                sources.append(CascadeFixtures.source(uid, try CascadeFixtures.scan(spheres: spheres)))
+                entries.append(.init(seriesUID: uid, patient: "P\(p)", label: p % 2 == 1 ? .malignant : .benign))
+            }
+        }
+        entries.append(.init(seriesUID: "9.9.9", patient: "P99", label: .benign))  // labelled, no scan
+        let labels = PatientLabels(entries)
+        let screener = try SliceScreener(segmenter: BrightPixelSegmenter(), sampler: SliceSampler(size: 16, lower: -1000, upper: 400))
+        let folder = try TestEnvironment.temporaryDirectory(self)
+        var options = ClassificationDatasetOptions()
+        options.oversampling = oversampling
+        options.seed = 5
+        let summary = try ClassificationDatasetBuilder(labels: labels, scans: sources, screener: screener, outputFolder: folder,
+                                                       options: options).run()
+        return (summary, folder, labels)
+    }
+
+    func testPairsAreTheSuspiciousSlicesWithTheirPatientsLabel() throws {
+        let (summary, folder, labels) = try build()
+        XCTAssertEqual(summary.failures.count, 0)
+        XCTAssertEqual(summary.missing, ["9.9.9"])
+        XCTAssertEqual(summary.processed.count, 14)
+        // The 4 mm sphere at k = 5 (2 mm slices) touches k = 3 and 7 in one voxel only, which the
+        // 2x downsampling averages to 0.25 (σ(40·0.25 − 20) ≈ 0): it is seen on k 4…6. The 3 mm
+        // sphere at k = 8 is seen on k 7…9.
+        let benignSlices = Set(summary.samples.filter { $0.seriesUID == "1.2.0.0" }.map(\.slice))
+        let malignantSlices = Set(summary.samples.filter { $0.seriesUID == "1.2.1.0" }.map(\.slice))
+        XCTAssertEqual(benignSlices, Set(4...6))
+        XCTAssertEqual(malignantSlices, Set(4...9))
+        XCTAssertEqual(summary.screenedSlices.count, 14 * 12)
+        XCTAssertEqual(summary.screenedSlices.filter(\.suspicious).count, summary.samples.count)
+        for s in summary.samples {
+            XCTAssertEqual(s.label, labels.bySeries[s.seriesUID]?.label)
+            XCTAssertGreaterThan(s.maximumProbability, NoduleDiscriminator.paperThreshold)
+        }
+        // The pairs file holds the windowed slice and its probabilities, 2 × 16 × 16 per pair.
+        let reader = try ClassificationDatasetReader(folder: folder, split: .train)
+        XCTAssertEqual([reader.channels, reader.size], [2, 16])
+        let (x, y) = try reader.batch([0])
+        XCTAssertEqual(x.shape, [1, 2, 16, 16])
+        XCTAssertEqual(y.scalars, reader.samples[0].label == .malignant ? [0, 1] : [1, 0])
+        let image = Array(x.scalars[0..<256]), probability = Array(x.scalars[256..<512])
+        for (v, p) in zip(image, probability) { XCTAssertEqual(p, 1 / (1 + exp(-(40 * v - 20))), accuracy: 1e-5) }
+    }
+
+    func testNoPatientIsInTwoSplitsAndOnlyTrainingIsOversampled() throws {
+        let (summary, folder, _) = try build(oversampling: 3)
+        let splitsOfPatient = Dictionary(grouping: summary.samples, by: \.patient).mapValues { Set($0.map(\.split)) }
+        XCTAssertTrue(splitsOfPatient.values.allSatisfy { $0.count == 1 }, "\(splitsOfPatient)")
+        XCTAssertEqual(splitsOfPatient["P0"]?.count, 1)  // both of P0's series in one split
+        XCTAssertEqual(Set(summary.samples.map(\.split)), Set(DatasetSplit.allCases))
+        // The training split's minority class is tripled there and nowhere else.
+        let trainBenign = summary.samples.filter { $0.split == .train && $0.label == .benign }.count
+        let trainMalignant = summary.samples.filter { $0.split == .train && $0.label == .malignant }.count
+        XCTAssertNotEqual(trainBenign, trainMalignant)
+        let minority: NoduleClass = trainBenign < trainMalignant ? .benign : .malignant
+        for s in summary.samples {
+            XCTAssertEqual(s.copies, s.split == .train && s.label == minority ? 3 : 1, "\(s)")
+        }
+        XCTAssertTrue(summary.samples.contains { $0.split != .train && $0.label == minority })
+        let train = try ClassificationDatasetReader(folder: folder, split: .train)
+        let test = try ClassificationDatasetReader(folder: folder, split: .test)
+        let trainRows = summary.samples.filter { $0.split == .train }
+        XCTAssertEqual(train.count, trainRows.reduce(0) { $0 + $1.copies })
+        XCTAssertEqual(test.count, summary.samples.filter { $0.split == .test }.count)
+        // The same split and no oversampling when asked for 1.
+        let (plain, _, _) = try build(oversampling: 1)
+        XCTAssertTrue(plain.samples.allSatisfy { $0.copies == 1 })
+        XCTAssertEqual(plain.samples.map(\.split), summary.samples.map(\.split))
+    }
+
+    func testRerunSkipsFinishedScans() throws {
+        let (first, folder, labels) = try build()
+        let screener = try SliceScreener(segmenter: BrightPixelSegmenter(), sampler: SliceSampler(size: 16, lower: -1000, upper: 400))
+        let sources = try (0..<12).flatMap { p in
+            try (0..<(p < 2 ? 2 : 1)).map { s -> ScanSource in
+                var spheres = [(center: Vector3(10, 12, 5), radiusMM: 4.0)]
+                if p % 2 == 1 { spheres.append((Vector3(22, 20, 8), 3.0)) }
+                return CascadeFixtures.source("1.2.\(p).\(s)", try CascadeFixtures.scan(spheres: spheres))
+            }
+        }
+        var options = ClassificationDatasetOptions()
+        options.seed = 5
+        let again = try ClassificationDatasetBuilder(labels: labels, scans: sources, screener: screener, outputFolder: folder,
+                                                     options: options).run()
+        XCTAssertEqual(again.skipped.count, 14)
+        XCTAssertEqual(again.samples, first.samples)
+    }
+
+    func testLabelsCSVErrorsNameTheLine() throws {
+        let folder = try TestEnvironment.temporaryDirectory(self)
+        let url = folder.appendingPathComponent("labels.csv")
+        try "seriesuid,label,patient\n1.1,benign,A\n1.2,MALIGNANT,A\n1.3,1,\n".write(to: url, atomically: true, encoding: .utf8)
+        let labels = try PatientLabels(contentsOf: url)
+        XCTAssertEqual(labels.entries.map(\.label), [.benign, .malignant, .malignant])
+        XCTAssertEqual(labels.entries.map(\.patient), ["A", "A", "1.3"])
+        try "seriesuid,label\n1.1,benign\n1.2,maybe\n".write(to: url, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try PatientLabels(contentsOf: url)) { error in
+            XCTAssertTrue("\(error)".contains("line 3") && "\(error)".contains("maybe"), "\(error)")
+        }
+    }
+
+    func testReaderRefusesPairsFilesOutsideTheFolder() throws {
+        let (_, folder, _) = try build()
+        let manifest = folder.appendingPathComponent("manifest.csv")
+        let text = try String(contentsOf: manifest, encoding: .utf8).replacingOccurrences(of: ",scans/", with: ",../scans/")
+        try text.write(to: manifest, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try ClassificationDatasetReader(folder: folder, split: .train)) { error in
+            XCTAssertTrue("\(error)".contains("outside the dataset folder"), "\(error)")
+        }
+    }
+}
