@@ -23,9 +23,12 @@ build: deps
 release: deps
 	$(SWIFT) build $(RELEASE_FLAGS) --product nodulekit
 
-# Every test: unit and oracle tests (SimpleITK, nibabel, pydicom from .venv), then the
-# library example under Examples/ is built and run so it never rots.
-test: deps venv test-data
+# Every test: the cascade on reduced phantom data with its accuracy targets checked (needs
+# the release build: training in a debug build would take too long), unit and oracle tests
+# (SimpleITK, nibabel, pydicom from .venv), then the library example under Examples/ is
+# built and run so it never rots.
+test: deps venv test-data release
+	@scripts/cascade.sh $(NODULEKIT_RELEASE) out/test-cascade check
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
 	$(SWIFT) test --skip-build $(BUILD_FLAGS)
 	@scripts/run-example.sh

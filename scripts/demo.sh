@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job on SampleData/: nodule masks for every scan, a PNG per nodule with its
-# mask outlined, and the summary. Outputs go to out/demo/.
+# mask outlined, and the summary; then the paper's cascade trained, evaluated and run on
+# labelled phantom CTs (scripts/cascade.sh) with a report. Outputs go to out/demo/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 nodulekit=${1:-.build/release/nodulekit}
@@ -15,6 +16,10 @@ echo
 echo "== nodulekit overlay"
 "$nodulekit" overlay --images SampleData --masks "$out/masks" --output "$out/overlays"
 echo
+echo "== the cascade: train, evaluate and screen on labelled phantom CTs"
+scripts/cascade.sh "$nodulekit" "$out/cascade"
+echo
 echo "masks:    $out/masks/*_mask.mhd, $out/dicom-masks/*_mask.mhd"
 echo "reports:  $out/masks/nodules.csv, $out/masks/slices.csv"
 echo "pictures: $out/overlays/*.png"
+echo "cascade:  $out/cascade/report.md (figures, curves, screening overlays)"

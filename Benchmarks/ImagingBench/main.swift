@@ -5,6 +5,7 @@ import NoduleKit
 // process start-up is not counted. Prints the median of N runs in seconds.
 //   imaging-bench read FILE N        (ImageFile.read: header, data, decode into the final buffer)
 //   imaging-bench masks ANNOTATIONS.csv IMAGES_DIR OUTPUT_DIR N
+//   imaging-bench segmenter-run DIR WIDTH SIZE   (an untrained U-Net run folder for the screening bench)
 
 func median(_ xs: [Double]) -> Double {
     let s = xs.sorted()
@@ -57,8 +58,17 @@ do {
         print(String(format: "render   %.4f", try time(5) { mask = try NoduleMaskRenderer().render(nodules, on: geometry).mask }))
         print(String(format: "write-z  %.4f", try time(5) { try ImageFile.write(mask, to: out, options: ImageWriteOptions(compress: true)) }))
         print(String(format: "write    %.4f", try time(5) { try ImageFile.write(mask, to: out) }))
+    case "segmenter-run" where args.count == 5:
+        // Speed does not depend on the weights: a seeded, untrained U-Net stands in for a trained one.
+        let folder = URL(fileURLWithPath: args[2])
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let configuration = UNetSegmenter.Configuration(widthMultiplier: Double(args[3]) ?? 1, seed: 1)
+        try UNetSegmenter(configuration).saveWeights(to: folder.appendingPathComponent("best.safetensors"))
+        try ModelDescription.unet(configuration).write(toRun: folder)
+        try SliceSampler(size: Int(args[4]) ?? 128, lower: -1000, upper: 400).write(toDataset: folder)
+        print(folder.path)
     default:
-        print("usage: imaging-bench read FILE N | masks ANNOTATIONS IMAGES OUTPUT N")
+        print("usage: imaging-bench read FILE N | masks ANNOTATIONS IMAGES OUTPUT N | segmenter-run DIR WIDTH SIZE")
         exit(2)
     }
 } catch {

@@ -16,6 +16,10 @@ public struct SegmentationDatasetOptions: Sendable, Equatable {
     public var seed: UInt64 = 0
     /// Which part of the scans this machine builds.
     public var shard = Shard.whole
+    /// Nodule-free slices added per scan from outside the nodules' slices ± margin, picked
+    /// at random (seeded by `seed` and the series UID). The paper adds none; a few teach the
+    /// segmenter the anatomy far from nodules (lung apices and bases) that screening meets.
+    public var backgroundSlices = 0
 
     public init() {}
 }
@@ -123,7 +127,14 @@ public struct SegmentationDatasetBuilder: Sendable {
     func build(_ scan: ScanFile, nodules: [NoduleAnnotation], split: DatasetSplit) throws -> [SliceRecord] {
         let image = try ImageFile.read(scan.url).converted(to: Int16.self)
         let (mask, placements) = try NoduleMaskRenderer().render(nodules, on: image.geometry, seriesUID: scan.seriesUID)
-        let slices = SliceSelection.union(SliceSelection.select(placements, margin: options.margin, sliceCount: image.size.k))
+        var slices = SliceSelection.union(SliceSelection.select(placements, margin: options.margin, sliceCount: image.size.k))
+        if options.backgroundSlices > 0 {
+            let chosen = Set(slices)
+            var others = (0..<image.size.k).filter { !chosen.contains($0) }
+            var rng = SeededGenerator(seed: options.seed ^ ResumeStore<Int>.hash(scan.seriesUID))
+            for n in stride(from: others.count - 1, to: 0, by: -1) { others.swapAt(n, Int(rng.next() % UInt64(n + 1))) }
+            slices = (slices + others.prefix(options.backgroundSlices)).sorted()
+        }
         let sampler = SliceSampler(size: options.size, lower: options.lower, upper: options.upper)
         var pixels: [Float] = [], labels: [UInt8] = []
         var records: [SliceRecord] = []
@@ -144,6 +155,7 @@ public struct SegmentationDatasetBuilder: Sendable {
 
     private func fingerprint(_ nodules: [NoduleAnnotation], split: DatasetSplit, scan: ScanFile) -> String {
         var text = "seg-v2 size=\(options.size) margin=\(options.margin) window=\(options.lower),\(options.upper) split=\(split.rawValue)"
+        if options.backgroundSlices > 0 { text += " background=\(options.backgroundSlices) seed=\(options.seed)" }
         text += " scan=\(scan.fileFingerprint())"
         for a in nodules { text += "|\(a.center.x),\(a.center.y),\(a.center.z),\(a.diameterMM ?? -1)" }
         return ResumeStore<[SliceRecord]>.fingerprint(text)

@@ -31,9 +31,12 @@ public struct ResumeStore<Record: Codable>: Sendable {
     }
 
     /// A short fingerprint of a text (FNV-1a, 64 bits).
-    public static func fingerprint(_ text: String) -> String {
+    public static func fingerprint(_ text: String) -> String { String(hash(text), radix: 16) }
+
+    /// FNV-1a (64 bits) of a text: stable across runs and machines, unlike `hashValue`.
+    public static func hash(_ text: String) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return String(hash, radix: 16)
+        return hash
     }
 }

@@ -17,6 +17,8 @@ public struct ClassifierEvaluation: Sendable {
     public var model: String
     /// Malignant probability of every distinct sample (copies counted once).
     public var scores: [Double]
+    /// The samples scored, in the order of `scores` (empty when built from scores alone).
+    public var samples: [ClassificationSample] = []
     public var labels: [NoduleClass]
     /// Slice-level precision, recall, F1 (macro) and accuracy at 0.5.
     public var slices: ClassificationReport
@@ -29,13 +31,13 @@ public struct ClassifierEvaluation: Sendable {
     /// Runs `classifier` over the distinct samples of `reader`.
     public init(classifier: Classifier, reader: ClassificationDatasetReader, model: String) throws {
         let all = try classifier.malignancyProbabilities(reader)
-        var seen = Set<String>(), scores: [Double] = [], labels: [NoduleClass] = [], patientOf: [String] = []
+        var seen = Set<String>(), scores: [Double] = [], samples: [ClassificationSample] = []
         for (i, s) in reader.samples.enumerated() where seen.insert("\(s.pairsFile)#\(s.row)").inserted {
             scores.append(all[i])
-            labels.append(s.label)
-            patientOf.append(s.patient)
+            samples.append(s)
         }
-        self.init(model: model, scores: scores, labels: labels, patients: patientOf)
+        self.init(model: model, scores: scores, labels: samples.map(\.label), patients: samples.map(\.patient))
+        self.samples = samples
     }
 
     /// Figures from scores and labels already computed; `patients[i]` names sample i's patient.

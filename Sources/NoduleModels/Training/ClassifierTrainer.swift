@@ -31,13 +31,38 @@ public struct ClassifierTrainer {
         }
         let net = classifier.network
         let loop = TrainingLoop(network: net, files: files, options: options, scoreName: "accuracy")
+        var generator = SeededGenerator(seed: options.seed ^ 0x5EED_A06)
         return try loop.run(
             trainingCount: training.count,
             step: { indices in
-                let (x, y) = try training.batch(indices)
+                var (x, y) = try training.batch(indices)
+                if options.augmentsBySymmetry { x = try Self.applyRandomSymmetries(x, using: &generator) }
                 return try Loss.categoricalCrossEntropyWithLogits(logits: net.forward(x, training: true), targets: y)
             },
             validate: validate, onEvent: onEvent)
+    }
+
+    /// Each sample of [N, C, S, S] mapped by one of the square's eight symmetries (flip
+    /// across i, across j, transpose), the same for all of its channels.
+    static func applyRandomSymmetries(_ x: Tensor, using generator: inout SeededGenerator) throws -> Tensor {
+        let (n, c, h, w) = try x.nchw("applyRandomSymmetries")
+        guard h == w else { return x }
+        var out = x
+        for b in 0..<n {
+            let symmetry = generator.next() % 8
+            let flipI = symmetry & 1 != 0, flipJ = symmetry & 2 != 0, transpose = symmetry & 4 != 0
+            for ch in 0..<c {
+                let base = (b * c + ch) * h * w
+                for j in 0..<h {
+                    for i in 0..<w {
+                        var si = flipI ? w - 1 - i : i, sj = flipJ ? h - 1 - j : j
+                        if transpose { swap(&si, &sj) }
+                        out.scalars[base + j * w + i] = x.scalars[base + sj * w + si]
+                    }
+                }
+            }
+        }
+        return out
     }
 
     /// Mean cross-entropy and accuracy over the validation split (dropout off).

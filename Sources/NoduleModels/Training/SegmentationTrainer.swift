@@ -34,9 +34,17 @@ public struct SegmentationTrainer {
             trainingCount: training.count,
             step: { indices in
                 let (x, y) = try training.batch(indices)
-                return try Loss.binaryCrossEntropyWithLogits(logits: net.forward(x, training: true), targets: y)
+                return try Loss.binaryCrossEntropyWithLogits(logits: net.forward(x, training: true), targets: y,
+                                                             weights: pixelWeights(y))
             },
             validate: validate, onEvent: onEvent)
+    }
+
+    /// Per-pixel BCE weights: `positiveWeight` on nodule pixels, 1 elsewhere (nil when 1).
+    func pixelWeights(_ masks: Tensor) throws -> Tensor? {
+        guard options.positiveWeight != 1 else { return nil }
+        let w = options.positiveWeight - 1
+        return try Tensor(shape: masks.shape, scalars: masks.scalars.map { 1 + w * $0 })
     }
 
     /// Mean BCE and pooled Dice over the validation split (dropout off).
@@ -47,7 +55,7 @@ public struct SegmentationTrainer {
         for indices in TrainingLoop.batchIndices(count: validation.count, batchSize: options.batchSize, shuffleSeed: nil) {
             let (x, y) = try validation.batch(indices)
             let logits = try segmenter.network.forward(x, training: false)
-            total += Double(try Loss.binaryCrossEntropyWithLogits(logits: logits, targets: y).loss) * Double(indices.count)
+            total += Double(try Loss.binaryCrossEntropyWithLogits(logits: logits, targets: y, weights: pixelWeights(y)).loss) * Double(indices.count)
             predicted += logits.scalars.map { $0 > logitThreshold ? 1 : 0 }
             actual += y.scalars.map { $0 > 0.5 ? 1 : 0 }
         }

@@ -18,16 +18,23 @@ public struct TrainingOptions: Sendable, Equatable {
     public var resume = false
     /// Segmenters: probability above which a pixel counts as nodule for the validation Dice.
     public var diceThreshold: Float = 0.5
+    /// Classifiers: each training sample is flipped and/or transposed at random (one of the
+    /// eight symmetries of the square, seeded), which a nodule's class does not depend on.
+    /// Off by default (the paper does not augment).
+    public var augmentsBySymmetry = false
+    /// Segmenters: weight of nodule pixels in the BCE (1: the paper's plain BCE). Nodules
+    /// are a small fraction of a slice; a larger weight trades specificity for sensitivity.
+    public var positiveWeight: Float = 1
 
     /// The paper's settings.
     public init() {}
 
     func validate(outputFolder: URL) throws {
         guard epochs > 0, batchSize > 0, patience > 0, learningRate > 0, learningRate.isFinite,
-              diceThreshold > 0, diceThreshold < 1 else {
+              diceThreshold > 0, diceThreshold < 1, positiveWeight > 0, positiveWeight.isFinite else {
             throw NoduleModelsError.invalidTraining(
                 path: outputFolder.path,
-                reason: "epochs, batch size, patience and learning rate must be positive and the Dice threshold in (0, 1)")
+                reason: "epochs, batch size, patience, learning rate and positive weight must be positive and the Dice threshold in (0, 1)")
         }
     }
 }

@@ -30,12 +30,15 @@ struct SegmentationDatasetCommand: ParsableCommand {
     @Option(help: "Split as TRAIN/VALIDATION/TEST percentages.") var split = "80/5/15"
     @Option(help: "Seed of the patient split.") var seed: UInt64 = 0
     @Option(help: "Do part I of N (0-based).") var shard: String?
+    @Option(help: "Random nodule-free slices added per scan (the paper adds none).") var backgroundSlices = 0
     @OptionGroup var outputOptions: OutputOptions
 
     func options() throws -> SegmentationDatasetOptions {
         var o = SegmentationDatasetOptions()
         guard size >= 16, size <= 1024, size % 16 == 0 else { throw ValidationError("--size must be a multiple of 16 from 16 to 1024") }
         guard margin >= 0 else { throw ValidationError("--margin must be 0 or more") }
+        guard (0...10_000).contains(backgroundSlices) else { throw ValidationError("--background-slices must be 0…10000") }
+        o.backgroundSlices = backgroundSlices
         let w = window.split(separator: ",").compactMap { Double($0) }
         guard w.count == 2, w[1] > w[0] else { throw ValidationError("--window must be LOWER,UPPER with UPPER > LOWER") }
         o.size = size

@@ -38,7 +38,7 @@ struct EvaluateSegmenterCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "segmenter",
         abstract: "Dice and IoU of a segmenter per scan (nodule slices), and the discriminator's slice sensitivity and specificity.",
-        discussion: "With --output, writes OUTPUT/segmentation.csv (one row per scan).")
+        discussion: "With --output, writes OUTPUT/segmentation.csv (one row per scan) and OUTPUT/summary.csv (the split's figures).")
 
     @OptionGroup var arguments: EvaluationArguments
     @Option(help: "Probability above which a pixel counts as nodule.") var pixelThreshold: Float = 0.5
@@ -63,6 +63,10 @@ struct EvaluateSegmenterCommand: ParsableCommand {
                 csv.append([s.seriesUID, String(s.noduleSlices), String(s.otherSlices), String(s.dice), String(s.intersectionOverUnion)])
             }
             try AtomicFile.write(Data(csv.text.utf8), to: folder.appendingPathComponent("segmentation.csv"))
+            var summary = CSVWriter(header: ["scans", "dice", "iou", "mean_scan_dice", "sensitivity", "specificity", "threshold"])
+            summary.append([String(e.scans.count), String(e.dice), String(e.intersectionOverUnion), String(e.meanScanDice),
+                            String(e.discriminator.recall), String(e.discriminator.specificity), String(e.discriminatorThreshold)])
+            try AtomicFile.write(Data(summary.text.utf8), to: folder.appendingPathComponent("summary.csv"))
         }
     }
 }
@@ -92,7 +96,8 @@ struct EvaluateClassifierCommand: ParsableCommand {
         abstract: "Precision, recall, F1 (macro) and accuracy, ROC AUC and the confusion matrix of classifiers, per slice and per patient.",
         discussion: """
             --compare adds more checkpoints, run on the same split, for a Table-1-style comparison. \
-            With --output, writes OUTPUT/comparison.csv, OUTPUT/comparison.md, OUTPUT/roc.png|svg \
+            With --output, writes OUTPUT/comparison.csv, OUTPUT/comparison.md, OUTPUT/predictions.csv \
+            (per slice, each model's malignant probability), OUTPUT/roc.png|svg \
             (slices) and OUTPUT/roc-patients.png|svg.
             """)
 
@@ -120,6 +125,12 @@ struct EvaluateClassifierCommand: ParsableCommand {
         if let folder = try arguments.outputFolder() {
             try AtomicFile.write(Data(table.csv.utf8), to: folder.appendingPathComponent("comparison.csv"))
             try AtomicFile.write(Data(table.markdown.utf8), to: folder.appendingPathComponent("comparison.md"))
+            var predictions = CSVWriter(header: ["patient", "seriesuid", "slice", "label", "max_probability"] + evaluations.map(\.model))
+            for (i, s) in (evaluations.first?.samples ?? []).enumerated() {
+                predictions.append([s.patient, s.seriesUID, String(s.slice), s.label.name, String(s.maximumProbability)]
+                                   + evaluations.map { String($0.scores[i]) })
+            }
+            try AtomicFile.write(Data(predictions.text.utf8), to: folder.appendingPathComponent("predictions.csv"))
             try ROCPicture.write(evaluations.map { ($0.model, $0.sliceROC) }, title: "ROC, \(arguments.split) slices",
                                  to: folder.appendingPathComponent("roc"))
             try ROCPicture.write(evaluations.map { ($0.model, $0.patientROC) }, title: "ROC, \(arguments.split) patients",

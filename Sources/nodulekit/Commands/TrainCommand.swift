@@ -25,11 +25,13 @@ struct TrainSegmenterCommand: ParsableCommand {
     @OptionGroup var training: TrainingArguments
     @Option(help: "Width multiplier: 1 is the paper's 64…1024 channels, 0.25 gives 16…256.") var width = 1.0
     @Option(help: "Encoder levels (the paper's 5).") var levels = 5
+    @Option(help: "BCE weight of nodule pixels (1: the paper's plain BCE).") var positiveWeight: Float = 1
     @OptionGroup var outputOptions: OutputOptions
 
     func validate() throws {
         guard width > 0, width <= 16 else { throw ValidationError("--width must be in (0, 16]") }
         guard (2...8).contains(levels) else { throw ValidationError("--levels must be 2…8") }
+        guard positiveWeight > 0, positiveWeight <= 1000 else { throw ValidationError("--positive-weight must be in (0, 1000]") }
     }
 
     func run() throws {
@@ -45,8 +47,10 @@ struct TrainSegmenterCommand: ParsableCommand {
         print("U-Net \(configuration.channels.map(String.init).joined(separator: "-")), \(segmenter.parameterCount) parameters; "
               + "\(train.count) training and \(validation.count) validation slices of \(train.size)×\(train.size)")
         let console = TrainingConsole(epochs: training.epochs, scoreLabel: "dice", quiet: outputOptions.quiet)
+        var options = training.options
+        options.positiveWeight = positiveWeight
         let result = try SegmentationTrainer(segmenter: segmenter, training: train, validation: validation,
-                                             outputFolder: out, options: training.options).run(onEvent: console.handle)
+                                             outputFolder: out, options: options).run(onEvent: console.handle)
         try console.finish(result, patience: training.patience, in: out)
     }
 }
@@ -67,6 +71,7 @@ struct TrainClassifierCommand: ParsableCommand {
     @OptionGroup var training: TrainingArguments
     @Option(help: "encoder, fully-connected or encoder-decoder.") var model = "encoder"
     @Option(help: "encoder-decoder only: the U-Net width multiplier.") var width = 0.125
+    @Flag(help: "Flip and transpose each training pair at random (the paper does not).") var augment = false
     @OptionGroup var outputOptions: OutputOptions
 
     func validate() throws {
@@ -100,8 +105,10 @@ struct TrainClassifierCommand: ParsableCommand {
         print("\(description.name) classifier, \(classifier.parameterCount) parameters; \(train.count) training pairs "
               + "(\(malignant) malignant, \(train.count - malignant) benign, oversampling included) and \(validation.count) validation pairs")
         let console = TrainingConsole(epochs: training.epochs, scoreLabel: "accuracy", quiet: outputOptions.quiet)
+        var options = training.options
+        options.augmentsBySymmetry = augment
         let result = try ClassifierTrainer(classifier: classifier, training: train, validation: validation,
-                                           outputFolder: out, options: training.options).run(onEvent: console.handle)
+                                           outputFolder: out, options: options).run(onEvent: console.handle)
         try console.finish(result, patience: training.patience, in: out)
         try classifier.loadWeights(from: result.bestCheckpoint)
         let evaluation = try ClassifierEvaluation(classifier: classifier, reader: validation, model: description.name)

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Writes the Markdown report of a scripts/cascade.sh run to standard output: the figures of
+# each stage, its curves and the screening overlays (paths relative to the run folder).
+#   scripts/cascade-report.sh OUT TEST_SERIES_UID SECONDS
+set -euo pipefail
+out=$1 test_uid=$2 seconds=$3
+
+table() {  # a CSV as a Markdown table
+    awk -F, 'NR == 1 { printf "|"; for (i = 1; i <= NF; i++) printf " %s |", $i; printf "\n|"; for (i = 1; i <= NF; i++) printf " --- |"; printf "\n"; next }
+             { printf "|"; for (i = 1; i <= NF; i++) printf " %s |", $i; printf "\n" }' "$1"
+}
+count() { awk -F, -v s="$2" 'NR > 1 && $2 == s' "$1" | wc -l | tr -d ' '; }
+
+cat <<EOF
+# NoduleKit cascade report
+
+The cascaded network of *Transfer Learning by Cascaded Network to identify and classify
+lung nodules*, trained and checked on $(($(wc -l <"$out/scans/labels.csv") - 1)) labelled phantom CTs in ${seconds} s.
+Every number below is measured on the **test split**: patients that no model saw in training.
+
+## 1. Segmenter (U-Net) and discriminator
+
+Segmentation set: $(count "$out/segmentation-set/manifest.csv" train) training, $(count "$out/segmentation-set/manifest.csv" validation) validation and $(count "$out/segmentation-set/manifest.csv" test) test slices.
+
+$(table "$out/evaluation/segmenter/summary.csv")
+
+Dice and IoU are pooled over the nodule slices; sensitivity and specificity are the 0.35
+discriminator's on slices with and without nodule pixels.
+
+| loss | validation Dice |
+| --- | --- |
+| ![loss](segmenter/loss.png) | ![dice](segmenter/dice.png) |
+
+Per scan:
+
+$(table "$out/evaluation/segmenter/segmentation.csv")
+
+## 2. Classifier on the screened slices
+
+Pairs kept by the discriminator: $(count "$out/classification-set/manifest.csv" train) training (the minority class served 3x), $(count "$out/classification-set/manifest.csv" validation) validation, $(count "$out/classification-set/manifest.csv" test) test.
+
+$(cat "$out/evaluation/classifier/comparison.md")
+
+| ROC, test slices | ROC, test patients |
+| --- | --- |
+| ![roc](evaluation/classifier/roc.png) | ![roc](evaluation/classifier/roc-patients.png) |
+
+| encoder loss | encoder validation accuracy |
+| --- | --- |
+| ![loss](classifier-encoder/loss.png) | ![accuracy](classifier-encoder/accuracy.png) |
+
+## 3. Screening
+
+### Held-out scan $test_uid ($(awk -F, -v u="$test_uid" '$1 == u { print $2 }' "$out/scans/labels.csv") patient)
+
+$(table "$out/screen/$test_uid/findings.csv")
+
+$(for f in "$out/screen/$test_uid"/overlays/*.png; do [ -e "$f" ] && echo "![$(basename "$f")](screen/$test_uid/overlays/$(basename "$f"))"; done)
+
+### DICOM series of SampleData/dicom
+
+$(table "$out/screen/dicom/findings.csv")
+
+$(for f in "$out/screen/dicom"/overlays/*.png; do [ -e "$f" ] && echo "![$(basename "$f")](screen/dicom/overlays/$(basename "$f"))"; done)
+EOF
