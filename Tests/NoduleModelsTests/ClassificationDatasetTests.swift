@@ -109,13 +109,17 @@ final class ClassificationDatasetTests: XCTestCase {
     func testLabelsCSVErrorsNameTheLine() throws {
         let folder = try TestEnvironment.temporaryDirectory(self)
         let url = folder.appendingPathComponent("labels.csv")
-        try "seriesuid,label,patient\n1.1,benign,A\n1.2,MALIGNANT,A\n1.3,1,\n".write(to: url, atomically: true, encoding: .utf8)
+        try "seriesuid,label,patient\n1.1,benign,A\n1.2,MALIGNANT,B\n1.3,1,\n1.4,0,A\n".write(to: url, atomically: true, encoding: .utf8)
         let labels = try PatientLabels(contentsOf: url)
-        XCTAssertEqual(labels.entries.map(\.label), [.benign, .malignant, .malignant])
-        XCTAssertEqual(labels.entries.map(\.patient), ["A", "A", "1.3"])
+        XCTAssertEqual(labels.entries.map(\.label), [.benign, .malignant, .malignant, .benign])
+        XCTAssertEqual(labels.entries.map(\.patient), ["A", "B", "1.3", "A"])
         try "seriesuid,label\n1.1,benign\n1.2,maybe\n".write(to: url, atomically: true, encoding: .utf8)
         XCTAssertThrowsError(try PatientLabels(contentsOf: url)) { error in
             XCTAssertTrue("\(error)".contains("line 3") && "\(error)".contains("maybe"), "\(error)")
+        }
+        try "seriesuid,label,patient\n1.1,benign,A\n1.2,malignant,A\n".write(to: url, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try PatientLabels(contentsOf: url)) { error in
+            XCTAssertTrue("\(error)".contains("line 3") && "\(error)".contains("patient A"), "\(error)")
         }
     }
 

@@ -45,8 +45,8 @@ public struct PatientLabels: Sendable, Equatable {
         bySeries = Dictionary(entries.map { ($0.seriesUID, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
-    /// Reads a labels CSV; throws naming the line of a bad label, an empty UID, or a series
-    /// labelled twice with different labels.
+    /// Reads a labels CSV; throws naming the line of a bad label, an empty UID, a series
+    /// labelled twice differently, or a patient whose series disagree.
     public init(contentsOf url: URL) throws {
         let table = try CSVTable(contentsOf: url)
         let uidColumn = try table.column("seriesuid"), labelColumn = try table.column("label")
@@ -66,6 +66,10 @@ public struct PatientLabels: Sendable, Equatable {
             if let earlier = entries[uid], earlier != entry {
                 throw AnnotationError.badField(file: table.source, line: row.line, column: "label", value: row.fields[labelColumn],
                                                expected: "the same label and patient as the series' earlier row")
+            }
+            if let other = entries.values.first(where: { $0.patient == patient && $0.label != label }) {
+                throw AnnotationError.badField(file: table.source, line: row.line, column: "label", value: row.fields[labelColumn],
+                                               expected: "\(other.label.name), the label of patient \(patient)'s series \(other.seriesUID)")
             }
             entries[uid] = entry
         }
