@@ -18,6 +18,10 @@ The cascaded network of *Transfer Learning by Cascaded Network to identify and c
 lung nodules*, trained and checked on $(($(wc -l <"$out/scans/labels.csv") - 1)) labelled phantom CTs in ${seconds} s.
 Every number below is measured on the **test split**: patients that no model saw in training.
 
+Time per stage (seconds):
+
+$(table "$out/times.csv")
+
 ## 1. Segmenter (U-Net) and discriminator
 
 Segmentation set: $(count "$out/segmentation-set/manifest.csv" train) training, $(count "$out/segmentation-set/manifest.csv" validation) validation and $(count "$out/segmentation-set/manifest.csv" test) test slices.

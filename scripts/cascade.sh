@@ -20,51 +20,65 @@ mode=${3:-demo}
 scans=${CASCADE_SCANS:-40}
 threads=${CASCADE_THREADS:-2}
 seed=11
+positive_weight=${CASCADE_POSITIVE_WEIGHT:-5}
+background=${CASCADE_BACKGROUND_SLICES:-4}
+segmenter_epochs=${CASCADE_SEGMENTER_EPOCHS:-12}
+width=${CASCADE_WIDTH:-0.125}
 rm -rf "$out" && mkdir -p "$out"
 started=$(date +%s)
-step() { echo; echo "== $*"; }
+echo "stage,seconds" >"$out/times.csv"
+stage=""
+stage_start=$started
+finish_stage() { [ -z "$stage" ] || echo "$stage,$(( $(date +%s) - stage_start ))" >>"$out/times.csv"; }
+step() {  # STAGE-NAME DESCRIPTION…
+    finish_stage
+    stage=$1; shift
+    stage_start=$(date +%s)
+    echo; echo "== $*"
+}
 
-step "phantoms: $scans labelled chest CTs (benign and malignant patients alternate)"
+step phantoms "phantoms: $scans labelled chest CTs (benign and malignant patients alternate)"
 "$nk" phantom --output "$out/scans" --count "$scans" --size 128,128,48 --spacing 0.75,0.75,2.5 --nodules 3 \
     --labelled --compress --seed "$seed" --quiet
 
-step "segmentation dataset: nodule slices ± 5, 64×64, split 80/5/15 by patient"
+step segmentation-dataset "segmentation dataset: nodule slices ± 5, 64×64, split 80/5/15 by patient"
 "$nk" dataset segmentation --annotations "$out/scans/annotations.csv" --images "$out/scans" \
-    --output "$out/segmentation-set" --size 64 --background-slices 4 --seed "$seed" --quiet
+    --output "$out/segmentation-set" --size 64 --background-slices "$background" --seed "$seed" --quiet
 
-step "train the U-Net segmenter"
-"$nk" train segmenter --dataset "$out/segmentation-set" --output "$out/segmenter" --width 0.125 \
-    --epochs 12 --learning-rate 1e-3 --positive-weight 5 --seed 1 --threads "$threads" --quiet
+step train-segmenter "train the U-Net segmenter"
+"$nk" train segmenter --dataset "$out/segmentation-set" --output "$out/segmenter" --width "$width" \
+    --epochs "$segmenter_epochs" --learning-rate 1e-3 --positive-weight "$positive_weight" --seed 1 --threads "$threads" --quiet
 
-step "evaluate the segmenter and the 0.35 discriminator on the test split"
+step evaluate-segmenter "evaluate the segmenter and the 0.35 discriminator on the test split"
 "$nk" evaluate segmenter --dataset "$out/segmentation-set" --checkpoint "$out/segmenter" \
     --output "$out/evaluation/segmenter" --threads "$threads"
 
-step "classification dataset: every slice screened, suspicious ones kept, 60/15/25 by patient, 3x oversampling"
+step classification-dataset "classification dataset: every slice screened, suspicious ones kept, 60/15/25 by patient, 3x oversampling"
 "$nk" dataset classification --labels "$out/scans/labels.csv" --series "$out/scans" --segmenter "$out/segmenter" \
     --output "$out/classification-set" --seed "$seed" --threads "$threads" --quiet
 
 models=(encoder)
 [ "$mode" = check ] || models+=(fully-connected encoder-decoder)
 for model in "${models[@]}"; do
-    step "train the $model classifier"
+    step "train-$model" "train the $model classifier"
     "$nk" train classifier --dataset "$out/classification-set" --output "$out/classifier-$model" --model "$model" \
         --epochs 30 --learning-rate 1e-3 --augment --seed 1 --threads "$threads" --quiet
 done
 
-step "evaluate the classifiers on the test split"
+step evaluate-classifiers "evaluate the classifiers on the test split"
 compare=()
 for model in "${models[@]:1}"; do compare+=("$out/classifier-$model"); done
 "$nk" evaluate classifier --dataset "$out/classification-set" --checkpoint "$out/classifier-encoder" \
     ${compare[@]+--compare "${compare[@]}"} --output "$out/evaluation/classifier" --threads "$threads"
 
-step "screen a held-out scan and the DICOM series of SampleData/dicom"
+step screen "screen a held-out scan and the DICOM series of SampleData/dicom"
 test_uid=$(awk -F, '$2 == "test" { print $1; exit }' "$out/classification-set/splits.csv")
 "$nk" screen "$out/scans/$test_uid.mhd" --segmenter "$out/segmenter" --classifier "$out/classifier-encoder" \
     --output "$out/screen/$test_uid" --threads "$threads" --quiet
 "$nk" screen SampleData/dicom --segmenter "$out/segmenter" --classifier "$out/classifier-encoder" \
     --output "$out/screen/dicom" --threads "$threads" --quiet
 
+finish_stage
 seconds=$(( $(date +%s) - started ))
 scripts/cascade-report.sh "$out" "$test_uid" "$seconds" >"$out/report.md"
 echo
