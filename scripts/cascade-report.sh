@@ -5,11 +5,11 @@
 set -euo pipefail
 out=$1 test_uid=$2 seconds=$3
 
-table() {  # a CSV as a Markdown table
+table() {  # a CSV as a Markdown table, decimals rounded to 3 places
     awk -F, 'NR == 1 { printf "|"; for (i = 1; i <= NF; i++) printf " %s |", $i; printf "\n|"; for (i = 1; i <= NF; i++) printf " --- |"; printf "\n"; next }
-             { printf "|"; for (i = 1; i <= NF; i++) printf " %s |", $i; printf "\n" }' "$1"
+             { printf "|"; for (i = 1; i <= NF; i++) printf ($i ~ /^-?[0-9]+\.[0-9]+$/ ? " %.3f |" : " %s |"), $i; printf "\n" }' "$1"
 }
-count() { awk -F, -v s="$2" 'NR > 1 && $2 == s' "$1" | wc -l | tr -d ' '; }
+count() { awk -F, -v c="$2" -v s="$3" 'NR > 1 && $c == s' "$1" | wc -l | tr -d ' '; }  # CSV COLUMN VALUE
 
 cat <<EOF
 # NoduleKit cascade report
@@ -24,7 +24,7 @@ $(table "$out/times.csv")
 
 ## 1. Segmenter (U-Net) and discriminator
 
-Segmentation set: $(count "$out/segmentation-set/manifest.csv" train) training, $(count "$out/segmentation-set/manifest.csv" validation) validation and $(count "$out/segmentation-set/manifest.csv" test) test slices.
+Segmentation set: $(count "$out/segmentation-set/manifest.csv" 2 train) training, $(count "$out/segmentation-set/manifest.csv" 2 validation) validation and $(count "$out/segmentation-set/manifest.csv" 2 test) test slices.
 
 $(table "$out/evaluation/segmenter/summary.csv")
 
@@ -41,7 +41,7 @@ $(table "$out/evaluation/segmenter/segmentation.csv")
 
 ## 2. Classifier on the screened slices
 
-Pairs kept by the discriminator: $(count "$out/classification-set/manifest.csv" train) training (the minority class served 3x), $(count "$out/classification-set/manifest.csv" validation) validation, $(count "$out/classification-set/manifest.csv" test) test.
+Pairs kept by the discriminator: $(count "$out/classification-set/manifest.csv" 3 train) training (the minority class served 3x), $(count "$out/classification-set/manifest.csv" 3 validation) validation, $(count "$out/classification-set/manifest.csv" 3 test) test.
 
 $(cat "$out/evaluation/classifier/comparison.md")
 

@@ -10,7 +10,7 @@ import XCTest
 /// to one split, and only the training split is oversampled.
 final class ClassificationDatasetTests: XCTestCase {
     /// 12 patients, 14 series (patients P0 and P1 have two series each); odd patients malignant.
-    private func build(oversampling: Int = 3) throws -> (ClassificationDatasetBuilder.Summary, URL, PatientLabels) {
+    private func build(oversampling: Int = 3, annotated: Bool = false) throws -> (ClassificationDatasetBuilder.Summary, URL, PatientLabels) {
         var entries: [PatientLabels.Entry] = [], sources: [ScanSource] = []
         for p in 0..<12 {
             for s in 0..<(p < 2 ? 2 : 1) {
@@ -29,6 +29,14 @@ final class ClassificationDatasetTests: XCTestCase {
         var options = ClassificationDatasetOptions()
         options.oversampling = oversampling
         options.seed = 5
+        if annotated {  // the spheres as LUNA16 annotations, in world mm on the fixture's grid
+            let g = try CascadeFixtures.scan(spheres: []).geometry
+            options.annotations = sources.map(\.seriesUID).flatMap { uid -> [NoduleAnnotation] in
+                let malignant = (Int(uid.split(separator: ".")[2]) ?? 0) % 2 == 1
+                let spheres = [(Vector3(10, 12, 5), 4.0)] + (malignant ? [(Vector3(22, 20, 8), 3.0)] : [])
+                return spheres.map { NoduleAnnotation(seriesUID: uid, center: g.continuousIndexToWorld($0.0), diameterMM: 2 * $0.1, line: 0) }
+            }
+        }
         let summary = try ClassificationDatasetBuilder(labels: labels, scans: sources, screener: screener, outputFolder: folder,
                                                        options: options).run()
         return (summary, folder, labels)
@@ -104,6 +112,39 @@ final class ClassificationDatasetTests: XCTestCase {
                                                      options: options).run()
         XCTAssertEqual(again.skipped.count, 14)
         XCTAssertEqual(again.samples, first.samples)
+    }
+
+    func testAnnotationsMarkWhichNoduleEachPairCrosses() throws {
+        let (plain, _, _) = try build()
+        XCTAssertTrue(plain.samples.allSatisfy { $0.nodule == nil })
+        let (summary, folder, _) = try build(annotated: true)
+        // The 4 mm sphere covers k 3…7 (nodule 1), the malignant scans' 3 mm sphere k 7…9
+        // (nodule 2, which holds more voxels than nodule 1's tip on k 7).
+        let benign = summary.samples.filter { $0.seriesUID == "1.2.0.0" }
+        XCTAssertEqual(benign.map { $0.nodule ?? -1 }, [1, 1, 1])
+        let malignant = summary.samples.filter { $0.seriesUID == "1.2.1.0" }
+        XCTAssertEqual(malignant.map(\.slice), [4, 5, 6, 7, 8, 9])
+        XCTAssertEqual(malignant.map { $0.nodule ?? -1 }, [1, 1, 1, 2, 2, 2])
+        XCTAssertEqual(try ClassificationDatasetReader(folder: folder, split: .test).samples.map(\.nodule),
+                       summary.samples.filter { $0.split == .test }.map(\.nodule))
+    }
+
+    func testEvaluationJudgesSlicesNodulesAndPatients() {
+        func sample(_ uid: String, _ k: Int, _ label: NoduleClass, nodule: Int?) -> ClassificationSample {
+            ClassificationSample(patient: "P" + uid, seriesUID: uid, split: .test, label: label, row: k, slice: k,
+                                 maximumProbability: 0.9, copies: 1, pairsFile: "scans/\(uid).pairs.npy", nodule: nodule)
+        }
+        // A malignant nodule with a benign-looking edge slice, a false-positive slice of the
+        // malignant patient, and a benign nodule.
+        let samples = [sample("1", 0, .malignant, nodule: 1), sample("1", 1, .malignant, nodule: 1), sample("1", 2, .malignant, nodule: 1),
+                       sample("1", 9, .malignant, nodule: 0), sample("2", 0, .benign, nodule: 1), sample("2", 1, .benign, nodule: 1)]
+        let e = ClassifierEvaluation(model: "m", scores: [0.9, 0.8, 0.3, 0.2, 0.1, 0.4], samples: samples)
+        XCTAssertEqual(e.slices.accuracy, 4.0 / 6, accuracy: 1e-12)
+        XCTAssertEqual(e.noduleSlices?.accuracy ?? 0, 4.0 / 5, accuracy: 1e-12)
+        XCTAssertEqual(e.nodules?.accuracy, 1)                  // means 0.667 and 0.25
+        XCTAssertEqual(e.patients.map(\.malignancy), [0.55, 0.25])
+        XCTAssertEqual(e.patientReport.accuracy, 1)
+        XCTAssertNil(ClassifierEvaluation(model: "m", scores: [0.9], samples: [sample("3", 0, .malignant, nodule: nil)]).nodules)
     }
 
     func testLabelsCSVErrorsNameTheLine() throws {

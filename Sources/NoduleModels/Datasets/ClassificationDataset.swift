@@ -12,6 +12,10 @@ public struct ClassificationDatasetOptions: Sendable, Equatable {
     public var oversampling = 3
     /// Identifies the segmenter's weights, so a resumed build notices a new checkpoint.
     public var segmenterFingerprint = ""
+    /// Nodule annotations of the scans, when they exist (phantoms, LUNA16): each pair is then
+    /// marked with whether its slice crosses a true nodule, so the classifier can be judged
+    /// on nodules apart from the discriminator's false positives. Hospital data has none.
+    public var annotations: [NoduleAnnotation] = []
 
     public init() {}
 }
@@ -32,6 +36,28 @@ public struct ClassificationSample: Sendable, Equatable, Codable {
     public var copies: Int
     /// The pairs file, relative to the dataset folder.
     public var pairsFile: String
+    /// The annotated nodule the slice crosses (its 1-based row within the scan's
+    /// annotations; the one with most voxels on the slice), 0 for none, nil when the scan
+    /// has no annotations.
+    public var nodule: Int? = nil
+
+    /// Whether the slice crosses an annotated nodule; nil when the scan has no annotations.
+    public var onNodule: Bool? { nodule.map { $0 > 0 } }
+
+    /// A sample of the given values.
+    public init(patient: String, seriesUID: String, split: DatasetSplit, label: NoduleClass, row: Int, slice: Int,
+                maximumProbability: Float, copies: Int, pairsFile: String, nodule: Int? = nil) {
+        self.patient = patient
+        self.seriesUID = seriesUID
+        self.split = split
+        self.label = label
+        self.row = row
+        self.slice = slice
+        self.maximumProbability = maximumProbability
+        self.copies = copies
+        self.pairsFile = pairsFile
+        self.nodule = nodule
+    }
 }
 
 /// Builds the classifier's dataset from patient-labelled CT (the transfer step of the
@@ -100,13 +126,16 @@ public struct ClassificationDatasetBuilder {
         let patients = labelled.compactMap { labels.bySeries[$0.seriesUID]?.patient }
         let splits = PatientSplitter.split(patients, fractions: options.fractions, seed: options.seed)
         let store = ResumeStore<ScanRecord>(outputFolder: outputFolder)
+        let annotationsBySeries = Dictionary(grouping: options.annotations, by: \.seriesUID)
         var samples: [ClassificationSample] = []
         for (n, scan) in labelled.enumerated() {
             guard let entry = labels.bySeries[scan.seriesUID] else { continue }
             let split = splits[entry.patient] ?? .train
+            let nodules = annotationsBySeries[scan.seriesUID] ?? []
             let key = ResumeStore<ScanRecord>.fingerprint(
-                "cls-v1 \(scan.fingerprint()) seg=\(options.segmenterFingerprint) t=\(screener.discriminator.threshold) "
-                + "sampler=\(screener.sampler) \(entry.patient) \(entry.label) \(split)")
+                "cls-v2 \(scan.fingerprint()) seg=\(options.segmenterFingerprint) t=\(screener.discriminator.threshold) "
+                + "sampler=\(screener.sampler) \(entry.patient) \(entry.label) \(split) "
+                + nodules.map { "\($0.center.x),\($0.center.y),\($0.center.z),\($0.diameterMM ?? -1)" }.joined(separator: ";"))
             let pairsURL = outputFolder.appendingPathComponent(pairsFile(seriesUID: scan.seriesUID))
             if FileManager.default.fileExists(atPath: pairsURL.path), let done = store.finished(scan.seriesUID, key: key) {
                 samples += done.samples
@@ -114,7 +143,7 @@ public struct ClassificationDatasetBuilder {
                 summary.skipped.append(scan.seriesUID)
             } else {
                 do {
-                    let record = try build(scan, entry: entry, split: split, to: pairsURL)
+                    let record = try build(scan, entry: entry, split: split, nodules: nodules, to: pairsURL)
                     try store.record(record, for: scan.seriesUID, key: key)
                     samples += record.samples
                     summary.screenedSlices += record.slices
@@ -144,8 +173,19 @@ public struct ClassificationDatasetBuilder {
         }
     }
 
-    private func build(_ scan: ScanSource, entry: PatientLabels.Entry, split: DatasetSplit, to url: URL) throws -> ScanRecord {
-        let screened = try screener.screen(try scan.readVolume())
+    private func build(_ scan: ScanSource, entry: PatientLabels.Entry, split: DatasetSplit, nodules: [NoduleAnnotation],
+                       to url: URL) throws -> ScanRecord {
+        let volume = try scan.readVolume()
+        let screened = try screener.screen(volume)
+        var noduleOfSlice: [Int]?
+        if !nodules.isEmpty {
+            let mask = try NoduleMaskRenderer(writesLabels: true).render(nodules, on: volume.geometry, seriesUID: scan.seriesUID).mask
+            noduleOfSlice = (0..<mask.size.k).map { k in
+                var counts = [Int](repeating: 0, count: 256)
+                for v in mask.slice(k: k) { counts[Int(v)] += 1 }
+                return (1..<256).max { counts[$0] < counts[$1] }.flatMap { counts[$0] > 0 ? $0 : nil } ?? 0
+            }
+        }
         let kept = screened.suspiciousSlices
         var pairs: [Float] = []
         pairs.reserveCapacity(kept.count * 2 * screened.size * screened.size)
@@ -154,7 +194,7 @@ public struct ClassificationDatasetBuilder {
         let samples = kept.enumerated().map { row, k in
             ClassificationSample(patient: entry.patient, seriesUID: scan.seriesUID, split: split, label: entry.label, row: row,
                                  slice: k, maximumProbability: screened.maximumProbabilities[k], copies: 1,
-                                 pairsFile: pairsFile(seriesUID: scan.seriesUID))
+                                 pairsFile: pairsFile(seriesUID: scan.seriesUID), nodule: noduleOfSlice.map { $0[k] })
         }
         let slices = (0..<screened.sliceCount).map {
             ScreenedSlice(seriesUID: scan.seriesUID, slice: $0, maximumProbability: screened.maximumProbabilities[$0],
@@ -167,7 +207,7 @@ public struct ClassificationDatasetBuilder {
         var manifest = CSVWriter(header: ClassificationManifest.columns)
         for s in summary.samples {
             manifest.append([s.patient, s.seriesUID, s.split.rawValue, s.label.name, String(s.row), String(s.slice),
-                             String(s.maximumProbability), String(s.copies), s.pairsFile])
+                             String(s.maximumProbability), String(s.copies), s.pairsFile, s.nodule.map(String.init) ?? ""])
         }
         try AtomicFile.write(Data(manifest.text.utf8), to: outputFolder.appendingPathComponent("manifest.csv"))
         var slices = CSVWriter(header: ["seriesuid", "slice", "max_probability", "suspicious"])
@@ -183,13 +223,16 @@ public struct ClassificationDatasetBuilder {
 
 /// Reads the `manifest.csv` of a classification dataset folder.
 public enum ClassificationManifest {
-    /// Its columns.
-    public static let columns = ["patient", "seriesuid", "split", "label", "row", "slice", "max_probability", "copies", "pairs_file"]
+    /// Its columns; the last, `nodule` (the annotated nodule the slice crosses, 0 for none,
+    /// empty without annotations), may be absent.
+    public static let columns = ["patient", "seriesuid", "split", "label", "row", "slice", "max_probability", "copies", "pairs_file",
+                                 "nodule"]
 
     /// Every sample of `folder/manifest.csv`; throws naming the line of a bad row.
     public static func read(folder: URL) throws -> [ClassificationSample] {
         let table = try CSVTable(contentsOf: folder.appendingPathComponent("manifest.csv"))
-        let c = try columns.map(table.column)
+        let c = try columns.dropLast().map(table.column)
+        let noduleColumn = table.header.firstIndex(of: "nodule")
         return try table.rows.map { r in
             guard let split = DatasetSplit(rawValue: r.fields[c[2]]) else {
                 throw AnnotationError.badField(file: table.source, line: r.line, column: "split", value: r.fields[c[2]],
@@ -203,9 +246,11 @@ public enum ClassificationManifest {
             guard copies >= 1, copies <= 1000 else {
                 throw AnnotationError.badField(file: table.source, line: r.line, column: "copies", value: String(copies), expected: "1…1000")
             }
+            let nodule = noduleColumn.flatMap { r.fields[$0].isEmpty ? nil : Int(r.fields[$0]) }
             return ClassificationSample(patient: r.fields[c[0]], seriesUID: r.fields[c[1]], split: split, label: label,
                                         row: try table.int(r, c[4]), slice: try table.int(r, c[5]),
-                                        maximumProbability: Float(try table.double(r, c[6])), copies: copies, pairsFile: r.fields[c[8]])
+                                        maximumProbability: Float(try table.double(r, c[6])), copies: copies, pairsFile: r.fields[c[8]],
+                                        nodule: nodule)
         }
     }
 }

@@ -23,6 +23,15 @@ public struct ClassifierEvaluation: Sendable {
     /// Slice-level precision, recall, F1 (macro) and accuracy at 0.5.
     public var slices: ClassificationReport
     public var sliceROC: ROCCurve
+    /// The same on the slices that cross an annotated nodule (nil without annotations): the
+    /// classifier judged on nodules, apart from the discriminator's false positives, whose
+    /// only label is their patient's.
+    public var noduleSlices: ClassificationReport?
+    public var noduleSliceROC: ROCCurve?
+    /// Per annotated nodule (its slices' mean malignancy), nil without annotations: the
+    /// cascade's call on each nodule, as `screen` makes it.
+    public var nodules: ClassificationReport?
+    public var noduleROC: ROCCurve?
     /// Patient-level figures.
     public var patients: [Patient]
     public var patientReport: ClassificationReport
@@ -36,8 +45,23 @@ public struct ClassifierEvaluation: Sendable {
             scores.append(all[i])
             samples.append(s)
         }
+        self.init(model: model, scores: scores, samples: samples)
+    }
+
+    /// Figures from scores already computed for `samples` (one score each, copies once).
+    public init(model: String, scores: [Double], samples: [ClassificationSample]) {
         self.init(model: model, scores: scores, labels: samples.map(\.label), patients: samples.map(\.patient))
         self.samples = samples
+        let onNodule = samples.indices.filter { samples[$0].onNodule == true }
+        if samples.contains(where: { $0.onNodule != nil }) {
+            noduleSlices = ClassificationReport(predicted: onNodule.map { scores[$0] > 0.5 ? 1 : 0 },
+                                                actual: onNodule.map { samples[$0].label.rawValue })
+            noduleSliceROC = ROCCurve(scores: onNodule.map { scores[$0] }, labels: onNodule.map { samples[$0].label == .malignant })
+            let means = Self.groupMeans(keys: onNodule.map { "\(samples[$0].seriesUID)#\(samples[$0].nodule ?? 0)" },
+                                        scores: onNodule.map { scores[$0] }, labels: onNodule.map { samples[$0].label })
+            nodules = ClassificationReport(predicted: means.map { $0.mean > 0.5 ? 1 : 0 }, actual: means.map(\.label.rawValue))
+            noduleROC = ROCCurve(scores: means.map(\.mean), labels: means.map { $0.label == .malignant })
+        }
     }
 
     /// Figures from scores and labels already computed; `patients[i]` names sample i's patient.
@@ -47,16 +71,22 @@ public struct ClassifierEvaluation: Sendable {
         self.labels = labels
         slices = ClassificationReport(predicted: scores.map { $0 > 0.5 ? 1 : 0 }, actual: labels.map(\.rawValue))
         sliceROC = ROCCurve(scores: scores, labels: labels.map { $0 == .malignant })
-        var order: [String] = [], sums: [String: (Double, Int, NoduleClass)] = [:]
-        for (i, p) in patientOf.enumerated() {
-            if sums[p] == nil { order.append(p) }
-            let current = sums[p] ?? (0, 0, labels[i])
-            sums[p] = (current.0 + scores[i], current.1 + 1, current.2)
-        }
-        patients = order.compactMap { p in
-            sums[p].map { Patient(patient: p, label: $0.2, slices: $0.1, malignancy: $0.0 / Double(max(1, $0.1))) }
+        patients = Self.groupMeans(keys: patientOf, scores: scores, labels: labels).map {
+            Patient(patient: $0.key, label: $0.label, slices: $0.count, malignancy: $0.mean)
         }
         patientReport = ClassificationReport(predicted: patients.map { $0.malignancy > 0.5 ? 1 : 0 }, actual: patients.map(\.label.rawValue))
         patientROC = ROCCurve(scores: patients.map(\.malignancy), labels: patients.map { $0.label == .malignant })
+    }
+
+    /// Mean score per key, keys in order of first appearance, with the first label seen.
+    static func groupMeans(keys: [String], scores: [Double], labels: [NoduleClass])
+        -> [(key: String, mean: Double, count: Int, label: NoduleClass)] {
+        var order: [String] = [], sums: [String: (total: Double, count: Int, label: NoduleClass)] = [:]
+        for (i, key) in keys.enumerated() {
+            if sums[key] == nil { order.append(key) }
+            let current = sums[key] ?? (0, 0, labels[i])
+            sums[key] = (current.total + scores[i], current.count + 1, current.label)
+        }
+        return order.compactMap { key in sums[key].map { (key, $0.total / Double(max(1, $0.count)), $0.count, $0.label) } }
     }
 }

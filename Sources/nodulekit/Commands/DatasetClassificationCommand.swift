@@ -25,6 +25,7 @@ struct ClassificationDatasetCommand: ParsableCommand {
     @Option(help: "Split as TRAIN/VALIDATION/TEST percentages of patients.") var split = "60/15/25"
     @Option(help: "Copies of each minority-class pair in the training split.") var oversampling = 3
     @Option(help: "Seed of the patient split.") var seed: UInt64 = 0
+    @Option(help: "Nodule annotations of the scans, if any (LUNA16 CSV): marks each pair on_nodule 1/0.") var annotations: String?
     @Option(help: "Compute threads.") var threads = 2
     @OptionGroup var outputOptions: OutputOptions
 
@@ -44,6 +45,7 @@ struct ClassificationDatasetCommand: ParsableCommand {
         options.seed = seed
         options.oversampling = oversampling
         options.segmenterFingerprint = ScanSource.fingerprint(of: [try ModelDescription.locate(checkpoint).weights])
+        if let annotations { options.annotations = try LUNA16CSV.readAnnotations(URL(fileURLWithPath: annotations)) }
         let scans = try ScanSource.everyScan(in: URL(fileURLWithPath: series))
         let builder = ClassificationDatasetBuilder(
             labels: try PatientLabels(contentsOf: URL(fileURLWithPath: labels)), scans: scans.sources, screener: screener,
@@ -55,7 +57,8 @@ struct ClassificationDatasetCommand: ParsableCommand {
         for splitName in DatasetSplit.allCases {
             let rows = s.samples.filter { $0.split == splitName }
             let served = rows.reduce(0) { $0 + $1.copies }, malignant = rows.filter { $0.label == .malignant }.count
-            print("\(splitName.rawValue): \(rows.count) pairs (\(malignant) malignant, \(rows.count - malignant) benign), \(served) served per epoch")
+            let onNodule = options.annotations.isEmpty ? "" : ", \(rows.filter { $0.onNodule == true }.count) on an annotated nodule"
+            print("\(splitName.rawValue): \(rows.count) pairs (\(malignant) malignant, \(rows.count - malignant) benign\(onNodule)), \(served) served per epoch")
         }
         for uid in s.missing { print("not found: \(uid)") }
         for f in s.failures { print("failed: \(f.seriesUID): \(f.message)") }

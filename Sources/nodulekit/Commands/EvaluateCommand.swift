@@ -125,9 +125,11 @@ struct EvaluateClassifierCommand: ParsableCommand {
         if let folder = try arguments.outputFolder() {
             try AtomicFile.write(Data(table.csv.utf8), to: folder.appendingPathComponent("comparison.csv"))
             try AtomicFile.write(Data(table.markdown.utf8), to: folder.appendingPathComponent("comparison.md"))
-            var predictions = CSVWriter(header: ["patient", "seriesuid", "slice", "label", "max_probability"] + evaluations.map(\.model))
+            var predictions = CSVWriter(header: ["patient", "seriesuid", "slice", "label", "max_probability", "nodule"]
+                                        + evaluations.map(\.model))
             for (i, s) in (evaluations.first?.samples ?? []).enumerated() {
-                predictions.append([s.patient, s.seriesUID, String(s.slice), s.label.name, String(s.maximumProbability)]
+                predictions.append([s.patient, s.seriesUID, String(s.slice), s.label.name, String(s.maximumProbability),
+                                    s.nodule.map(String.init) ?? ""]
                                    + evaluations.map { String($0.scores[i]) })
             }
             try AtomicFile.write(Data(predictions.text.utf8), to: folder.appendingPathComponent("predictions.csv"))
@@ -146,7 +148,11 @@ struct ComparisonTable {
 
     init(_ evaluations: [ClassifierEvaluation]) {
         rows = evaluations.flatMap { e in
-            [("slices", e.slices, e.sliceROC), ("patients", e.patientReport, e.patientROC)].map { level, r, roc in
+            var levels = [("slices", e.slices, e.sliceROC)]
+            if let r = e.noduleSlices, let roc = e.noduleSliceROC { levels.append(("nodule-slices", r, roc)) }
+            if let r = e.nodules, let roc = e.noduleROC { levels.append(("nodules", r, roc)) }
+            levels.append(("patients", e.patientReport, e.patientROC))
+            return levels.map { level, r, roc in
                 [e.model, level] + [r.macroPrecision, r.macroRecall, r.macroF1, r.accuracy, roc.area].map { String(format: "%.3f", $0) }
             }
         }
