@@ -13,7 +13,7 @@ final class ClassifierTrainingTests: XCTestCase {
     private func writeDataset(in folder: URL) throws {
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("scans"), withIntermediateDirectories: true)
         var g = NeuralNet.SeededGenerator(seed: 9)
-        var rows = [ClassificationManifest.columns.joined(separator: ",")]
+        var rows = [ClassificationManifest.columns.dropLast().joined(separator: ",")]  // without the optional nodule column
         for (p, split) in [(0, "train"), (1, "train"), (2, "train"), (3, "train"), (4, "validation"), (5, "test")] {
             var values: [Float] = []
             let count = 24
