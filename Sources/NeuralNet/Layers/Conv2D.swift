@@ -5,25 +5,25 @@ public enum Padding: Sendable {
 
 /// 2-D convolution, stride 1, odd square kernel, with bias.
 ///
-/// Weight shape [outChannels, inChannels, k, k] as in PyTorch. The input is unrolled by im2col
-/// into `cols` with one row per (c, ki, kj), so forward and both gradients are sgemms:
-///   Y  = W · cols,   dW += dY · colsᵀ,   dcols = Wᵀ · dY,   dX = col2im(dcols).
-/// Two layouts of `cols`: for large images one [C·k·k, H'·W'] block per sample, multiplied
-/// sample by sample in parallel straight into NCHW (a 1×1 conv then needs no im2col at all);
-/// for small images one [C·k·k, N·H'·W'] block for the whole batch, so the weights are packed
-/// once for a wide product instead of once per sample.
+/// Weight shape [outChannels, inChannels, k, k] as in PyTorch. The input is unrolled (see
+/// `ConvGeometry`) so forward and both gradients are sgemms:
+///   Y = W · U,   dW += dY · Uᵀ,   dU = Wᵀ · dY,   dX = fold(dU).
+/// From 256 output pixels per image each sample is unrolled into a per-thread workspace that
+/// stays in cache and multiplied straight into NCHW, samples spread over threads; a training
+/// forward keeps only the input and backward unrolls each sample again. Smaller images use one
+/// im2col block for the whole batch, kept for backward, so the weights are packed once for a
+/// wide product instead of once per sample.
 public final class Conv2D: Layer {
     public let weight: Parameter
     public let bias: Parameter
     public let inChannels, outChannels, kernelSize: Int
     public let padding: Padding
-    /// The unrolled input of the last forward; kept as the workspace of the next call with the
-    /// same geometry (its padding zeros are then already in place), which saves a large
-    /// allocation and its page faults per call.
+    /// Batched layout only: the im2col block of the last forward, reused as the next call's.
     private var cols: [Float] = []
-    private var colsGeometry: Geometry?
-    /// Set by a training forward: what backward needs besides `cols`.
-    private var trainedGeometry: Geometry?
+    /// Per-thread unroll space of the per-sample layout, kept between calls.
+    private var workspace: [Float] = []
+    /// Set by a training forward: the geometry, and the input for the per-sample layout.
+    private var trained: (geo: ConvGeometry, input: [Float])?
 
     /// A convolution with weights drawn by `initializer` from `generator` and zero bias.
     public init(
@@ -49,106 +49,148 @@ public final class Conv2D: Layer {
         [NamedParameter(name: "weight", parameter: weight), NamedParameter(name: "bias", parameter: bias)]
     }
 
-    /// Sizes of one call, and where element (row, sample b, pixel p) of `cols` lives:
-    /// row · rowStride + b · sampleStride + p.
-    struct Geometry: Equatable {
-        let n, c, h, w, outH, outW, k, pad: Int
-        var plane: Int { outH * outW }
-        var rows: Int { c * k * k }
-        /// Per-sample blocks once an image has 256 output pixels: packing W per sample then
-        /// costs under 1/256 of the product.
-        var perSample: Bool { plane >= 256 }
-        var rowStride: Int { perSample ? plane : n * plane }
-        var sampleStride: Int { perSample ? rows * plane : plane }
-        /// A 1×1 'same' conv reads the NCHW input directly as its per-sample cols.
-        var isIdentityUnroll: Bool { perSample && k == 1 && pad == 0 }
+    public func forward(_ input: Tensor, training: Bool) throws -> Tensor {
+        try forward(input, training: training, relu: false)
     }
 
-    public func forward(_ input: Tensor, training: Bool) throws -> Tensor {
+    /// The forward pass, optionally with a ReLU applied to the output as it is written
+    /// (`Sequential` fuses a Conv2D → ReLU pair this way).
+    func forward(_ input: Tensor, training: Bool, relu: Bool) throws -> Tensor {
         let (n, c, h, w) = try input.nchw("Conv2D.forward")
         guard c == inChannels else {
             throw NeuralNetError.shapeMismatch(operation: "Conv2D.forward", expected: "[N, \(inChannels), H, W]", found: input.shape)
         }
         let pad = padding == .same ? kernelSize / 2 : 0
-        let geo = Geometry(n: n, c: c, h: h, w: w, outH: h + 2 * pad - kernelSize + 1,
-                           outW: w + 2 * pad - kernelSize + 1, k: kernelSize, pad: pad)
+        let geo = ConvGeometry(n: n, c: c, h: h, w: w, outH: h + 2 * pad - kernelSize + 1,
+                               outW: w + 2 * pad - kernelSize + 1, k: kernelSize, pad: pad)
         guard geo.outH > 0, geo.outW > 0 else {
             throw NeuralNetError.shapeMismatch(
                 operation: "Conv2D.forward", expected: "H, W ≥ \(kernelSize) for 'valid' padding", found: input.shape)
         }
-        let (o, plane, rows) = (outChannels, geo.plane, geo.rows)
-        var cols: [Float] = []
-        if !geo.isIdentityUnroll, colsGeometry == geo { swap(&cols, &self.cols) }  // unique: written in place
-        self.cols = []
-        colsGeometry = nil
-        if geo.isIdentityUnroll { cols = input.scalars } else { im2col(input.scalars, geo, into: &cols) }
-        defer {
-            if training || !geo.isIdentityUnroll {
-                self.cols = cols
-                colsGeometry = geo.isIdentityUnroll ? nil : geo
-            }
-            trainedGeometry = training ? geo : nil
-        }
-        var out: [Float]
+        trained = nil
+        let out: [Float]
         if geo.perSample {
-            out = [Float](repeating: 0, count: n * o * plane)
-            let b = bias.value.scalars
-            weight.value.scalars.withUnsafeBufferPointer { wt in
-                cols.withUnsafeBufferPointer { cb in
-                    out.withUnsafeMutableBufferPointer { ob in
-                        let (ws, cs, os) = (wt.baseAddress!, cb.baseAddress!, ob.baseAddress!)
-                        parallelFor(n) { s in
-                            let y = os + s * o * plane
-                            sgemm(transA: false, transB: false, m: o, n: plane, k: rows,
-                                  ws, cs + s * geo.sampleStride, beta: 0, y, split: false)
-                            for ch in 0..<o {
-                                let row = y + ch * plane, value = b[ch]
-                                for i in 0..<plane { row[i] += value }
+            cols = []
+            out = forwardPerSample(input.scalars, geo, relu: relu)
+            if training { trained = (geo, input.scalars) }
+        } else {
+            workspace = []
+            out = forwardBatched(input.scalars, geo, relu: relu)
+            if training { trained = (geo, []) }
+        }
+        return try Tensor(shape: [n, outChannels, geo.outH, geo.outW], scalars: out)
+    }
+
+    private func forwardPerSample(_ x: [Float], _ geo: ConvGeometry, relu: Bool) -> [Float] {
+        let (n, o, plane, rows, length) = (geo.n, outChannels, geo.plane, geo.unrollRows, geo.unrollLength)
+        let threads = min(ComputeThreads.count, n)
+        let unrollSize = geo.isIdentityUnroll ? 0 : rows * length
+        let weights = kernelRowWeights(geo)
+        return withWorkspace(threads * unrollSize) { ws in
+            uninitializedFloats(n * o * plane) { ys in
+                x.withUnsafeBufferPointer { xb in
+                    weights.withUnsafeBufferPointer { wb in
+                        bias.value.scalars.withUnsafeBufferPointer { bb in
+                            guard let xs = xb.baseAddress, let wts = wb.baseAddress, let bs = bb.baseAddress else { return }
+                            parallelFor(threads) { t in
+                                let u = ws + t * unrollSize
+                                for s in (n * t / threads)..<(n * (t + 1) / threads) {
+                                    let unrolled = geo.isIdentityUnroll
+                                        ? xs + s * geo.c * plane : unroll(xs, sample: s, geo, into: u)
+                                    let y = ys + s * o * plane
+                                    for g in 0..<geo.shifts {
+                                        sgemm(transA: false, transB: false, m: o, n: plane, k: rows,
+                                              wts + g * o * rows, unrolled + g * geo.outW, ldb: length,
+                                              beta: g == 0 ? 0 : 1, y, split: false)
+                                    }
+                                    addBias(y, bs, channels: o, plane: plane, relu: relu)
+                                }
                             }
                         }
                     }
                 }
             }
-        } else {
-            var y = [Float](repeating: 0, count: o * n * plane)
-            sgemm(transA: false, transB: false, m: o, n: n * plane, k: rows, weight.value.scalars, cols, beta: 0, &y)
-            out = batchMajor(y, n: n, c: o, plane: plane, bias: bias.value.scalars)
         }
-        return try Tensor(shape: [n, o, geo.outH, geo.outW], scalars: out)
+    }
+
+    private func forwardBatched(_ x: [Float], _ geo: ConvGeometry, relu: Bool) -> [Float] {
+        let (n, o, plane, rows) = (geo.n, outChannels, geo.plane, geo.unrollRows)
+        if cols.count != rows * n * plane { cols = [Float](repeating: 0, count: rows * n * plane) }
+        x.withUnsafeBufferPointer { xb in
+            cols.withUnsafeMutableBufferPointer { cb in
+                guard let xs = xb.baseAddress, let cs = cb.baseAddress else { return }
+                parallelFor(n) { b in convUnroll(xs, sample: b, geo, into: cs + b * plane, rowStride: n * plane) }
+            }
+        }
+        let y = uninitializedFloats(o * n * plane) { ys in
+            weight.value.scalars.withUnsafeBufferPointer { wb in
+                cols.withUnsafeBufferPointer { cb in
+                    guard let ws = wb.baseAddress, let cs = cb.baseAddress else { return }
+                    sgemm(transA: false, transB: false, m: o, n: n * plane, k: rows, ws, cs, beta: 0, ys)
+                }
+            }
+        }
+        return batchMajor(y, n: n, c: o, plane: plane, bias: bias.value.scalars, relu: relu)
     }
 
     public func backward(_ outputGradient: Tensor) throws -> Tensor {
-        guard let geo = trainedGeometry else { throw NeuralNetError.backwardBeforeForward(layer: "Conv2D") }
-        let (n, o, plane, rows) = (geo.n, outChannels, geo.plane, geo.rows)
+        guard let (geo, input) = trained else { throw NeuralNetError.backwardBeforeForward(layer: "Conv2D") }
+        let (n, o, plane) = (geo.n, outChannels, geo.plane)
         guard outputGradient.shape == [n, o, geo.outH, geo.outW] else {
             throw NeuralNetError.shapeMismatch(
                 operation: "Conv2D.backward", expected: "\([n, o, geo.outH, geo.outW])", found: outputGradient.shape)
         }
         let db = channelSums(outputGradient.scalars, n: n, c: o, plane: plane)
-        for ch in 0..<o { bias.gradient.scalars[ch] += db[ch] }
-        var dx = [Float](repeating: 0, count: n * inChannels * geo.h * geo.w)
-        if geo.perSample {
-            // Each thread sums its samples' dW into its own slice; the slices are added in a
-            // fixed order afterwards, so the result depends on the thread count only.
-            let threads = min(ComputeThreads.count, n)
-            var partial = [Float](repeating: 0, count: threads * o * rows)
-            outputGradient.scalars.withUnsafeBufferPointer { gb in
-                cols.withUnsafeBufferPointer { cb in
-                    weight.value.scalars.withUnsafeBufferPointer { wt in
-                        partial.withUnsafeMutableBufferPointer { pb in
-                            dx.withUnsafeMutableBufferPointer { xb in
-                                let (gs, cs, ws, ps, xs) = (gb.baseAddress!, cb.baseAddress!, wt.baseAddress!, pb.baseAddress!, xb.baseAddress!)
+        bias.gradient.scalars.withUnsafeMutableBufferPointer { gb in
+            for ch in 0..<o { gb[ch] += db[ch] }
+        }
+        let dx = geo.perSample
+            ? backwardPerSample(outputGradient.scalars, input, geo)
+            : backwardBatched(outputGradient.scalars, geo)
+        return try Tensor(shape: [n, inChannels, geo.h, geo.w], scalars: dx)
+    }
+
+    private func backwardPerSample(_ dy: [Float], _ x: [Float], _ geo: ConvGeometry) -> [Float] {
+        let (n, c, o, plane, rows, length) = (geo.n, geo.c, outChannels, geo.plane, geo.unrollRows, geo.unrollLength)
+        let threads = min(ComputeThreads.count, n)
+        let unrollSize = geo.isIdentityUnroll ? 0 : rows * length
+        let weights = kernelRowWeights(geo)
+        let gradientSize = geo.shifts * o * rows
+        // Each thread sums its samples' dW into its own slice; the slices are added in a
+        // fixed order afterwards, so the result depends on the thread count only.
+        var partial = [Float](repeating: 0, count: threads * gradientSize)
+        let dx = withWorkspace(threads * 2 * unrollSize) { ws in
+            uninitializedFloats(n * c * geo.h * geo.w) { xs in
+                dy.withUnsafeBufferPointer { gb in
+                    x.withUnsafeBufferPointer { xb in
+                        weights.withUnsafeBufferPointer { wb in
+                            partial.withUnsafeMutableBufferPointer { pb in
+                                guard let gs = gb.baseAddress, let inputs = xb.baseAddress,
+                                      let wts = wb.baseAddress, let ps = pb.baseAddress else { return }
                                 parallelFor(threads) { t in
-                                    var dcols = [Float](repeating: 0, count: rows * plane)
+                                    let u = ws + t * 2 * unrollSize, du = u + unrollSize
+                                    let dW = ps + t * gradientSize
                                     for s in (n * t / threads)..<(n * (t + 1) / threads) {
                                         let g = gs + s * o * plane
-                                        sgemm(transA: false, transB: true, m: o, n: rows, k: plane,
-                                              g, cs + s * geo.sampleStride, beta: 1, ps + t * o * rows, split: false)
-                                        dcols.withUnsafeMutableBufferPointer { d in
-                                            sgemm(transA: true, transB: false, m: rows, n: plane, k: o,
-                                                  ws, g, beta: 0, d.baseAddress!, split: false)
-                                            for ch in 0..<geo.c { col2im(d.baseAddress!, xs, geo, sample: s, channel: ch, sampleOffset: 0) }
+                                        let unrolled = geo.isIdentityUnroll
+                                            ? inputs + s * c * plane : unroll(inputs, sample: s, geo, into: u)
+                                        for shift in 0..<geo.shifts {
+                                            sgemm(transA: false, transB: true, m: o, n: rows, k: plane, g,
+                                                  unrolled + shift * geo.outW, ldb: length, beta: 1, dW + shift * o * rows, split: false)
                                         }
+                                        if geo.isIdentityUnroll {
+                                            sgemm(transA: true, transB: false, m: c, n: plane, k: o, wts, g, beta: 0,
+                                                  xs + s * c * plane, split: false)
+                                            continue
+                                        }
+                                        if geo.shifted {  // the columns no shift-0 product writes
+                                            for row in 0..<rows { (du + row * length + plane).update(repeating: 0, count: length - plane) }
+                                        }
+                                        for shift in 0..<geo.shifts {
+                                            sgemm(transA: true, transB: false, m: rows, n: plane, k: o, wts + shift * o * rows, g,
+                                                  beta: shift == 0 ? 0 : 1, du + shift * geo.outW, ldc: length, split: false)
+                                        }
+                                        for ch in 0..<c { convFold(du, rowStride: length, geo, into: xs, sample: s, channel: ch) }
                                     }
                                 }
                             }
@@ -156,71 +198,94 @@ public final class Conv2D: Layer {
                     }
                 }
             }
-            for t in 0..<threads {
-                for i in 0..<(o * rows) { weight.gradient.scalars[i] += partial[t * o * rows + i] }
+        }
+        addWeightGradient(partial, slices: threads, geo)
+        return dx
+    }
+
+    private func backwardBatched(_ dy: [Float], _ geo: ConvGeometry) -> [Float] {
+        let (n, o, plane, rows) = (geo.n, outChannels, geo.plane, geo.unrollRows)
+        let g = channelMajor(dy, n: n, c: o, plane: plane)
+        var dW = [Float](repeating: 0, count: o * rows)
+        sgemm(transA: false, transB: true, m: o, n: rows, k: n * plane, g, cols, beta: 0, &dW)
+        addWeightGradient(dW, slices: 1, geo)
+        let dcols = uninitializedFloats(rows * n * plane) { ds in
+            weight.value.scalars.withUnsafeBufferPointer { wb in
+                g.withUnsafeBufferPointer { gb in
+                    guard let ws = wb.baseAddress, let gs = gb.baseAddress else { return }
+                    sgemm(transA: true, transB: false, m: rows, n: n * plane, k: o, ws, gs, beta: 0, ds)
+                }
             }
-        } else {
-            let g = channelMajor(outputGradient.scalars, n: n, c: o, plane: plane)
-            var dcols = [Float](repeating: 0, count: rows * n * plane)
-            sgemm(transA: false, transB: true, m: o, n: rows, k: n * plane, g, cols, beta: 1, &weight.gradient.scalars)
-            sgemm(transA: true, transB: false, m: rows, n: n * plane, k: o, weight.value.scalars, g, beta: 0, &dcols)
+        }
+        return uninitializedFloats(n * geo.c * geo.h * geo.w) { xs in
             dcols.withUnsafeBufferPointer { cb in
-                dx.withUnsafeMutableBufferPointer { xb in
-                    let (cs, xs) = (cb.baseAddress!, xb.baseAddress!)
-                    parallelFor(n * geo.c) { job in
-                        col2im(cs, xs, geo, sample: job / geo.c, channel: job % geo.c, sampleOffset: (job / geo.c) * plane)
-                    }
-                }
-            }
-        }
-        return try Tensor(shape: [n, inChannels, geo.h, geo.w], scalars: dx)
-    }
-
-    /// cols[(c, ki, kj), b, (oh, ow)] = x[b, c, oh + ki − pad, ow + kj − pad], zero outside;
-    /// parallel over rows × samples, each job filling one row of one sample. Only in-bounds
-    /// entries are written: `cols` must be zeros or the result of a call with the same geometry.
-    private func im2col(_ x: [Float], _ geo: Geometry, into cols: inout [Float]) {
-        let (k, pad, h, w, outH, outW, plane) = (geo.k, geo.pad, geo.h, geo.w, geo.outH, geo.outW, geo.plane)
-        if cols.count != geo.rows * geo.n * plane { cols = [Float](repeating: 0, count: geo.rows * geo.n * plane) }
-        x.withUnsafeBufferPointer { xb in
-            cols.withUnsafeMutableBufferPointer { cb in
-                let xs = xb.baseAddress!, cs = cb.baseAddress!
-                parallelFor(geo.rows * geo.n) { job in
-                    let row = job / geo.n, b = job % geo.n
-                    let c = row / (k * k), ki = (row / k) % k, kj = row % k
-                    let src = xs + (b * geo.c + c) * h * w
-                    let dst = cs + row * geo.rowStride + b * geo.sampleStride
-                    let lo = max(0, pad - kj), hi = max(lo, min(outW, w + pad - kj))
-                    for oh in 0..<outH {
-                        let ih = oh + ki - pad
-                        guard ih >= 0, ih < h else { continue }  // this output row stays zero
-                        for ow in lo..<hi { dst[oh * outW + ow] = src[ih * w + ow + kj - pad] }
-                    }
+                guard let cs = cb.baseAddress else { return }
+                parallelFor(n * geo.c) { job in
+                    let b = job / geo.c
+                    convFold(cs + b * plane, rowStride: n * plane, geo, into: xs, sample: b, channel: job % geo.c)
                 }
             }
         }
     }
-}
 
-/// The adjoint of im2col for one (sample, channel) plane of dx: dx[b, c, ih, iw] sums every
-/// cols entry that read it. `dcols` rows are `geo.rowStride` apart; `sampleOffset` locates
-/// the sample inside a row.
-private func col2im(
-    _ dcols: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>, _ geo: Conv2D.Geometry,
-    sample b: Int, channel c: Int, sampleOffset: Int
-) {
-    let (k, pad, h, w, outH, outW) = (geo.k, geo.pad, geo.h, geo.w, geo.outH, geo.outW)
-    let rowStride = geo.perSample ? geo.plane : geo.rowStride
-    let dst = dx + (b * geo.c + c) * h * w
-    for ki in 0..<k {
-        for kj in 0..<k {
-            let src = dcols + ((c * k + ki) * k + kj) * rowStride + sampleOffset
-            let lo = max(0, pad - kj), hi = max(lo, min(outW, w + pad - kj))
-            for oh in 0..<outH {
-                let ih = oh + ki - pad
-                guard ih >= 0, ih < h else { continue }
-                for ow in lo..<hi { dst[ih * w + ow + kj - pad] += src[oh * outW + ow] }
+    /// Unrolls one sample into `u` and returns it.
+    private func unroll(
+        _ x: UnsafePointer<Float>, sample s: Int, _ geo: ConvGeometry, into u: UnsafeMutablePointer<Float>
+    ) -> UnsafePointer<Float> {
+        convUnroll(x, sample: s, geo, into: u, rowStride: geo.unrollLength)
+        return UnsafePointer(u)
+    }
+
+    /// The weights as `shifts` matrices [O × unrollRows], one per kernel row ki when the
+    /// unroll is shifted: W_ki[o, (c, kj)] = W[o, c, ki, kj]; otherwise W itself.
+    private func kernelRowWeights(_ geo: ConvGeometry) -> [Float] {
+        let source = weight.value.scalars
+        guard geo.shifted else { return source }
+        let (o, c, k) = (outChannels, geo.c, geo.k)
+        return uninitializedFloats(source.count) { dst in
+            source.withUnsafeBufferPointer { sb in
+                guard let src = sb.baseAddress else { return }
+                for ki in 0..<k {
+                    for oc in 0..<(o * c) {
+                        let from = src + (oc * k + ki) * k, to = dst + (ki * o * c + oc) * k
+                        for kj in 0..<k { to[kj] = from[kj] }
+                    }
+                }
             }
+        }
+    }
+
+    /// Adds the sum of `slices` consecutive gradients laid out as `kernelRowWeights` to
+    /// `weight.gradient`, the slices in order.
+    private func addWeightGradient(_ partial: [Float], slices: Int, _ geo: ConvGeometry) {
+        let (o, c, k) = (outChannels, geo.c, geo.k)
+        let size = o * c * k * k
+        partial.withUnsafeBufferPointer { pb in
+            weight.gradient.scalars.withUnsafeMutableBufferPointer { gb in
+                guard let ps = pb.baseAddress, let gs = gb.baseAddress, gb.count == size else { return }
+                for t in 0..<slices {
+                    let slice = ps + t * size
+                    if !geo.shifted {
+                        for i in 0..<size { gs[i] += slice[i] }
+                        continue
+                    }
+                    for ki in 0..<k {
+                        for oc in 0..<(o * c) {
+                            let from = slice + (ki * o * c + oc) * k, to = gs + (oc * k + ki) * k
+                            for kj in 0..<k { to[kj] += from[kj] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Runs `body` on the per-thread workspace grown to at least `count` floats.
+    private func withWorkspace<R>(_ count: Int, _ body: (UnsafeMutablePointer<Float>) -> R) -> R {
+        if workspace.count < max(1, count) { workspace = [Float](repeating: 0, count: max(1, count)) }
+        return workspace.withUnsafeMutableBufferPointer { wb in
+            // Non-empty by the line above, so the base address exists.
+            body(wb.baseAddress ?? UnsafeMutablePointer<Float>.allocate(capacity: 1))
         }
     }
 }

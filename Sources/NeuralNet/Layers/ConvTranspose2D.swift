@@ -32,6 +32,12 @@ public final class ConvTranspose2D: Layer {
     }
 
     public func forward(_ input: Tensor, training: Bool) throws -> Tensor {
+        try forward(input, training: training, relu: false)
+    }
+
+    /// The forward pass, optionally with a ReLU applied as the output is written (`Sequential`
+    /// fuses a ConvTranspose2D → ReLU pair this way).
+    func forward(_ input: Tensor, training: Bool, relu: Bool) throws -> Tensor {
         let (n, c, h, w) = try input.nchw("ConvTranspose2D.forward")
         guard c == inChannels else {
             throw NeuralNetError.shapeMismatch(
@@ -39,15 +45,20 @@ public final class ConvTranspose2D: Layer {
         }
         let plane = h * w, columns = n * plane, rows = outChannels * 4
         let x = channelMajor(input.scalars, n: n, c: c, plane: plane)
-        var y = [Float](repeating: 0, count: rows * columns)
-        sgemm(transA: true, transB: false, m: rows, n: columns, k: inChannels, weight.value.scalars, x, beta: 0, &y)
+        let y = uninitializedFloats(rows * columns) { ys in
+            weight.value.scalars.withUnsafeBufferPointer { wb in
+                x.withUnsafeBufferPointer { xb in
+                    guard let ws = wb.baseAddress, let xs = xb.baseAddress else { return }
+                    sgemm(transA: true, transB: false, m: rows, n: columns, k: inChannels, ws, xs, beta: 0, ys)
+                }
+            }
+        }
         cached = training ? (x, input.shape) : nil
-        var out = [Float](repeating: 0, count: n * outChannels * 4 * plane)
         let b = bias.value.scalars
         // Scatter: row (o, a, d) of Y, column (s, i, j) → out[s, o, 2i + a, 2j + d].
-        y.withUnsafeBufferPointer { yb in
-            out.withUnsafeMutableBufferPointer { ob in
-                let ys = yb.baseAddress!, os = ob.baseAddress!
+        let out = uninitializedFloats(n * outChannels * 4 * plane) { os in
+            y.withUnsafeBufferPointer { yb in
+                guard let ys = yb.baseAddress else { return }
                 parallelFor(n * outChannels) { job in
                     let s = job / outChannels, o = job % outChannels
                     let dst = os + job * 4 * plane, shift = b[o]
@@ -56,7 +67,11 @@ public final class ConvTranspose2D: Layer {
                             let src = ys + (o * 4 + a * 2 + d) * columns + s * plane
                             for i in 0..<h {
                                 let row = dst + (2 * i + a) * 2 * w + d
-                                for j in 0..<w { row[2 * j] = src[i * w + j] + shift }
+                                if relu {
+                                    for j in 0..<w { row[2 * j] = max(src[i * w + j] + shift, 0) }
+                                } else {
+                                    for j in 0..<w { row[2 * j] = src[i * w + j] + shift }
+                                }
                             }
                         }
                     }
@@ -76,10 +91,9 @@ public final class ConvTranspose2D: Layer {
         }
         let plane = h * w, columns = n * plane, rows = outChannels * 4
         // Gather: the inverse of the forward scatter, G[(o, a, d), (s, i, j)].
-        var g = [Float](repeating: 0, count: rows * columns)
-        outputGradient.scalars.withUnsafeBufferPointer { gb in
-            g.withUnsafeMutableBufferPointer { gm in
-                let gs = gb.baseAddress!, dst = gm.baseAddress!
+        let g = uninitializedFloats(rows * columns) { dst in
+            outputGradient.scalars.withUnsafeBufferPointer { gb in
+                guard let gs = gb.baseAddress else { return }
                 parallelFor(n * outChannels) { job in
                     let s = job / outChannels, o = job % outChannels
                     let src = gs + job * 4 * plane
@@ -95,9 +109,15 @@ public final class ConvTranspose2D: Layer {
                 }
             }
         }
-        var dx = [Float](repeating: 0, count: inChannels * columns)
         sgemm(transA: false, transB: true, m: inChannels, n: rows, k: columns, x, g, beta: 1, &weight.gradient.scalars)
-        sgemm(transA: false, transB: false, m: inChannels, n: columns, k: rows, weight.value.scalars, g, beta: 0, &dx)
+        let dx = uninitializedFloats(inChannels * columns) { ds in
+            weight.value.scalars.withUnsafeBufferPointer { wb in
+                g.withUnsafeBufferPointer { gb in
+                    guard let ws = wb.baseAddress, let gs = gb.baseAddress else { return }
+                    sgemm(transA: false, transB: false, m: inChannels, n: columns, k: rows, ws, gs, beta: 0, ds)
+                }
+            }
+        }
         let db = channelSums(outputGradient.scalars, n: n, c: outChannels, plane: 4 * plane)
         for o in 0..<outChannels { bias.gradient.scalars[o] += db[o] }
         return try Tensor(shape: inputShape, scalars: batchMajor(dx, n: n, c: inChannels, plane: plane, bias: nil))

@@ -9,7 +9,27 @@ public final class Sequential: Layer {
 
     public func forward(_ input: Tensor, training: Bool) throws -> Tensor {
         var x = input
-        for layer in layers { x = try layer.forward(x, training: training) }
+        var i = 0
+        while i < layers.count {
+            // A conv or up-conv followed by ReLU writes the rectified output in one pass; the
+            // ReLU keeps that output for its backward as if it had computed it.
+            if i + 1 < layers.count, let relu = layers[i + 1] as? ReLU {
+                if let conv = layers[i] as? Conv2D {
+                    x = try conv.forward(x, training: training, relu: true)
+                    relu.adopt(output: x, training: training)
+                    i += 2
+                    continue
+                }
+                if let up = layers[i] as? ConvTranspose2D {
+                    x = try up.forward(x, training: training, relu: true)
+                    relu.adopt(output: x, training: training)
+                    i += 2
+                    continue
+                }
+            }
+            x = try layers[i].forward(x, training: training)
+            i += 1
+        }
         return x
     }
 
