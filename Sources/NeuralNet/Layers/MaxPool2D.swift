@@ -12,12 +12,13 @@ public final class MaxPool2D: Layer {
         guard oh > 0, ow > 0 else {
             throw NeuralNetError.shapeMismatch(operation: "MaxPool2D.forward", expected: "H, W ≥ 2", found: input.shape)
         }
-        var out = [Float](repeating: 0, count: n * c * oh * ow)
-        var winners = [Int32](repeating: 0, count: out.count)
+        // Both outputs are written in full below, so they start uninitialized.
+        var winners = [Int32](unsafeUninitializedCapacity: n * c * oh * ow) { _, initialized in initialized = n * c * oh * ow }
+        var out = [Float](unsafeUninitializedCapacity: n * c * oh * ow) { _, initialized in initialized = n * c * oh * ow }
         input.scalars.withUnsafeBufferPointer { xb in
             out.withUnsafeMutableBufferPointer { ob in
                 winners.withUnsafeMutableBufferPointer { wb in
-                    let xs = xb.baseAddress!, os = ob.baseAddress!, ws = wb.baseAddress!
+                    guard let xs = xb.baseAddress, let os = ob.baseAddress, let ws = wb.baseAddress else { return }
                     parallelFor(n * c) { job in
                         let src = xs + job * h * w, dst = os + job * oh * ow, win = ws + job * oh * ow
                         for i in 0..<oh {
@@ -47,12 +48,15 @@ public final class MaxPool2D: Layer {
                 operation: "MaxPool2D.backward", expected: "\([n, c, h / 2, w / 2])", found: outputGradient.shape)
         }
         let outPlane = (h / 2) * (w / 2)
-        var dx = [Float](repeating: 0, count: n * c * h * w)
-        outputGradient.scalars.withUnsafeBufferPointer { gb in
-            dx.withUnsafeMutableBufferPointer { db in
-                let gs = gb.baseAddress!, ds = db.baseAddress!
-                parallelFor(n * c) { job in
-                    for o in 0..<outPlane { ds[job * h * w + Int(winners[job * outPlane + o])] += gs[job * outPlane + o] }
+        let dx = uninitializedFloats(n * c * h * w) { ds in
+            outputGradient.scalars.withUnsafeBufferPointer { gb in
+                winners.withUnsafeBufferPointer { wb in
+                    guard let gs = gb.baseAddress, let win = wb.baseAddress else { return }
+                    parallelFor(n * c) { job in
+                        let plane = ds + job * h * w, g = gs + job * outPlane, at = win + job * outPlane
+                        plane.update(repeating: 0, count: h * w)
+                        for o in 0..<outPlane { plane[Int(at[o])] += g[o] }
+                    }
                 }
             }
         }

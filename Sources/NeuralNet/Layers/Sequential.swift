@@ -67,9 +67,28 @@ public final class SkipConnection: Layer {
 
     public func backward(_ outputGradient: Tensor) throws -> Tensor {
         guard let c = inputChannels else { throw NeuralNetError.backwardBeforeForward(layer: "SkipConnection") }
-        let (_, total, _, _) = try outputGradient.nchw("SkipConnection.backward")
-        let parts = try outputGradient.splitChannels([c, total - c])
-        return try parts[0] + inner.backward(parts[1])
+        let (n, total, h, w) = try outputGradient.nchw("SkipConnection.backward")
+        guard total > c else {
+            throw NeuralNetError.shapeMismatch(operation: "SkipConnection.backward", expected: "more than \(c) channels", found: outputGradient.shape)
+        }
+        let innerGradient = try inner.backward(outputGradient.channels(c..<total))
+        guard innerGradient.shape == [n, c, h, w] else {
+            throw NeuralNetError.shapeMismatch(operation: "SkipConnection.backward", expected: "\([n, c, h, w])", found: innerGradient.shape)
+        }
+        // dx = the skip's channels of the gradient + the inner path's, read in place.
+        let block = c * h * w
+        let dx = uninitializedFloats(n * block) { d in
+            outputGradient.scalars.withUnsafeBufferPointer { gb in
+                innerGradient.scalars.withUnsafeBufferPointer { ib in
+                    guard let g = gb.baseAddress, let i = ib.baseAddress else { return }
+                    parallelFor(n) { b in
+                        let skip = g + b * total * h * w, path = i + b * block, out = d + b * block
+                        for e in 0..<block { out[e] = skip[e] + path[e] }
+                    }
+                }
+            }
+        }
+        return try Tensor(shape: [n, c, h, w], scalars: dx)
     }
 
     public var parameters: [NamedParameter] {
