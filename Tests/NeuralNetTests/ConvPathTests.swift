@@ -2,7 +2,7 @@ import XCTest
 @testable import NeuralNet
 
 /// Conv2D picks its unroll by size (batched im2col below 256 output pixels; per-sample above,
-/// shifted once C·k ≥ 64; the input itself for 1×1). Every path against a direct
+/// shifted once C·k ≥ 64, in bands of ~2048 output pixels; the input itself for 1×1). Every path against a direct
 /// convolution in Double: output, input gradient, weight and bias gradients.
 final class ConvPathTests: XCTestCase {
     func testEveryUnrollPathMatchesADirectConvolution() throws {
@@ -14,6 +14,8 @@ final class ConvPathTests: XCTestCase {
             (2, 13, 3, 20, 21, 5, .valid), // per-sample, shifted, 5×5 valid
             (2, 5, 3, 16, 16, 1, .same),   // per-sample, the input itself
             (4, 6, 2, 3, 4, 1, .same),     // batched 1×1
+            (1, 22, 3, 5, 700, 3, .same),  // per-sample, shifted, bands of 2, 2 and 1 rows
+            (2, 2, 3, 9, 600, 5, .valid),  // per-sample, full im2col, bands of 3 and 2 rows
         ]
         for (index, (n, c, o, h, w, k, padding)) in cases.enumerated() {
             for threads in [1, 2] {

@@ -82,9 +82,10 @@ public final class Conv2D: Layer {
     }
 
     private func forwardPerSample(_ x: [Float], _ geo: ConvGeometry, relu: Bool) -> [Float] {
-        let (n, o, plane, rows, length) = (geo.n, outChannels, geo.plane, geo.unrollRows, geo.unrollLength)
+        let (n, o, plane, rows) = (geo.n, outChannels, geo.plane, geo.unrollRows)
         let threads = min(ComputeThreads.count, n)
-        let unrollSize = geo.isIdentityUnroll ? 0 : rows * length
+        let band = geo.bandRows, bandLength = (band + geo.haloLines) * geo.outW
+        let unrollSize = geo.isIdentityUnroll ? 0 : rows * bandLength
         let weights = kernelRowWeights(geo)
         return withWorkspace(threads * unrollSize) { ws in
             uninitializedFloats(n * o * plane) { ys in
@@ -95,13 +96,21 @@ public final class Conv2D: Layer {
                             parallelFor(threads) { t in
                                 let u = ws + t * unrollSize
                                 for s in (n * t / threads)..<(n * (t + 1) / threads) {
-                                    let unrolled = geo.isIdentityUnroll
-                                        ? xs + s * geo.c * plane : unroll(xs, sample: s, geo, into: u)
                                     let y = ys + s * o * plane
-                                    for g in 0..<geo.shifts {
-                                        sgemm(transA: false, transB: false, m: o, n: plane, k: rows,
-                                              wts + g * o * rows, unrolled + g * geo.outW, ldb: length,
-                                              beta: g == 0 ? 0 : 1, y, split: false)
+                                    if geo.isIdentityUnroll {
+                                        sgemm(transA: false, transB: false, m: o, n: plane, k: rows, wts,
+                                              xs + s * geo.c * plane, beta: 0, y, split: false)
+                                    }
+                                    // Bands of output rows: unroll one, multiply it into its rows of Y.
+                                    for r0 in stride(from: 0, to: geo.isIdentityUnroll ? 0 : geo.outH, by: band) {
+                                        let count = min(band, geo.outH - r0), stride = (count + geo.haloLines) * geo.outW
+                                        convUnroll(xs, sample: s, geo, into: u, rowStride: stride,
+                                                   lines: r0..<(r0 + count + geo.haloLines))
+                                        for g in 0..<geo.shifts {
+                                            sgemm(transA: false, transB: false, m: o, n: count * geo.outW, k: rows,
+                                                  wts + g * o * rows, u + g * geo.outW, ldb: stride,
+                                                  beta: g == 0 ? 0 : 1, y + r0 * geo.outW, ldc: plane, split: false)
+                                        }
                                     }
                                     addBias(y, bs, channels: o, plane: plane, relu: relu)
                                 }

@@ -24,17 +24,23 @@ struct ConvGeometry: Equatable {
     /// Lines (output rows, or padded input rows when shifted) of each unrolled row.
     var unrollLines: Int { shifted ? h + 2 * pad : outH }
     var unrollLength: Int { unrollLines * outW }
+    /// Extra unrolled lines a band of output rows reads beyond its own count.
+    var haloLines: Int { shifted ? k - 1 : 0 }
+    /// Output rows per band of a per-sample forward: about 2048 pixels, so a band's unroll
+    /// stays in cache while sgemm packs it, and each product is still wide.
+    var bandRows: Int { min(outH, max(1, 2048 / outW)) }
 }
 
 /// Unrolls sample `b` of the NCHW input `x` (see `ConvGeometry`). Element (row, line, ow)
 /// goes to `dst[row · rowStride + line · outW + ow]`; per-sample blocks use
 /// rowStride = unrollLength, the batched layout uses rowStride = n · plane with `dst` offset
-/// by b · plane.
+/// by b · plane. `lines` limits the unroll to a band (line l then lands at l − lines.lowerBound). `lines` limits the unroll to a band (line l then lands at l − lines.lowerBound).
 func convUnroll(
     _ x: UnsafePointer<Float>, sample b: Int, _ geo: ConvGeometry,
-    into dst: UnsafeMutablePointer<Float>, rowStride: Int
+    into dst: UnsafeMutablePointer<Float>, rowStride: Int, lines: Range<Int>? = nil
 ) {
-    let (k, pad, h, w, outW, lines) = (geo.k, geo.pad, geo.h, geo.w, geo.outW, geo.unrollLines)
+    let (k, pad, h, w, outW) = (geo.k, geo.pad, geo.h, geo.w, geo.outW)
+    let lines = lines ?? 0..<geo.unrollLines
     let kernelRows = geo.shifted ? 1 : k
     for c in 0..<geo.c {
         let src = x + (b * geo.c + c) * h * w
@@ -42,8 +48,8 @@ func convUnroll(
             for kj in 0..<k {
                 let row = dst + ((c * kernelRows + ki) * k + kj) * rowStride
                 let lo = min(outW, max(0, pad - kj)), hi = max(lo, min(outW, w + pad - kj))
-                for line in 0..<lines {
-                    let ih = line + ki - pad, out = row + line * outW
+                for line in lines {
+                    let ih = line + ki - pad, out = row + (line - lines.lowerBound) * outW
                     guard ih >= 0, ih < h else {
                         out.update(repeating: 0, count: outW)
                         continue
