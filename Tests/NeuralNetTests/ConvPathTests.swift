@@ -55,6 +55,31 @@ final class ConvPathTests: XCTestCase {
             XCTAssertEqual(fused.parameters.map { $0.parameter.gradient }, conv.parameters.map { $0.parameter.gradient })
         }
     }
+
+    func testSequentialFeedsASkipConnectionToAConvWithoutChangingResults() throws {
+        // Skip → 3×3 conv → ReLU (the U-Net decoder step) and skip → 1×1 conv, batched and
+        // per-sample, shifted and not: the same values as running the layers one by one.
+        for (shape, kernel) in [([2, 3, 4, 4], 3), ([2, 12, 16, 16], 3), ([2, 2, 16, 16], 3), ([2, 12, 16, 16], 1)] {
+            func make() throws -> (Sequential, SkipConnection, Conv2D, ReLU) {
+                var g = SeededGenerator(seed: 90)
+                let c = shape[1]
+                let skip = SkipConnection(try Conv2D(inChannels: c, outChannels: c, generator: &g))
+                let conv = try Conv2D(inChannels: 2 * c, outChannels: 3, kernelSize: kernel, generator: &g)
+                let relu = ReLU()
+                return (Sequential([skip, conv, relu]), skip, conv, relu)
+            }
+            let (fused, _, _, _) = try make()
+            let (_, skip, conv, relu) = try make()
+            let x = randomTensor(shape, seed: 91)
+            let y = try fused.forward(x, training: true)
+            XCTAssertEqual(y, try relu.forward(conv.forward(skip.forward(x, training: true), training: true), training: true), "\(shape)")
+            let dy = randomTensor(y.shape, seed: 92)
+            XCTAssertEqual(try fused.backward(dy), try skip.backward(conv.backward(relu.backward(dy))), "\(shape)")
+            let separate = Sequential([skip, conv, relu])
+            XCTAssertEqual(fused.parameters.map { $0.parameter.gradient }, separate.parameters.map { $0.parameter.gradient })
+            XCTAssertEqual(try fused.forward(x, training: false), y, "inference after training, \(shape)")
+        }
+    }
 }
 
 /// Max-normalised comparison: every element within 1e-4 of the reference's largest magnitude.

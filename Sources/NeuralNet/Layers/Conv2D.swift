@@ -23,7 +23,7 @@ public final class Conv2D: Layer {
     /// Per-thread unroll space of the per-sample layout, kept between calls.
     private var workspace: [Float] = []
     /// Set by a training forward: the geometry, and the input for the per-sample layout.
-    private var trained: (geo: ConvGeometry, input: [Float])?
+    private var trained: (geo: ConvGeometry, input: ConvInput?)?
 
     /// A convolution with weights drawn by `initializer` from `generator` and zero bias.
     public init(
@@ -60,28 +60,50 @@ public final class Conv2D: Layer {
         guard c == inChannels else {
             throw NeuralNetError.shapeMismatch(operation: "Conv2D.forward", expected: "[N, \(inChannels), H, W]", found: input.shape)
         }
+        return try forward(ConvInput(first: input.scalars, second: nil, firstChannels: c), n: n, h: h, w: w,
+                           training: training, relu: relu)
+    }
+
+    /// The forward pass on `concatenateChannels([first, second])` without building it
+    /// (`Sequential` uses it for a SkipConnection followed by a Conv2D).
+    func forward(concatenating first: Tensor, _ second: Tensor, training: Bool, relu: Bool) throws -> Tensor {
+        let a = try first.nchw("Conv2D.forward"), b = try second.nchw("Conv2D.forward")
+        guard a.n == b.n, a.h == b.h, a.w == b.w, a.c + b.c == inChannels else {
+            throw NeuralNetError.shapeMismatch(
+                operation: "Conv2D.forward", expected: "two parts of [\(a.n), \(inChannels) channels in all, \(a.h), \(a.w)]",
+                found: second.shape)
+        }
+        if kernelSize == 1 {  // the 1×1 path reads one contiguous input
+            return try forward(Tensor.concatenateChannels([first, second]), training: training, relu: relu)
+        }
+        return try forward(ConvInput(first: first.scalars, second: second.scalars, firstChannels: a.c), n: a.n, h: a.h, w: a.w,
+                           training: training, relu: relu)
+    }
+
+    private func forward(_ input: ConvInput, n: Int, h: Int, w: Int, training: Bool, relu: Bool) throws -> Tensor {
+        let c = inChannels
         let pad = padding == .same ? kernelSize / 2 : 0
         let geo = ConvGeometry(n: n, c: c, h: h, w: w, outH: h + 2 * pad - kernelSize + 1,
                                outW: w + 2 * pad - kernelSize + 1, k: kernelSize, pad: pad)
         guard geo.outH > 0, geo.outW > 0 else {
             throw NeuralNetError.shapeMismatch(
-                operation: "Conv2D.forward", expected: "H, W ≥ \(kernelSize) for 'valid' padding", found: input.shape)
+                operation: "Conv2D.forward", expected: "H, W ≥ \(kernelSize) for 'valid' padding", found: [n, c, h, w])
         }
         trained = nil
         let out: [Float]
         if geo.perSample {
             cols = []
-            out = forwardPerSample(input.scalars, geo, relu: relu)
-            if training { trained = (geo, input.scalars) }
+            out = forwardPerSample(input, geo, relu: relu)
+            if training { trained = (geo, input) }
         } else {
             workspace = []
-            out = forwardBatched(input.scalars, geo, relu: relu)
-            if training { trained = (geo, []) }
+            out = forwardBatched(input, geo, relu: relu)
+            if training { trained = (geo, nil) }
         }
         return try Tensor(shape: [n, outChannels, geo.outH, geo.outW], scalars: out)
     }
 
-    private func forwardPerSample(_ x: [Float], _ geo: ConvGeometry, relu: Bool) -> [Float] {
+    private func forwardPerSample(_ x: ConvInput, _ geo: ConvGeometry, relu: Bool) -> [Float] {
         let (n, o, plane, rows) = (geo.n, outChannels, geo.plane, geo.unrollRows)
         let threads = min(ComputeThreads.count, n)
         let band = geo.bandRows, bandLength = (band + geo.haloLines) * geo.outW
@@ -89,17 +111,17 @@ public final class Conv2D: Layer {
         let weights = kernelRowWeights(geo)
         return withWorkspace(threads * unrollSize) { ws in
             uninitializedFloats(n * o * plane) { ys in
-                x.withUnsafeBufferPointer { xb in
+                x.withSource(geo) { xs in
                     weights.withUnsafeBufferPointer { wb in
                         bias.value.scalars.withUnsafeBufferPointer { bb in
-                            guard let xs = xb.baseAddress, let wts = wb.baseAddress, let bs = bb.baseAddress else { return }
+                            guard let wts = wb.baseAddress, let bs = bb.baseAddress else { return }
                             parallelFor(threads) { t in
                                 let u = ws + t * unrollSize
                                 for s in (n * t / threads)..<(n * (t + 1) / threads) {
                                     let y = ys + s * o * plane
                                     if geo.isIdentityUnroll {
                                         sgemm(transA: false, transB: false, m: o, n: plane, k: rows, wts,
-                                              xs + s * geo.c * plane, beta: 0, y, split: false)
+                                              xs.plane(sample: s, channel: 0), beta: 0, y, split: false)
                                     }
                                     // Bands of output rows: unroll one, multiply it into its rows of Y.
                                     for r0 in stride(from: 0, to: geo.isIdentityUnroll ? 0 : geo.outH, by: band) {
@@ -122,12 +144,12 @@ public final class Conv2D: Layer {
         }
     }
 
-    private func forwardBatched(_ x: [Float], _ geo: ConvGeometry, relu: Bool) -> [Float] {
+    private func forwardBatched(_ x: ConvInput, _ geo: ConvGeometry, relu: Bool) -> [Float] {
         let (n, o, plane, rows) = (geo.n, outChannels, geo.plane, geo.unrollRows)
         if cols.count != rows * n * plane { cols = [Float](repeating: 0, count: rows * n * plane) }
-        x.withUnsafeBufferPointer { xb in
+        x.withSource(geo) { xs in
             cols.withUnsafeMutableBufferPointer { cb in
-                guard let xs = xb.baseAddress, let cs = cb.baseAddress else { return }
+                guard let cs = cb.baseAddress else { return }
                 parallelFor(n) { b in convUnroll(xs, sample: b, geo, into: cs + b * plane, rowStride: n * plane) }
             }
         }
@@ -153,13 +175,16 @@ public final class Conv2D: Layer {
         bias.gradient.scalars.withUnsafeMutableBufferPointer { gb in
             for ch in 0..<o { gb[ch] += db[ch] }
         }
-        let dx = geo.perSample
-            ? backwardPerSample(outputGradient.scalars, input, geo)
-            : backwardBatched(outputGradient.scalars, geo)
+        let dx: [Float]
+        if let input, geo.perSample {
+            dx = backwardPerSample(outputGradient.scalars, input, geo)
+        } else {
+            dx = backwardBatched(outputGradient.scalars, geo)
+        }
         return try Tensor(shape: [n, inChannels, geo.h, geo.w], scalars: dx)
     }
 
-    private func backwardPerSample(_ dy: [Float], _ x: [Float], _ geo: ConvGeometry) -> [Float] {
+    private func backwardPerSample(_ dy: [Float], _ x: ConvInput, _ geo: ConvGeometry) -> [Float] {
         let (n, c, o, plane, rows, length) = (geo.n, geo.c, outChannels, geo.plane, geo.unrollRows, geo.unrollLength)
         let threads = min(ComputeThreads.count, n)
         let unrollSize = geo.isIdentityUnroll ? 0 : rows * length
@@ -171,18 +196,17 @@ public final class Conv2D: Layer {
         let dx = withWorkspace(threads * 2 * unrollSize) { ws in
             uninitializedFloats(n * c * geo.h * geo.w) { xs in
                 dy.withUnsafeBufferPointer { gb in
-                    x.withUnsafeBufferPointer { xb in
+                    x.withSource(geo) { inputs in
                         weights.withUnsafeBufferPointer { wb in
                             partial.withUnsafeMutableBufferPointer { pb in
-                                guard let gs = gb.baseAddress, let inputs = xb.baseAddress,
-                                      let wts = wb.baseAddress, let ps = pb.baseAddress else { return }
+                                guard let gs = gb.baseAddress, let wts = wb.baseAddress, let ps = pb.baseAddress else { return }
                                 parallelFor(threads) { t in
                                     let u = ws + t * 2 * unrollSize, du = u + unrollSize
                                     let dW = ps + t * gradientSize
                                     for s in (n * t / threads)..<(n * (t + 1) / threads) {
                                         let g = gs + s * o * plane
                                         let unrolled = geo.isIdentityUnroll
-                                            ? inputs + s * c * plane : unroll(inputs, sample: s, geo, into: u)
+                                            ? inputs.plane(sample: s, channel: 0) : unroll(inputs, sample: s, geo, into: u)
                                         for shift in 0..<geo.shifts {
                                             sgemm(transA: false, transB: true, m: o, n: rows, k: plane, g,
                                                   unrolled + shift * geo.outW, ldb: length, beta: 1, dW + shift * o * rows, split: false)
@@ -239,7 +263,7 @@ public final class Conv2D: Layer {
 
     /// Unrolls one sample into `u` and returns it.
     private func unroll(
-        _ x: UnsafePointer<Float>, sample s: Int, _ geo: ConvGeometry, into u: UnsafeMutablePointer<Float>
+        _ x: ConvSource, sample s: Int, _ geo: ConvGeometry, into u: UnsafeMutablePointer<Float>
     ) -> UnsafePointer<Float> {
         convUnroll(x, sample: s, geo, into: u, rowStride: geo.unrollLength)
         return UnsafePointer(u)

@@ -31,19 +31,52 @@ struct ConvGeometry: Equatable {
     var bandRows: Int { min(outH, max(1, 2048 / outW)) }
 }
 
+/// A Conv2D input: one NCHW array, or two whose channels follow each other (a U-Net skip
+/// concatenation that is never materialised). `first` has `firstChannels` channels.
+struct ConvInput {
+    let first: [Float], second: [Float]?
+    let firstChannels: Int
+
+    /// Runs `body` with raw pointers to the parts (not called for an empty input).
+    func withSource(_ geo: ConvGeometry, _ body: (ConvSource) -> Void) {
+        first.withUnsafeBufferPointer { a in
+            guard let pa = a.baseAddress else { return }
+            guard let second else {
+                return body(ConvSource(first: pa, second: pa, firstChannels: geo.c, channels: geo.c, plane: geo.h * geo.w))
+            }
+            second.withUnsafeBufferPointer { b in
+                guard let pb = b.baseAddress else { return }
+                body(ConvSource(first: pa, second: pb, firstChannels: firstChannels, channels: geo.c, plane: geo.h * geo.w))
+            }
+        }
+    }
+}
+
+/// Pointers into a `ConvInput`: where the plane of (sample, channel) starts.
+struct ConvSource {
+    let first, second: UnsafePointer<Float>
+    let firstChannels, channels, plane: Int
+
+    @inline(__always)
+    func plane(sample b: Int, channel c: Int) -> UnsafePointer<Float> {
+        if c < firstChannels { return first + (b * firstChannels + c) * plane }
+        return second + (b * (channels - firstChannels) + c - firstChannels) * plane
+    }
+}
+
 /// Unrolls sample `b` of the NCHW input `x` (see `ConvGeometry`). Element (row, line, ow)
 /// goes to `dst[row · rowStride + line · outW + ow]`; per-sample blocks use
 /// rowStride = unrollLength, the batched layout uses rowStride = n · plane with `dst` offset
 /// by b · plane. `lines` limits the unroll to a band (line l then lands at l − lines.lowerBound). `lines` limits the unroll to a band (line l then lands at l − lines.lowerBound).
 func convUnroll(
-    _ x: UnsafePointer<Float>, sample b: Int, _ geo: ConvGeometry,
+    _ x: ConvSource, sample b: Int, _ geo: ConvGeometry,
     into dst: UnsafeMutablePointer<Float>, rowStride: Int, lines: Range<Int>? = nil
 ) {
     let (k, pad, h, w, outW) = (geo.k, geo.pad, geo.h, geo.w, geo.outW)
     let lines = lines ?? 0..<geo.unrollLines
     let kernelRows = geo.shifted ? 1 : k
     for c in 0..<geo.c {
-        let src = x + (b * geo.c + c) * h * w
+        let src = x.plane(sample: b, channel: c)
         for ki in 0..<kernelRows {
             for kj in 0..<k {
                 let row = dst + ((c * kernelRows + ki) * k + kj) * rowStride

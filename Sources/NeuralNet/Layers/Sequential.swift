@@ -13,6 +13,16 @@ public final class Sequential: Layer {
         while i < layers.count {
             // A conv or up-conv followed by ReLU writes the rectified output in one pass; the
             // ReLU keeps that output for its backward as if it had computed it.
+            // A skip connection feeding a conv: the conv reads both halves of the
+            // concatenation where they are instead of a copy of them.
+            if i + 1 < layers.count, let skip = layers[i] as? SkipConnection, let conv = layers[i + 1] as? Conv2D {
+                let relu = i + 2 < layers.count ? layers[i + 2] as? ReLU : nil
+                let (input, inner) = try skip.forwardParts(x, training: training)
+                x = try conv.forward(concatenating: input, inner, training: training, relu: relu != nil)
+                relu?.adopt(output: x, training: training)
+                i += relu == nil ? 2 : 3
+                continue
+            }
             if i + 1 < layers.count, let relu = layers[i + 1] as? ReLU {
                 if let conv = layers[i] as? Conv2D {
                     x = try conv.forward(x, training: training, relu: true)
@@ -59,10 +69,20 @@ public final class SkipConnection: Layer {
     }
 
     public func forward(_ input: Tensor, training: Bool) throws -> Tensor {
-        let (_, c, _, _) = try input.nchw("SkipConnection.forward")
-        let y = try inner.forward(input, training: training)
-        inputChannels = c
+        let (input, y) = try forwardParts(input, training: training)
         return try Tensor.concatenateChannels([input, y])
+    }
+
+    /// The two halves of the output, not yet concatenated: the input and inner(input).
+    func forwardParts(_ input: Tensor, training: Bool) throws -> (input: Tensor, inner: Tensor) {
+        let (n, c, h, w) = try input.nchw("SkipConnection.forward")
+        let y = try inner.forward(input, training: training)
+        let s = try y.nchw("SkipConnection.forward")
+        guard s.n == n, s.h == h, s.w == w else {
+            throw NeuralNetError.shapeMismatch(operation: "SkipConnection.forward", expected: "[\(n), C, \(h), \(w)]", found: y.shape)
+        }
+        inputChannels = c
+        return (input, y)
     }
 
     public func backward(_ outputGradient: Tensor) throws -> Tensor {
