@@ -37,6 +37,8 @@ final class LayerGradientTests: XCTestCase {
         values.shuffle(using: &rng)
         x.scalars = values
         try assertGradientsMatch(MaxPool2D(), input: x, eps: 1e-2)
+        // Inference skips the winners but must pool the same values (odd width: floor).
+        XCTAssertEqual(try MaxPool2D().forward(x, training: false), try MaxPool2D().forward(x, training: true))
     }
 
     func testUpSamplingGradientsMatchFiniteDifferences() throws {

@@ -133,8 +133,10 @@ public final class Conv2D: Layer {
                                                   wts + g * o * rows, u + g * geo.outW, ldb: stride,
                                                   beta: g == 0 ? 0 : 1, y + r0 * geo.outW, ldc: plane, split: false)
                                         }
+                                        // Bias (and ReLU) on the band while it is still in cache.
+                                        addBias(y + r0 * geo.outW, bs, channels: o, count: count * geo.outW, stride: plane, relu: relu)
                                     }
-                                    addBias(y, bs, channels: o, plane: plane, relu: relu)
+                                    if geo.isIdentityUnroll { addBias(y, bs, channels: o, count: plane, stride: plane, relu: relu) }
                                 }
                             }
                         }

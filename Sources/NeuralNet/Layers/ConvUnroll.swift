@@ -121,16 +121,16 @@ func convFold(
     }
 }
 
-/// Adds `bias[ch]` to each of `channels` planes of `plane` floats at `y`, and clamps at zero
-/// when `relu` (a Conv2D → ReLU pair fused by `Sequential`).
+/// Adds `bias[ch]` to `count` floats of each of `channels` rows `stride` apart at `y`, and
+/// clamps at zero when `relu` (a Conv2D → ReLU pair fused by `Sequential`).
 @inline(__always)
-func addBias(_ y: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>, channels: Int, plane: Int, relu: Bool) {
+func addBias(_ y: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>, channels: Int, count: Int, stride: Int, relu: Bool) {
     for ch in 0..<channels {
-        let row = y + ch * plane, value = bias[ch]
+        let row = y + ch * stride, value = bias[ch]
         if relu {
-            for i in 0..<plane { row[i] = max(row[i] + value, 0) }
+            for i in 0..<count { row[i] = max(row[i] + value, 0) }
         } else {
-            for i in 0..<plane { row[i] += value }
+            for i in 0..<count { row[i] += value }
         }
     }
 }

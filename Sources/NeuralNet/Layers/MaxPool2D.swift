@@ -13,7 +13,8 @@ public final class MaxPool2D: Layer {
             throw NeuralNetError.shapeMismatch(operation: "MaxPool2D.forward", expected: "H, W ≥ 2", found: input.shape)
         }
         // Both outputs are written in full below, so they start uninitialized.
-        var winners = [Int32](unsafeUninitializedCapacity: n * c * oh * ow) { _, initialized in initialized = n * c * oh * ow }
+        let winnerCount = training ? n * c * oh * ow : 1
+        var winners = [Int32](unsafeUninitializedCapacity: winnerCount) { _, initialized in initialized = winnerCount }
         var out = [Float](unsafeUninitializedCapacity: n * c * oh * ow) { _, initialized in initialized = n * c * oh * ow }
         input.scalars.withUnsafeBufferPointer { xb in
             out.withUnsafeMutableBufferPointer { ob in
@@ -21,6 +22,17 @@ public final class MaxPool2D: Layer {
                     guard let xs = xb.baseAddress, let os = ob.baseAddress, let ws = wb.baseAddress else { return }
                     parallelFor(n * c) { job in
                         let src = xs + job * h * w, dst = os + job * oh * ow, win = ws + job * oh * ow
+                        guard training else {  // inference needs no winners
+                            for i in 0..<oh {
+                                let top = src + 2 * i * w, bottom = top + w, row = dst + i * ow
+                                for j in 0..<ow {  // the same selects as below, so the same values
+                                    let (a, b, c, d) = (top[2 * j], top[2 * j + 1], bottom[2 * j], bottom[2 * j + 1])
+                                    let ab = b > a ? b : a, cd = d > c ? d : c
+                                    row[j] = cd > ab ? cd : ab
+                                }
+                            }
+                            return
+                        }
                         for i in 0..<oh {
                             let top = src + 2 * i * w, bottom = top + w
                             for j in 0..<ow {
