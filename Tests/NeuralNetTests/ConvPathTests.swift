@@ -37,6 +37,11 @@ final class ConvPathTests: XCTestCase {
                 assertClose(conv.bias.gradient.scalars, reference.db.scalars, "\(label): bias gradient")
                 // Inference after training reuses the workspaces and must give the same output.
                 XCTAssertEqual(try conv.forward(x, training: false), y, label)
+                // Changed weights (by hand, then by Adam) must not reuse a stale weight layout.
+                conv.weight.value.scalars[0] += 0.5
+                Adam(learningRate: 0.1).update(conv)
+                let reference2 = directConvolution(x, conv.weight.value, conv.bias.value, dy, padding: padding)
+                assertClose(try conv.forward(x, training: false).scalars, reference2.y.scalars, "\(label): after an update")
             }
         }
     }

@@ -1,7 +1,11 @@
 /// A trainable value and the gradient accumulated for it by `backward` passes.
 public final class Parameter {
     /// The current value; optimizers write it.
-    public var value: Tensor
+    public var value: Tensor {
+        didSet { version &+= 1 }  // no oldValue: in-place writes stay in place
+    }
+    /// Changes with every write to `value`, so layers can cache forms derived from it.
+    private(set) var version = 0
     /// The sum of gradients since the last `zeroGradient()`.
     public var gradient: Tensor
 

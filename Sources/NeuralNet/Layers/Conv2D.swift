@@ -24,6 +24,8 @@ public final class Conv2D: Layer {
     private var workspace: [Float] = []
     /// Set by a training forward: the geometry, and the input for the per-sample layout.
     private var trained: (geo: ConvGeometry, input: ConvInput?)?
+    /// The shifted unroll's weight layout and the `weight.version` it was made from.
+    private var rowWeights: (version: Int, scalars: [Float])?
 
     /// A convolution with weights drawn by `initializer` from `generator` and zero bias.
     public init(
@@ -273,21 +275,27 @@ public final class Conv2D: Layer {
 
     /// The weights as `shifts` matrices [O × unrollRows], one per kernel row ki when the
     /// unroll is shifted: W_ki[o, (c, kj)] = W[o, c, ki, kj]; otherwise W itself.
+    /// Kept until the weights change (inference and each training step's backward reuse it).
     private func kernelRowWeights(_ geo: ConvGeometry) -> [Float] {
         let source = weight.value.scalars
         guard geo.shifted else { return source }
-        let (o, c, k) = (outChannels, geo.c, geo.k)
-        return uninitializedFloats(source.count) { dst in
+        if let cached = rowWeights, cached.version == weight.version, cached.scalars.count == source.count {
+            return cached.scalars
+        }
+        let (oc, k) = (outChannels * geo.c, geo.k)
+        let scalars = uninitializedFloats(source.count) { dst in
             source.withUnsafeBufferPointer { sb in
                 guard let src = sb.baseAddress else { return }
-                for ki in 0..<k {
-                    for oc in 0..<(o * c) {
-                        let from = src + (oc * k + ki) * k, to = dst + (ki * o * c + oc) * k
+                parallelFor(k) { ki in
+                    for j in 0..<oc {
+                        let from = src + (j * k + ki) * k, to = dst + (ki * oc + j) * k
                         for kj in 0..<k { to[kj] = from[kj] }
                     }
                 }
             }
         }
+        rowWeights = (weight.version, scalars)
+        return scalars
     }
 
     /// Adds the sum of `slices` consecutive gradients laid out as `kernelRowWeights` to
@@ -298,16 +306,22 @@ public final class Conv2D: Layer {
         partial.withUnsafeBufferPointer { pb in
             weight.gradient.scalars.withUnsafeMutableBufferPointer { gb in
                 guard let ps = pb.baseAddress, let gs = gb.baseAddress, gb.count == size else { return }
-                for t in 0..<slices {
-                    let slice = ps + t * size
-                    if !geo.shifted {
-                        for i in 0..<size { gs[i] += slice[i] }
-                        continue
-                    }
-                    for ki in 0..<k {
-                        for oc in 0..<(o * c) {
-                            let from = slice + (ki * o * c + oc) * k, to = gs + (oc * k + ki) * k
-                            for kj in 0..<k { to[kj] += from[kj] }
+                // Parallel over output channels; each element still sums the slices in order.
+                let perChannel = c * k * k
+                parallelFor(o) { oc0 in
+                    for t in 0..<slices {
+                        let slice = ps + t * size
+                        if !geo.shifted {
+                            let from = slice + oc0 * perChannel, to = gs + oc0 * perChannel
+                            for i in 0..<perChannel { to[i] += from[i] }
+                            continue
+                        }
+                        for ki in 0..<k {
+                            for ic in 0..<c {
+                                let oc = oc0 * c + ic
+                                let from = slice + (ki * o * c + oc) * k, to = gs + (oc * k + ki) * k
+                                for kj in 0..<k { to[kj] += from[kj] }
+                            }
                         }
                     }
                 }
