@@ -30,15 +30,27 @@ final class LayerGradientTests: XCTestCase {
     }
 
     func testMaxPoolGradientGoesToTheWinner() throws {
-        // Distinct values 0.05 apart so the ±eps step never changes a window's winner.
-        var x = Tensor(shape: [2, 2, 4, 5])
-        var rng = SeededGenerator(seed: 11)
-        var values = (0..<x.count).map { Float($0) * 0.05 }
-        values.shuffle(using: &rng)
-        x.scalars = values
-        try assertGradientsMatch(MaxPool2D(), input: x, eps: 1e-2)
-        // Inference skips the winners but must pool the same values (odd width: floor).
-        XCTAssertEqual(try MaxPool2D().forward(x, training: false), try MaxPool2D().forward(x, training: true))
+        // Distinct values 0.05 apart so the ±eps step never changes a window's winner. Rows of
+        // 2 windows (scalar) and of 9 (two SIMD groups of 4 and a scalar tail), odd sizes.
+        for shape in [[2, 2, 4, 5], [1, 2, 5, 19]] {
+            var x = Tensor(shape: shape)
+            var rng = SeededGenerator(seed: 11)
+            var values = (0..<x.count).map { Float($0) * 0.05 }
+            values.shuffle(using: &rng)
+            x.scalars = values
+            try assertGradientsMatch(MaxPool2D(), input: x, eps: 1e-2)
+            // Inference skips the winners but must pool the same values (odd width: floor).
+            XCTAssertEqual(try MaxPool2D().forward(x, training: false), try MaxPool2D().forward(x, training: true))
+        }
+    }
+
+    func testMaxPoolTiesGoToTheFirstMaximum() throws {
+        // PyTorch's rule: in a window of equal values the top-left one gets the gradient.
+        let pool = MaxPool2D()
+        let x = try Tensor(shape: [1, 1, 2, 10], scalars: [Float](repeating: 1, count: 20))
+        _ = try pool.forward(x, training: true)
+        let dx = try pool.backward(Tensor(shape: [1, 1, 1, 5], repeating: 1))
+        XCTAssertEqual(dx.scalars, (0..<20).map { $0 < 10 && $0 % 2 == 0 ? 1 : 0 })
     }
 
     func testUpSamplingGradientsMatchFiniteDifferences() throws {
