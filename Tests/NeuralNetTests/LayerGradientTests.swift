@@ -88,6 +88,13 @@ final class LayerGradientTests: XCTestCase {
         }
         XCTAssertEqual(Double(kept) / Double(x.count), 0.5, accuracy: 0.06)
         XCTAssertEqual(try dropout.forward(x, training: false), x, "inference is the identity")
+        // The branch-free mask keeps exactly the elements whose uniform draw is ≥ rate.
+        for rate: Float in [0.5, 0.3, 0.1, 0.999] {
+            let ones = Tensor(shape: [1000], repeating: 1)
+            let kept = try Dropout(rate: rate, seed: 24).forward(ones, training: true).scalars.map { $0 != 0 }
+            var g = SeededGenerator(seed: 24)
+            XCTAssertEqual(kept, (0..<1000).map { _ in g.nextUniform() >= rate }, "rate \(rate)")
+        }
     }
 
     func testSkipConnectionGradientsMatchFiniteDifferences() throws {

@@ -17,7 +17,10 @@ public final class Parameter {
 
     /// Resets the accumulated gradient to zero.
     public func zeroGradient() {
-        gradient.scalars.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        gradient.scalars.withUnsafeMutableBufferPointer { g in
+            guard let base = g.baseAddress else { return }
+            parallelRanges(g.count) { range in (base + range.lowerBound).update(repeating: 0, count: range.count) }
+        }
     }
 }
 

@@ -98,7 +98,6 @@ public final class Conv2D: Layer {
             out = forwardPerSample(input, geo, relu: relu)
             if training { trained = (geo, input) }
         } else {
-            workspace = []
             out = forwardBatched(input, geo, relu: relu)
             if training { trained = (geo, nil) }
         }
@@ -194,58 +193,59 @@ public final class Conv2D: Layer {
         let unrollSize = geo.isIdentityUnroll ? 0 : rows * length
         let weights = kernelRowWeights(geo)
         let gradientSize = geo.shifts * o * rows
-        // Each thread sums its samples' dW into its own slice; the slices are added in a
-        // fixed order afterwards, so the result depends on the thread count only.
-        var partial = [Float](repeating: 0, count: threads * gradientSize)
-        let dx = withWorkspace(threads * 2 * unrollSize) { ws in
-            uninitializedFloats(n * c * geo.h * geo.w) { xs in
+        // Each thread sums its samples' dW into its own slice of the workspace (its first
+        // sample overwrites it, so no clearing); the slices are added in a fixed order
+        // afterwards, so the result depends on the thread count only.
+        return withWorkspace(threads * (2 * unrollSize + gradientSize)) { ws in
+            let ps = ws + threads * 2 * unrollSize
+            let dx = uninitializedFloats(n * c * geo.h * geo.w) { xs in
                 dy.withUnsafeBufferPointer { gb in
                     x.withSource(geo) { inputs in
                         weights.withUnsafeBufferPointer { wb in
-                            partial.withUnsafeMutableBufferPointer { pb in
-                                guard let gs = gb.baseAddress, let wts = wb.baseAddress, let ps = pb.baseAddress else { return }
-                                parallelFor(threads) { t in
-                                    let u = ws + t * 2 * unrollSize, du = u + unrollSize
-                                    let dW = ps + t * gradientSize
-                                    for s in (n * t / threads)..<(n * (t + 1) / threads) {
-                                        let g = gs + s * o * plane
-                                        let unrolled = geo.isIdentityUnroll
-                                            ? inputs.plane(sample: s, channel: 0) : unroll(inputs, sample: s, geo, into: u)
-                                        for shift in 0..<geo.shifts {
-                                            sgemm(transA: false, transB: true, m: o, n: rows, k: plane, g,
-                                                  unrolled + shift * geo.outW, ldb: length, beta: 1, dW + shift * o * rows, split: false)
-                                        }
-                                        if geo.isIdentityUnroll {
-                                            sgemm(transA: true, transB: false, m: c, n: plane, k: o, wts, g, beta: 0,
-                                                  xs + s * c * plane, split: false)
-                                            continue
-                                        }
-                                        if geo.shifted {  // the columns no shift-0 product writes
-                                            for row in 0..<rows { (du + row * length + plane).update(repeating: 0, count: length - plane) }
-                                        }
-                                        for shift in 0..<geo.shifts {
-                                            sgemm(transA: true, transB: false, m: rows, n: plane, k: o, wts + shift * o * rows, g,
-                                                  beta: shift == 0 ? 0 : 1, du + shift * geo.outW, ldc: length, split: false)
-                                        }
-                                        for ch in 0..<c { convFold(du, rowStride: length, geo, into: xs, sample: s, channel: ch) }
+                            guard let gs = gb.baseAddress, let wts = wb.baseAddress else { return }
+                            parallelFor(threads) { t in
+                                let u = ws + t * 2 * unrollSize, du = u + unrollSize
+                                let dW = ps + t * gradientSize, first = n * t / threads
+                                for s in first..<(n * (t + 1) / threads) {
+                                    let g = gs + s * o * plane
+                                    let unrolled = geo.isIdentityUnroll
+                                        ? inputs.plane(sample: s, channel: 0) : unroll(inputs, sample: s, geo, into: u)
+                                    for shift in 0..<geo.shifts {
+                                        sgemm(transA: false, transB: true, m: o, n: rows, k: plane, g,
+                                              unrolled + shift * geo.outW, ldb: length, beta: s == first ? 0 : 1,
+                                              dW + shift * o * rows, split: false)
                                     }
+                                    if geo.isIdentityUnroll {
+                                        sgemm(transA: true, transB: false, m: c, n: plane, k: o, wts, g, beta: 0,
+                                              xs + s * c * plane, split: false)
+                                        continue
+                                    }
+                                    if geo.shifted {  // the columns no shift-0 product writes
+                                        for row in 0..<rows { (du + row * length + plane).update(repeating: 0, count: length - plane) }
+                                    }
+                                    for shift in 0..<geo.shifts {
+                                        sgemm(transA: true, transB: false, m: rows, n: plane, k: o, wts + shift * o * rows, g,
+                                              beta: shift == 0 ? 0 : 1, du + shift * geo.outW, ldc: length, split: false)
+                                    }
+                                    for ch in 0..<c { convFold(du, rowStride: length, geo, into: xs, sample: s, channel: ch) }
                                 }
                             }
                         }
                     }
                 }
             }
+            addWeightGradient(ps, slices: threads, geo)
+            return dx
         }
-        addWeightGradient(partial, slices: threads, geo)
-        return dx
     }
 
     private func backwardBatched(_ dy: [Float], _ geo: ConvGeometry) -> [Float] {
         let (n, o, plane, rows) = (geo.n, outChannels, geo.plane, geo.unrollRows)
         let g = channelMajor(dy, n: n, c: o, plane: plane)
-        var dW = [Float](repeating: 0, count: o * rows)
-        sgemm(transA: false, transB: true, m: o, n: rows, k: n * plane, g, cols, beta: 0, &dW)
-        addWeightGradient(dW, slices: 1, geo)
+        withWorkspace(o * rows) { dW in  // the batched layout uses no unroll workspace
+            sgemm(transA: false, transB: true, m: o, n: rows, k: n * plane, g, cols, beta: 0, dW)
+            addWeightGradient(dW, slices: 1, geo)
+        }
         let dcols = uninitializedFloats(rows * n * plane) { ds in
             weight.value.scalars.withUnsafeBufferPointer { wb in
                 g.withUnsafeBufferPointer { gb in
@@ -300,28 +300,26 @@ public final class Conv2D: Layer {
 
     /// Adds the sum of `slices` consecutive gradients laid out as `kernelRowWeights` to
     /// `weight.gradient`, the slices in order.
-    private func addWeightGradient(_ partial: [Float], slices: Int, _ geo: ConvGeometry) {
+    private func addWeightGradient(_ ps: UnsafePointer<Float>, slices: Int, _ geo: ConvGeometry) {
         let (o, c, k) = (outChannels, geo.c, geo.k)
         let size = o * c * k * k
-        partial.withUnsafeBufferPointer { pb in
-            weight.gradient.scalars.withUnsafeMutableBufferPointer { gb in
-                guard let ps = pb.baseAddress, let gs = gb.baseAddress, gb.count == size else { return }
-                // Parallel over output channels; each element still sums the slices in order.
-                let perChannel = c * k * k
-                parallelFor(o) { oc0 in
-                    for t in 0..<slices {
-                        let slice = ps + t * size
-                        if !geo.shifted {
-                            let from = slice + oc0 * perChannel, to = gs + oc0 * perChannel
-                            for i in 0..<perChannel { to[i] += from[i] }
-                            continue
-                        }
-                        for ki in 0..<k {
-                            for ic in 0..<c {
-                                let oc = oc0 * c + ic
-                                let from = slice + (ki * o * c + oc) * k, to = gs + (oc * k + ki) * k
-                                for kj in 0..<k { to[kj] += from[kj] }
-                            }
+        weight.gradient.scalars.withUnsafeMutableBufferPointer { gb in
+            guard let gs = gb.baseAddress, gb.count == size else { return }
+            // Parallel over output channels; each element still sums the slices in order.
+            let perChannel = c * k * k
+            parallelFor(o) { oc0 in
+                for t in 0..<slices {
+                    let slice = ps + t * size
+                    if !geo.shifted {
+                        let from = slice + oc0 * perChannel, to = gs + oc0 * perChannel
+                        for i in 0..<perChannel { to[i] += from[i] }
+                        continue
+                    }
+                    for ki in 0..<k {
+                        for ic in 0..<c {
+                            let oc = oc0 * c + ic
+                            let from = slice + (ki * o * c + oc) * k, to = gs + (oc * k + ki) * k
+                            for kj in 0..<k { to[kj] += from[kj] }
                         }
                     }
                 }

@@ -26,8 +26,13 @@ public final class Dropout: Layer {
             out = uninitializedFloats(count) { o in
                 input.scalars.withUnsafeBufferPointer { xb in
                     guard let x = xb.baseAddress else { return }
+                    // nextUniform() >= rate without a branch (random outcomes mispredict):
+                    // the uniform is u/2^24 for the top 24 bits u, exactly, so it is u >= ⌈rate·2^24⌉.
+                    let threshold = UInt64((Double(rate) * 16_777_216).rounded(.up))
                     for i in 0..<count {
-                        mask[i] = rng.nextUniform() >= rate ? scale : 0
+                        let u = rng.next() >> 40
+                        let keep = 1 &- ((u &- threshold) >> 63)  // 1 when u >= threshold
+                        mask[i] = Float(keep) * scale
                         o[i] = x[i] * mask[i]
                     }
                 }
