@@ -104,13 +104,16 @@ func sgemm(
 
 /// NCHW [N, C, HW] → channel-major [C, N·HW], the layout one batched sgemm wants.
 func channelMajor(_ x: [Float], n: Int, c: Int, plane: Int) -> [Float] {
-    uninitializedFloats(x.count) { d in
-        x.withUnsafeBufferPointer { src in
-            guard let s = src.baseAddress else { return }
-            parallelFor(n * c) { job in
-                let b = job / c, ch = job % c
-                (d + ch * n * plane + b * plane).update(from: s + job * plane, count: plane)
-            }
+    uninitializedFloats(x.count) { d in channelMajor(x, n: n, c: c, plane: plane, into: d) }
+}
+
+/// `channelMajor` into `d`, which holds x.count floats.
+func channelMajor(_ x: [Float], n: Int, c: Int, plane: Int, into d: UnsafeMutablePointer<Float>) {
+    x.withUnsafeBufferPointer { src in
+        guard let s = src.baseAddress else { return }
+        parallelFor(n * c) { job in
+            let b = job / c, ch = job % c
+            (d + ch * n * plane + b * plane).update(from: s + job * plane, count: plane)
         }
     }
 }

@@ -8,7 +8,13 @@ public final class ConvTranspose2D: Layer {
     public let weight: Parameter
     public let bias: Parameter
     public let inChannels, outChannels: Int
-    private var cached: (x: [Float], inputShape: [Int])?
+    /// The input of the last training forward, channel-major [C, N·HW]; the shape says it is valid.
+    private var columns: [Float] = []
+    private var cachedShape: [Int]?
+    /// Y = Wᵀ·X of the last forward, reused for the gathered gradient G in backward.
+    private var products: [Float] = []
+    /// dX channel-major, before it is put back into NCHW.
+    private var columnsGradient: [Float] = []
 
     /// An up-convolution with weights drawn by `initializer` from `generator` and zero bias.
     public init(
@@ -44,16 +50,23 @@ public final class ConvTranspose2D: Layer {
                 operation: "ConvTranspose2D.forward", expected: "[N, \(inChannels), H, W]", found: input.shape)
         }
         let plane = h * w, columns = n * plane, rows = outChannels * 4
-        let x = channelMajor(input.scalars, n: n, c: c, plane: plane)
-        let y = uninitializedFloats(rows * columns) { ys in
-            weight.value.scalars.withUnsafeBufferPointer { wb in
-                x.withUnsafeBufferPointer { xb in
-                    guard let ws = wb.baseAddress, let xs = xb.baseAddress else { return }
+        // Both buffers are kept between calls (no fresh pages) and fully overwritten.
+        resize(&self.columns, to: inChannels * columns)
+        resize(&products, to: rows * columns)
+        self.columns.withUnsafeMutableBufferPointer { xb in
+            guard let xs = xb.baseAddress else { return }
+            channelMajor(input.scalars, n: n, c: c, plane: plane, into: xs)
+        }
+        weight.value.scalars.withUnsafeBufferPointer { wb in
+            self.columns.withUnsafeBufferPointer { xb in
+                products.withUnsafeMutableBufferPointer { yb in
+                    guard let ws = wb.baseAddress, let xs = xb.baseAddress, let ys = yb.baseAddress else { return }
                     sgemm(transA: true, transB: false, m: rows, n: columns, k: inChannels, ws, xs, beta: 0, ys)
                 }
             }
         }
-        cached = training ? (x, input.shape) : nil
+        cachedShape = training ? input.shape : nil
+        let y = products
         let b = bias.value.scalars
         // Scatter: row (o, a, d) of Y, column (s, i, j) → out[s, o, 2i + a, 2j + d].
         let out = uninitializedFloats(n * outChannels * 4 * plane) { os in
@@ -82,7 +95,7 @@ public final class ConvTranspose2D: Layer {
     }
 
     public func backward(_ outputGradient: Tensor) throws -> Tensor {
-        guard let (x, inputShape) = cached else { throw NeuralNetError.backwardBeforeForward(layer: "ConvTranspose2D") }
+        guard let inputShape = cachedShape else { throw NeuralNetError.backwardBeforeForward(layer: "ConvTranspose2D") }
         let (n, h, w) = (inputShape[0], inputShape[2], inputShape[3])
         guard outputGradient.shape == [n, outChannels, 2 * h, 2 * w] else {
             throw NeuralNetError.shapeMismatch(
@@ -91,9 +104,10 @@ public final class ConvTranspose2D: Layer {
         }
         let plane = h * w, columns = n * plane, rows = outChannels * 4
         // Gather: the inverse of the forward scatter, G[(o, a, d), (s, i, j)].
-        let g = uninitializedFloats(rows * columns) { dst in
+        resize(&products, to: rows * columns)
+        products.withUnsafeMutableBufferPointer { gm in
             outputGradient.scalars.withUnsafeBufferPointer { gb in
-                guard let gs = gb.baseAddress else { return }
+                guard let gs = gb.baseAddress, let dst = gm.baseAddress else { return }
                 parallelFor(n * outChannels) { job in
                     let s = job / outChannels, o = job % outChannels
                     let src = gs + job * 4 * plane
@@ -109,17 +123,25 @@ public final class ConvTranspose2D: Layer {
                 }
             }
         }
-        sgemm(transA: false, transB: true, m: inChannels, n: rows, k: columns, x, g, beta: 1, &weight.gradient.scalars)
-        let dx = uninitializedFloats(inChannels * columns) { ds in
-            weight.value.scalars.withUnsafeBufferPointer { wb in
-                g.withUnsafeBufferPointer { gb in
-                    guard let ws = wb.baseAddress, let gs = gb.baseAddress else { return }
+        sgemm(transA: false, transB: true, m: inChannels, n: rows, k: columns, self.columns, products, beta: 1,
+              &weight.gradient.scalars)
+        resize(&columnsGradient, to: inChannels * columns)
+        weight.value.scalars.withUnsafeBufferPointer { wb in
+            products.withUnsafeBufferPointer { gb in
+                columnsGradient.withUnsafeMutableBufferPointer { db in
+                    guard let ws = wb.baseAddress, let gs = gb.baseAddress, let ds = db.baseAddress else { return }
                     sgemm(transA: false, transB: false, m: inChannels, n: columns, k: rows, ws, gs, beta: 0, ds)
                 }
             }
         }
+        let dx = columnsGradient
         let db = channelSums(outputGradient.scalars, n: n, c: outChannels, plane: 4 * plane)
         for o in 0..<outChannels { bias.gradient.scalars[o] += db[o] }
         return try Tensor(shape: inputShape, scalars: batchMajor(dx, n: n, c: inChannels, plane: plane, bias: nil))
     }
+}
+
+/// Gives a kept buffer `count` elements (contents undefined until written).
+private func resize(_ buffer: inout [Float], to count: Int) {
+    if buffer.count != count { buffer = [Float](repeating: 0, count: count) }
 }
