@@ -1,26 +1,47 @@
 // nn-bench: times NeuralNet on the paper's networks. Prints one line per case,
 // `NAME seconds` (median), which scripts/bench/neuralnet.sh pairs with PyTorch's.
-// Usage: nn-bench [--threads 1,2] [--sizes 64,128] [--repeats 3]
+// Usage: nn-bench [--threads 1,2] [--sizes 64,128] [--repeats 3] [--cases unet,classifier,gflops]
+//                 [--phases train,infer]   (the last two narrow a run, e.g. for a profiler)
 import COpenBLAS
 import Dispatch
+import Foundation
 import NeuralNet
 
+/// NN_BENCH_CLOCK=cpu times with the process's CPU clock instead of the wall clock: with one
+/// thread it ignores time lost to other work on a busy machine (for iterating, not reporting).
+let cpuClock = ProcessInfo.processInfo.environment["NN_BENCH_CLOCK"] == "cpu"
+/// NN_BENCH_STAT=min reports the fastest run instead of the median (less noise when iterating).
+let fastest = ProcessInfo.processInfo.environment["NN_BENCH_STAT"] == "min"
+
+func now() -> Double {
+    guard cpuClock else { return Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+    var ts = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
 func seconds(_ body: () throws -> Void) rethrows -> Double {
-    let start = DispatchTime.now().uptimeNanoseconds
+    let start = now()
     try body()
-    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    return now() - start
 }
 
 func median(repeats: Int, _ body: () throws -> Void) rethrows -> Double {
     try body()  // warm-up: first-touch allocations, OpenBLAS buffers
     let times = try (0..<repeats).map { _ in try seconds(body) }.sorted()
-    return times[times.count / 2]
+    return fastest ? times[0] : times[times.count / 2]
 }
 
 func option(_ name: String, default value: [Int]) -> [Int] {
     let args = CommandLine.arguments
     guard let i = args.firstIndex(of: name), i + 1 < args.count else { return value }
     return args[i + 1].split(separator: ",").compactMap { Int($0) }
+}
+
+func words(_ name: String, default value: [String]) -> Set<String> {
+    let args = CommandLine.arguments
+    guard let i = args.firstIndex(of: name), i + 1 < args.count else { return Set(value) }
+    return Set(args[i + 1].split(separator: ",").map(String.init))
 }
 
 func filled(_ shape: [Int], seed: UInt64) -> Tensor {
@@ -33,39 +54,52 @@ func filled(_ shape: [Int], seed: UInt64) -> Tensor {
 let threadCounts = option("--threads", default: [1, 2])
 let sizes = option("--sizes", default: [64, 128])
 let repeats = option("--repeats", default: [3]).first ?? 3
+let cases = words("--cases", default: ["unet", "classifier", "gflops"])
+let phases = words("--phases", default: ["train", "infer"])
 let batch = 16
 
 do {
     for threads in threadCounts {
         ComputeThreads.set(threads)
-        for size in sizes {
+        for size in sizes where cases.contains("unet") {
             let net = try makePaperUNet(seed: 1)
             let adam = Adam()
             let x = filled([batch, 1, size, size], seed: 2)
             var masks = Tensor(shape: [batch, 1, size, size])
             for i in masks.scalars.indices where x.scalars[i] > 1 { masks.scalars[i] = 1 }
-            let train = try median(repeats: repeats) {
-                let logits = try net.forward(x, training: true)
-                _ = try net.backward(Loss.binaryCrossEntropyWithLogits(logits: logits, targets: masks).gradient)
-                adam.update(net)
+            if phases.contains("train") {
+                let train = try median(repeats: repeats) {
+                    let logits = try net.forward(x, training: true)
+                    _ = try net.backward(Loss.binaryCrossEntropyWithLogits(logits: logits, targets: masks).gradient)
+                    adam.update(net)
+                }
+                print("unet\(size)_train_t\(threads) \(train)")
             }
-            print("unet\(size)_train_t\(threads) \(train)")
-            let infer = try median(repeats: repeats) { _ = try net.forward(x, training: false) }
-            print("unet\(size)_infer_t\(threads) \(infer)")
+            if phases.contains("infer") {
+                let infer = try median(repeats: repeats) { _ = try net.forward(x, training: false) }
+                print("unet\(size)_infer_t\(threads) \(infer)")
+            }
         }
-        let classifier = try makePaperClassifier(seed: 3)
-        let adam = Adam()
-        let x = filled([batch, 2, 64, 64], seed: 4)
-        var labels = Tensor(shape: [batch, 2])
-        for b in 0..<batch { labels.scalars[b * 2 + b % 2] = 1 }
-        let train = try median(repeats: max(repeats, 20)) {
-            let logits = try classifier.forward(x, training: true)
-            _ = try classifier.backward(Loss.categoricalCrossEntropyWithLogits(logits: logits, targets: labels).gradient)
-            adam.update(classifier)
+        if cases.contains("classifier") {
+            let classifier = try makePaperClassifier(seed: 3)
+            let adam = Adam()
+            let x = filled([batch, 2, 64, 64], seed: 4)
+            var labels = Tensor(shape: [batch, 2])
+            for b in 0..<batch { labels.scalars[b * 2 + b % 2] = 1 }
+            if phases.contains("train") {
+                let train = try median(repeats: max(repeats, 20)) {
+                    let logits = try classifier.forward(x, training: true)
+                    _ = try classifier.backward(Loss.categoricalCrossEntropyWithLogits(logits: logits, targets: labels).gradient)
+                    adam.update(classifier)
+                }
+                print("classifier_train_t\(threads) \(train)")
+            }
+            if phases.contains("infer") {
+                let infer = try median(repeats: max(repeats, 20)) { _ = try classifier.forward(x, training: false) }
+                print("classifier_infer_t\(threads) \(infer)")
+            }
         }
-        print("classifier_train_t\(threads) \(train)")
-        let infer = try median(repeats: max(repeats, 20)) { _ = try classifier.forward(x, training: false) }
-        print("classifier_infer_t\(threads) \(infer)")
+        guard cases.contains("gflops") else { continue }
 
         // Conv throughput against raw sgemm of the same matrix product: the 3×3 conv
         // 64→128 on 16×64×64 (the U-Net's second level at 128×128 input) is

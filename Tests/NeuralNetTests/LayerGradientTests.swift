@@ -30,13 +30,27 @@ final class LayerGradientTests: XCTestCase {
     }
 
     func testMaxPoolGradientGoesToTheWinner() throws {
-        // Distinct values 0.05 apart so the ±eps step never changes a window's winner.
-        var x = Tensor(shape: [2, 2, 4, 5])
-        var rng = SeededGenerator(seed: 11)
-        var values = (0..<x.count).map { Float($0) * 0.05 }
-        values.shuffle(using: &rng)
-        x.scalars = values
-        try assertGradientsMatch(MaxPool2D(), input: x, eps: 1e-2)
+        // Distinct values 0.05 apart so the ±eps step never changes a window's winner. Rows of
+        // 2 windows (scalar) and of 9 (two SIMD groups of 4 and a scalar tail), odd sizes.
+        for shape in [[2, 2, 4, 5], [1, 2, 5, 19]] {
+            var x = Tensor(shape: shape)
+            var rng = SeededGenerator(seed: 11)
+            var values = (0..<x.count).map { Float($0) * 0.05 }
+            values.shuffle(using: &rng)
+            x.scalars = values
+            try assertGradientsMatch(MaxPool2D(), input: x, eps: 1e-2)
+            // Inference skips the winners but must pool the same values (odd width: floor).
+            XCTAssertEqual(try MaxPool2D().forward(x, training: false), try MaxPool2D().forward(x, training: true))
+        }
+    }
+
+    func testMaxPoolTiesGoToTheFirstMaximum() throws {
+        // PyTorch's rule: in a window of equal values the top-left one gets the gradient.
+        let pool = MaxPool2D()
+        let x = try Tensor(shape: [1, 1, 2, 10], scalars: [Float](repeating: 1, count: 20))
+        _ = try pool.forward(x, training: true)
+        let dx = try pool.backward(Tensor(shape: [1, 1, 1, 5], repeating: 1))
+        XCTAssertEqual(dx.scalars, (0..<20).map { $0 < 10 && $0 % 2 == 0 ? 1 : 0 })
     }
 
     func testUpSamplingGradientsMatchFiniteDifferences() throws {
@@ -74,6 +88,13 @@ final class LayerGradientTests: XCTestCase {
         }
         XCTAssertEqual(Double(kept) / Double(x.count), 0.5, accuracy: 0.06)
         XCTAssertEqual(try dropout.forward(x, training: false), x, "inference is the identity")
+        // The branch-free mask keeps exactly the elements whose uniform draw is ≥ rate.
+        for rate: Float in [0.5, 0.3, 0.1, 0.999] {
+            let ones = Tensor(shape: [1000], repeating: 1)
+            let kept = try Dropout(rate: rate, seed: 24).forward(ones, training: true).scalars.map { $0 != 0 }
+            var g = SeededGenerator(seed: 24)
+            XCTAssertEqual(kept, (0..<1000).map { _ in g.nextUniform() >= rate }, "rate \(rate)")
+        }
     }
 
     func testSkipConnectionGradientsMatchFiniteDifferences() throws {

@@ -5,7 +5,8 @@
 # Prints `bench: NAME ours_s=… anchor=pytorch anchor_s=… ratio=…` (median seconds).
 # PyTorch comes from PyPI into the ignored venv .build-nn/torch-venv (made once, reused).
 # Knobs: NN_BENCH_THREADS (1,2), NN_BENCH_SIZES (64,128; "none" for the classifier only),
-# NN_BENCH_REPEATS (3). OPENBLAS_CORETYPE set by the caller is respected.
+# NN_BENCH_REPEATS (3). OPENBLAS_CORETYPE set by the caller is respected. NN_BENCH_STAT=min and
+# NN_BENCH_CLOCK=cpu reach both programs (fastest run; CPU clock) for iterating, not reporting.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 

@@ -68,14 +68,15 @@ private struct UncheckedSendable<T>: @unchecked Sendable {
 /// OpenBLAS itself runs single-threaded (see `ComputeThreads.set`); large products are split
 /// here into column (or row) blocks, one per thread, each a plain sgemm on its own slice of C.
 /// The split depends only on the thread count, and k is never split, so results are
-/// bit-identical run to run. Pass `split: false` from inside a parallel loop.
+/// bit-identical run to run. Pass `split: false` from inside a parallel loop. Leading
+/// dimensions default to the dense ones; pass them for a matrix inside a larger one.
 func sgemm(
     transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
-    _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, beta: Float,
-    _ c: UnsafeMutablePointer<Float>, split: Bool = true
+    _ a: UnsafePointer<Float>, lda: Int? = nil, _ b: UnsafePointer<Float>, ldb: Int? = nil, beta: Float,
+    _ c: UnsafeMutablePointer<Float>, ldc: Int? = nil, split: Bool = true
 ) {
     guard m > 0, n > 0 else { return }
-    let lda = transA ? m : k, ldb = transB ? k : n, ldc = n
+    let lda = lda ?? (transA ? m : k), ldb = ldb ?? (transB ? k : n), ldc = ldc ?? n
     func call(_ m: Int, _ n: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>) {
         cblas_sgemm(
             CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
@@ -103,34 +104,38 @@ func sgemm(
 
 /// NCHW [N, C, HW] → channel-major [C, N·HW], the layout one batched sgemm wants.
 func channelMajor(_ x: [Float], n: Int, c: Int, plane: Int) -> [Float] {
-    var out = [Float](repeating: 0, count: x.count)
-    x.withUnsafeBufferPointer { src in
-        out.withUnsafeMutableBufferPointer { dst in
-            let d = dst.baseAddress!, s = src.baseAddress!
-            parallelFor(n * c) { job in
-                let b = job / c, ch = job % c
-                (d + ch * n * plane + b * plane).update(from: s + job * plane, count: plane)
-            }
-        }
-    }
-    return out
+    uninitializedFloats(x.count) { d in channelMajor(x, n: n, c: c, plane: plane, into: d) }
 }
 
-/// Channel-major [C, N·HW] → NCHW, adding `bias[c]` to every element of channel c.
-func batchMajor(_ y: [Float], n: Int, c: Int, plane: Int, bias: [Float]?) -> [Float] {
-    var out = [Float](repeating: 0, count: y.count)
-    y.withUnsafeBufferPointer { src in
-        out.withUnsafeMutableBufferPointer { dst in
-            let d = dst.baseAddress!, s = src.baseAddress!
+/// `channelMajor` into `d`, which holds x.count floats.
+func channelMajor(_ x: [Float], n: Int, c: Int, plane: Int, into d: UnsafeMutablePointer<Float>) {
+    x.withUnsafeBufferPointer { src in
+        guard let s = src.baseAddress else { return }
+        parallelFor(n * c) { job in
+            let b = job / c, ch = job % c
+            (d + ch * n * plane + b * plane).update(from: s + job * plane, count: plane)
+        }
+    }
+}
+
+/// Channel-major [C, N·HW] → NCHW, adding `bias[c]` to every element of channel c and
+/// clamping at zero when `relu`.
+func batchMajor(_ y: [Float], n: Int, c: Int, plane: Int, bias: [Float]?, relu: Bool = false) -> [Float] {
+    uninitializedFloats(y.count) { d in
+        y.withUnsafeBufferPointer { src in
+            guard let s = src.baseAddress else { return }
             parallelFor(n * c) { job in
                 let b = job / c, ch = job % c
                 let from = s + ch * n * plane + b * plane, to = d + job * plane
                 let add = bias?[ch] ?? 0
-                for i in 0..<plane { to[i] = from[i] + add }
+                if relu {
+                    for i in 0..<plane { to[i] = max(from[i] + add, 0) }
+                } else {
+                    for i in 0..<plane { to[i] = from[i] + add }
+                }
             }
         }
     }
-    return out
 }
 
 /// Sum over batch and space of an NCHW gradient, per channel (the bias gradient).

@@ -1,7 +1,11 @@
 /// A trainable value and the gradient accumulated for it by `backward` passes.
 public final class Parameter {
     /// The current value; optimizers write it.
-    public var value: Tensor
+    public var value: Tensor {
+        didSet { version &+= 1 }  // no oldValue: in-place writes stay in place
+    }
+    /// Changes with every write to `value`, so layers can cache forms derived from it.
+    private(set) var version = 0
     /// The sum of gradients since the last `zeroGradient()`.
     public var gradient: Tensor
 
@@ -13,7 +17,10 @@ public final class Parameter {
 
     /// Resets the accumulated gradient to zero.
     public func zeroGradient() {
-        for i in gradient.scalars.indices { gradient.scalars[i] = 0 }
+        gradient.scalars.withUnsafeMutableBufferPointer { g in
+            guard let base = g.baseAddress else { return }
+            parallelRanges(g.count) { range in (base + range.lowerBound).update(repeating: 0, count: range.count) }
+        }
     }
 }
 

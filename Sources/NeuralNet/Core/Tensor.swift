@@ -50,11 +50,11 @@ public struct Tensor: Sendable, Equatable {
     /// Element-wise sum of two tensors of equal shape.
     public static func + (lhs: Tensor, rhs: Tensor) throws -> Tensor {
         try lhs.requireSameShape(as: rhs, "Tensor.+")
-        var out = [Float](repeating: 0, count: lhs.count)
-        lhs.scalars.withUnsafeBufferPointer { a in
-            rhs.scalars.withUnsafeBufferPointer { b in
-                out.withUnsafeMutableBufferPointer { o in
-                    parallelRanges(o.count) { range in for i in range { o[i] = a[i] + b[i] } }
+        let out = uninitializedFloats(lhs.count) { o in
+            lhs.scalars.withUnsafeBufferPointer { a in
+                rhs.scalars.withUnsafeBufferPointer { b in
+                    guard let x = a.baseAddress, let y = b.baseAddress else { return }
+                    parallelRanges(a.count) { range in for i in range { o[i] = x[i] + y[i] } }
                 }
             }
         }
@@ -76,15 +76,16 @@ public struct Tensor: Sendable, Equatable {
             }
             channels += s.c
         }
-        var out = [Float](repeating: 0, count: n * channels * h * w)
         let plane = h * w
-        var offset = 0
-        for part in parts {
-            let pc = part.shape[1]
-            copyChannelBlocks(part.scalars, into: &out, batch: n, block: pc * plane,
-                              sourceStride: pc * plane, destinationStride: channels * plane,
-                              sourceOffset: 0, destinationOffset: offset * plane)
-            offset += pc
+        let out = uninitializedFloats(n * channels * plane) { d in  // every element is copied
+            var offset = 0
+            for part in parts {
+                let pc = part.shape[1]
+                copyChannelBlocks(part.scalars, into: d, batch: n, block: pc * plane,
+                                  sourceStride: pc * plane, destinationStride: channels * plane,
+                                  sourceOffset: 0, destinationOffset: offset * plane)
+                offset += pc
+            }
         }
         return try Tensor(shape: [n, channels, h, w], scalars: out)
     }
@@ -100,10 +101,11 @@ public struct Tensor: Sendable, Equatable {
         var offset = 0
         var pieces: [Tensor] = []
         for pc in counts {
-            var piece = [Float](repeating: 0, count: n * pc * plane)
-            copyChannelBlocks(scalars, into: &piece, batch: n, block: pc * plane,
-                              sourceStride: c * plane, destinationStride: pc * plane,
-                              sourceOffset: offset * plane, destinationOffset: 0)
+            let piece = uninitializedFloats(n * pc * plane) { d in
+                copyChannelBlocks(scalars, into: d, batch: n, block: pc * plane,
+                                  sourceStride: c * plane, destinationStride: pc * plane,
+                                  sourceOffset: offset * plane, destinationOffset: 0)
+            }
             pieces.append(try Tensor(shape: [n, pc, h, w], scalars: piece))
             offset += pc
         }
@@ -111,19 +113,33 @@ public struct Tensor: Sendable, Equatable {
     }
 }
 
+extension Tensor {
+    /// The channels `range` of an NCHW tensor (one piece of `splitChannels`, without the rest).
+    func channels(_ range: Range<Int>) throws -> Tensor {
+        let (n, c, h, w) = try nchw("channels")
+        guard range.lowerBound >= 0, range.upperBound <= c else {
+            throw NeuralNetError.shapeMismatch(operation: "channels", expected: "at least \(range.upperBound) channels", found: shape)
+        }
+        let plane = h * w, pc = range.count
+        let piece = uninitializedFloats(n * pc * plane) { d in
+            copyChannelBlocks(scalars, into: d, batch: n, block: pc * plane, sourceStride: c * plane,
+                              destinationStride: pc * plane, sourceOffset: range.lowerBound * plane, destinationOffset: 0)
+        }
+        return try Tensor(shape: [n, pc, h, w], scalars: piece)
+    }
+}
+
 /// Copies, for each of `batch` samples, one contiguous block of `block` floats between
 /// strided positions (the channel range of one sample); samples in parallel.
 private func copyChannelBlocks(
-    _ source: [Float], into destination: inout [Float], batch: Int, block: Int,
+    _ source: [Float], into d: UnsafeMutablePointer<Float>, batch: Int, block: Int,
     sourceStride: Int, destinationStride: Int, sourceOffset: Int, destinationOffset: Int
 ) {
     guard block > 0 else { return }
     source.withUnsafeBufferPointer { src in
-        destination.withUnsafeMutableBufferPointer { dst in
-            let s = src.baseAddress!, d = dst.baseAddress!
-            parallelFor(batch) { b in
-                (d + b * destinationStride + destinationOffset).update(from: s + b * sourceStride + sourceOffset, count: block)
-            }
+        guard let s = src.baseAddress else { return }
+        parallelFor(batch) { b in
+            (d + b * destinationStride + destinationOffset).update(from: s + b * sourceStride + sourceOffset, count: block)
         }
     }
 }

@@ -5,25 +5,27 @@ public enum Padding: Sendable {
 
 /// 2-D convolution, stride 1, odd square kernel, with bias.
 ///
-/// Weight shape [outChannels, inChannels, k, k] as in PyTorch. The input is unrolled by im2col
-/// into `cols` with one row per (c, ki, kj), so forward and both gradients are sgemms:
-///   Y  = W · cols,   dW += dY · colsᵀ,   dcols = Wᵀ · dY,   dX = col2im(dcols).
-/// Two layouts of `cols`: for large images one [C·k·k, H'·W'] block per sample, multiplied
-/// sample by sample in parallel straight into NCHW (a 1×1 conv then needs no im2col at all);
-/// for small images one [C·k·k, N·H'·W'] block for the whole batch, so the weights are packed
-/// once for a wide product instead of once per sample.
+/// Weight shape [outChannels, inChannels, k, k] as in PyTorch. The input is unrolled (see
+/// `ConvGeometry`) so forward and both gradients are sgemms:
+///   Y = W · U,   dW += dY · Uᵀ,   dU = Wᵀ · dY,   dX = fold(dU).
+/// From 256 output pixels per image each sample is unrolled into a per-thread workspace that
+/// stays in cache and multiplied straight into NCHW, samples spread over threads; a training
+/// forward keeps only the input and backward unrolls each sample again. Smaller images use one
+/// im2col block for the whole batch, kept for backward, so the weights are packed once for a
+/// wide product instead of once per sample.
 public final class Conv2D: Layer {
     public let weight: Parameter
     public let bias: Parameter
     public let inChannels, outChannels, kernelSize: Int
     public let padding: Padding
-    /// The unrolled input of the last forward; kept as the workspace of the next call with the
-    /// same geometry (its padding zeros are then already in place), which saves a large
-    /// allocation and its page faults per call.
+    /// Batched layout only: the im2col block of the last forward, reused as the next call's.
     private var cols: [Float] = []
-    private var colsGeometry: Geometry?
-    /// Set by a training forward: what backward needs besides `cols`.
-    private var trainedGeometry: Geometry?
+    /// Per-thread unroll space of the per-sample layout, kept between calls.
+    private var workspace: [Float] = []
+    /// Set by a training forward: the geometry, and the input for the per-sample layout.
+    private var trained: (geo: ConvGeometry, input: ConvInput?)?
+    /// The shifted unroll's weight layout and the `weight.version` it was made from.
+    private var rowWeights: (version: Int, scalars: [Float])?
 
     /// A convolution with weights drawn by `initializer` from `generator` and zero bias.
     public init(
@@ -49,178 +51,288 @@ public final class Conv2D: Layer {
         [NamedParameter(name: "weight", parameter: weight), NamedParameter(name: "bias", parameter: bias)]
     }
 
-    /// Sizes of one call, and where element (row, sample b, pixel p) of `cols` lives:
-    /// row · rowStride + b · sampleStride + p.
-    struct Geometry: Equatable {
-        let n, c, h, w, outH, outW, k, pad: Int
-        var plane: Int { outH * outW }
-        var rows: Int { c * k * k }
-        /// Per-sample blocks once an image has 256 output pixels: packing W per sample then
-        /// costs under 1/256 of the product.
-        var perSample: Bool { plane >= 256 }
-        var rowStride: Int { perSample ? plane : n * plane }
-        var sampleStride: Int { perSample ? rows * plane : plane }
-        /// A 1×1 'same' conv reads the NCHW input directly as its per-sample cols.
-        var isIdentityUnroll: Bool { perSample && k == 1 && pad == 0 }
+    public func forward(_ input: Tensor, training: Bool) throws -> Tensor {
+        try forward(input, training: training, relu: false)
     }
 
-    public func forward(_ input: Tensor, training: Bool) throws -> Tensor {
+    /// The forward pass, optionally with a ReLU applied to the output as it is written
+    /// (`Sequential` fuses a Conv2D → ReLU pair this way).
+    func forward(_ input: Tensor, training: Bool, relu: Bool) throws -> Tensor {
         let (n, c, h, w) = try input.nchw("Conv2D.forward")
         guard c == inChannels else {
             throw NeuralNetError.shapeMismatch(operation: "Conv2D.forward", expected: "[N, \(inChannels), H, W]", found: input.shape)
         }
-        let pad = padding == .same ? kernelSize / 2 : 0
-        let geo = Geometry(n: n, c: c, h: h, w: w, outH: h + 2 * pad - kernelSize + 1,
-                           outW: w + 2 * pad - kernelSize + 1, k: kernelSize, pad: pad)
-        guard geo.outH > 0, geo.outW > 0 else {
-            throw NeuralNetError.shapeMismatch(
-                operation: "Conv2D.forward", expected: "H, W ≥ \(kernelSize) for 'valid' padding", found: input.shape)
-        }
-        let (o, plane, rows) = (outChannels, geo.plane, geo.rows)
-        var cols: [Float] = []
-        if !geo.isIdentityUnroll, colsGeometry == geo { swap(&cols, &self.cols) }  // unique: written in place
-        self.cols = []
-        colsGeometry = nil
-        if geo.isIdentityUnroll { cols = input.scalars } else { im2col(input.scalars, geo, into: &cols) }
-        defer {
-            if training || !geo.isIdentityUnroll {
-                self.cols = cols
-                colsGeometry = geo.isIdentityUnroll ? nil : geo
-            }
-            trainedGeometry = training ? geo : nil
-        }
-        var out: [Float]
-        if geo.perSample {
-            out = [Float](repeating: 0, count: n * o * plane)
-            let b = bias.value.scalars
-            weight.value.scalars.withUnsafeBufferPointer { wt in
-                cols.withUnsafeBufferPointer { cb in
-                    out.withUnsafeMutableBufferPointer { ob in
-                        let (ws, cs, os) = (wt.baseAddress!, cb.baseAddress!, ob.baseAddress!)
-                        parallelFor(n) { s in
-                            let y = os + s * o * plane
-                            sgemm(transA: false, transB: false, m: o, n: plane, k: rows,
-                                  ws, cs + s * geo.sampleStride, beta: 0, y, split: false)
-                            for ch in 0..<o {
-                                let row = y + ch * plane, value = b[ch]
-                                for i in 0..<plane { row[i] += value }
-                            }
-                        }
-                    }
-                }
-            }
-        } else {
-            var y = [Float](repeating: 0, count: o * n * plane)
-            sgemm(transA: false, transB: false, m: o, n: n * plane, k: rows, weight.value.scalars, cols, beta: 0, &y)
-            out = batchMajor(y, n: n, c: o, plane: plane, bias: bias.value.scalars)
-        }
-        return try Tensor(shape: [n, o, geo.outH, geo.outW], scalars: out)
+        return try forward(ConvInput(first: input.scalars, second: nil, firstChannels: c), n: n, h: h, w: w,
+                           training: training, relu: relu)
     }
 
-    public func backward(_ outputGradient: Tensor) throws -> Tensor {
-        guard let geo = trainedGeometry else { throw NeuralNetError.backwardBeforeForward(layer: "Conv2D") }
-        let (n, o, plane, rows) = (geo.n, outChannels, geo.plane, geo.rows)
-        guard outputGradient.shape == [n, o, geo.outH, geo.outW] else {
+    /// The forward pass on `concatenateChannels([first, second])` without building it
+    /// (`Sequential` uses it for a SkipConnection followed by a Conv2D).
+    func forward(concatenating first: Tensor, _ second: Tensor, training: Bool, relu: Bool) throws -> Tensor {
+        let a = try first.nchw("Conv2D.forward"), b = try second.nchw("Conv2D.forward")
+        guard a.n == b.n, a.h == b.h, a.w == b.w, a.c + b.c == inChannels else {
             throw NeuralNetError.shapeMismatch(
-                operation: "Conv2D.backward", expected: "\([n, o, geo.outH, geo.outW])", found: outputGradient.shape)
+                operation: "Conv2D.forward", expected: "two parts of [\(a.n), \(inChannels) channels in all, \(a.h), \(a.w)]",
+                found: second.shape)
         }
-        let db = channelSums(outputGradient.scalars, n: n, c: o, plane: plane)
-        for ch in 0..<o { bias.gradient.scalars[ch] += db[ch] }
-        var dx = [Float](repeating: 0, count: n * inChannels * geo.h * geo.w)
+        if kernelSize == 1 {  // the 1×1 path reads one contiguous input
+            return try forward(Tensor.concatenateChannels([first, second]), training: training, relu: relu)
+        }
+        return try forward(ConvInput(first: first.scalars, second: second.scalars, firstChannels: a.c), n: a.n, h: a.h, w: a.w,
+                           training: training, relu: relu)
+    }
+
+    private func forward(_ input: ConvInput, n: Int, h: Int, w: Int, training: Bool, relu: Bool) throws -> Tensor {
+        let c = inChannels
+        let pad = padding == .same ? kernelSize / 2 : 0
+        let geo = ConvGeometry(n: n, c: c, h: h, w: w, outH: h + 2 * pad - kernelSize + 1,
+                               outW: w + 2 * pad - kernelSize + 1, k: kernelSize, pad: pad)
+        guard geo.outH > 0, geo.outW > 0 else {
+            throw NeuralNetError.shapeMismatch(
+                operation: "Conv2D.forward", expected: "H, W ≥ \(kernelSize) for 'valid' padding", found: [n, c, h, w])
+        }
+        trained = nil
+        let out: [Float]
         if geo.perSample {
-            // Each thread sums its samples' dW into its own slice; the slices are added in a
-            // fixed order afterwards, so the result depends on the thread count only.
-            let threads = min(ComputeThreads.count, n)
-            var partial = [Float](repeating: 0, count: threads * o * rows)
-            outputGradient.scalars.withUnsafeBufferPointer { gb in
-                cols.withUnsafeBufferPointer { cb in
-                    weight.value.scalars.withUnsafeBufferPointer { wt in
-                        partial.withUnsafeMutableBufferPointer { pb in
-                            dx.withUnsafeMutableBufferPointer { xb in
-                                let (gs, cs, ws, ps, xs) = (gb.baseAddress!, cb.baseAddress!, wt.baseAddress!, pb.baseAddress!, xb.baseAddress!)
-                                parallelFor(threads) { t in
-                                    var dcols = [Float](repeating: 0, count: rows * plane)
-                                    for s in (n * t / threads)..<(n * (t + 1) / threads) {
-                                        let g = gs + s * o * plane
-                                        sgemm(transA: false, transB: true, m: o, n: rows, k: plane,
-                                              g, cs + s * geo.sampleStride, beta: 1, ps + t * o * rows, split: false)
-                                        dcols.withUnsafeMutableBufferPointer { d in
-                                            sgemm(transA: true, transB: false, m: rows, n: plane, k: o,
-                                                  ws, g, beta: 0, d.baseAddress!, split: false)
-                                            for ch in 0..<geo.c { col2im(d.baseAddress!, xs, geo, sample: s, channel: ch, sampleOffset: 0) }
-                                        }
+            cols = []
+            out = forwardPerSample(input, geo, relu: relu)
+            if training { trained = (geo, input) }
+        } else {
+            out = forwardBatched(input, geo, relu: relu)
+            if training { trained = (geo, nil) }
+        }
+        return try Tensor(shape: [n, outChannels, geo.outH, geo.outW], scalars: out)
+    }
+
+    private func forwardPerSample(_ x: ConvInput, _ geo: ConvGeometry, relu: Bool) -> [Float] {
+        let (n, o, plane, rows) = (geo.n, outChannels, geo.plane, geo.unrollRows)
+        let threads = min(ComputeThreads.count, n)
+        let band = geo.bandRows, bandLength = (band + geo.haloLines) * geo.outW
+        let unrollSize = geo.isIdentityUnroll ? 0 : rows * bandLength
+        let weights = kernelRowWeights(geo)
+        return withWorkspace(threads * unrollSize) { ws in
+            uninitializedFloats(n * o * plane) { ys in
+                x.withSource(geo) { xs in
+                    weights.withUnsafeBufferPointer { wb in
+                        bias.value.scalars.withUnsafeBufferPointer { bb in
+                            guard let wts = wb.baseAddress, let bs = bb.baseAddress else { return }
+                            parallelFor(threads) { t in
+                                let u = ws + t * unrollSize
+                                for s in (n * t / threads)..<(n * (t + 1) / threads) {
+                                    let y = ys + s * o * plane
+                                    if geo.isIdentityUnroll {
+                                        sgemm(transA: false, transB: false, m: o, n: plane, k: rows, wts,
+                                              xs.plane(sample: s, channel: 0), beta: 0, y, split: false)
                                     }
+                                    // Bands of output rows: unroll one, multiply it into its rows of Y.
+                                    for r0 in stride(from: 0, to: geo.isIdentityUnroll ? 0 : geo.outH, by: band) {
+                                        let count = min(band, geo.outH - r0), stride = (count + geo.haloLines) * geo.outW
+                                        convUnroll(xs, sample: s, geo, into: u, rowStride: stride,
+                                                   lines: r0..<(r0 + count + geo.haloLines))
+                                        for g in 0..<geo.shifts {
+                                            sgemm(transA: false, transB: false, m: o, n: count * geo.outW, k: rows,
+                                                  wts + g * o * rows, u + g * geo.outW, ldb: stride,
+                                                  beta: g == 0 ? 0 : 1, y + r0 * geo.outW, ldc: plane, split: false)
+                                        }
+                                        // Bias (and ReLU) on the band while it is still in cache.
+                                        addBias(y + r0 * geo.outW, bs, channels: o, count: count * geo.outW, stride: plane, relu: relu)
+                                    }
+                                    if geo.isIdentityUnroll { addBias(y, bs, channels: o, count: plane, stride: plane, relu: relu) }
                                 }
                             }
                         }
                     }
                 }
             }
-            for t in 0..<threads {
-                for i in 0..<(o * rows) { weight.gradient.scalars[i] += partial[t * o * rows + i] }
+        }
+    }
+
+    private func forwardBatched(_ x: ConvInput, _ geo: ConvGeometry, relu: Bool) -> [Float] {
+        let (n, o, plane, rows) = (geo.n, outChannels, geo.plane, geo.unrollRows)
+        if cols.count != rows * n * plane { cols = [Float](repeating: 0, count: rows * n * plane) }
+        x.withSource(geo) { xs in
+            cols.withUnsafeMutableBufferPointer { cb in
+                guard let cs = cb.baseAddress else { return }
+                parallelFor(n) { b in convUnroll(xs, sample: b, geo, into: cs + b * plane, rowStride: n * plane) }
             }
-        } else {
-            let g = channelMajor(outputGradient.scalars, n: n, c: o, plane: plane)
-            var dcols = [Float](repeating: 0, count: rows * n * plane)
-            sgemm(transA: false, transB: true, m: o, n: rows, k: n * plane, g, cols, beta: 1, &weight.gradient.scalars)
-            sgemm(transA: true, transB: false, m: rows, n: n * plane, k: o, weight.value.scalars, g, beta: 0, &dcols)
-            dcols.withUnsafeBufferPointer { cb in
-                dx.withUnsafeMutableBufferPointer { xb in
-                    let (cs, xs) = (cb.baseAddress!, xb.baseAddress!)
-                    parallelFor(n * geo.c) { job in
-                        col2im(cs, xs, geo, sample: job / geo.c, channel: job % geo.c, sampleOffset: (job / geo.c) * plane)
-                    }
+        }
+        let y = uninitializedFloats(o * n * plane) { ys in
+            weight.value.scalars.withUnsafeBufferPointer { wb in
+                cols.withUnsafeBufferPointer { cb in
+                    guard let ws = wb.baseAddress, let cs = cb.baseAddress else { return }
+                    sgemm(transA: false, transB: false, m: o, n: n * plane, k: rows, ws, cs, beta: 0, ys)
                 }
             }
+        }
+        return batchMajor(y, n: n, c: o, plane: plane, bias: bias.value.scalars, relu: relu)
+    }
+
+    public func backward(_ outputGradient: Tensor) throws -> Tensor {
+        guard let (geo, input) = trained else { throw NeuralNetError.backwardBeforeForward(layer: "Conv2D") }
+        let (n, o, plane) = (geo.n, outChannels, geo.plane)
+        guard outputGradient.shape == [n, o, geo.outH, geo.outW] else {
+            throw NeuralNetError.shapeMismatch(
+                operation: "Conv2D.backward", expected: "\([n, o, geo.outH, geo.outW])", found: outputGradient.shape)
+        }
+        let db = channelSums(outputGradient.scalars, n: n, c: o, plane: plane)
+        bias.gradient.scalars.withUnsafeMutableBufferPointer { gb in
+            for ch in 0..<o { gb[ch] += db[ch] }
+        }
+        let dx: [Float]
+        if let input, geo.perSample {
+            dx = backwardPerSample(outputGradient.scalars, input, geo)
+        } else {
+            dx = backwardBatched(outputGradient.scalars, geo)
         }
         return try Tensor(shape: [n, inChannels, geo.h, geo.w], scalars: dx)
     }
 
-    /// cols[(c, ki, kj), b, (oh, ow)] = x[b, c, oh + ki − pad, ow + kj − pad], zero outside;
-    /// parallel over rows × samples, each job filling one row of one sample. Only in-bounds
-    /// entries are written: `cols` must be zeros or the result of a call with the same geometry.
-    private func im2col(_ x: [Float], _ geo: Geometry, into cols: inout [Float]) {
-        let (k, pad, h, w, outH, outW, plane) = (geo.k, geo.pad, geo.h, geo.w, geo.outH, geo.outW, geo.plane)
-        if cols.count != geo.rows * geo.n * plane { cols = [Float](repeating: 0, count: geo.rows * geo.n * plane) }
-        x.withUnsafeBufferPointer { xb in
-            cols.withUnsafeMutableBufferPointer { cb in
-                let xs = xb.baseAddress!, cs = cb.baseAddress!
-                parallelFor(geo.rows * geo.n) { job in
-                    let row = job / geo.n, b = job % geo.n
-                    let c = row / (k * k), ki = (row / k) % k, kj = row % k
-                    let src = xs + (b * geo.c + c) * h * w
-                    let dst = cs + row * geo.rowStride + b * geo.sampleStride
-                    let lo = max(0, pad - kj), hi = max(lo, min(outW, w + pad - kj))
-                    for oh in 0..<outH {
-                        let ih = oh + ki - pad
-                        guard ih >= 0, ih < h else { continue }  // this output row stays zero
-                        for ow in lo..<hi { dst[oh * outW + ow] = src[ih * w + ow + kj - pad] }
+    private func backwardPerSample(_ dy: [Float], _ x: ConvInput, _ geo: ConvGeometry) -> [Float] {
+        let (n, c, o, plane, rows, length) = (geo.n, geo.c, outChannels, geo.plane, geo.unrollRows, geo.unrollLength)
+        let threads = min(ComputeThreads.count, n)
+        let unrollSize = geo.isIdentityUnroll ? 0 : rows * length
+        let weights = kernelRowWeights(geo)
+        let gradientSize = geo.shifts * o * rows
+        // Each thread sums its samples' dW into its own slice of the workspace (its first
+        // sample overwrites it, so no clearing); the slices are added in a fixed order
+        // afterwards, so the result depends on the thread count only.
+        return withWorkspace(threads * (2 * unrollSize + gradientSize)) { ws in
+            let ps = ws + threads * 2 * unrollSize
+            let dx = uninitializedFloats(n * c * geo.h * geo.w) { xs in
+                dy.withUnsafeBufferPointer { gb in
+                    x.withSource(geo) { inputs in
+                        weights.withUnsafeBufferPointer { wb in
+                            guard let gs = gb.baseAddress, let wts = wb.baseAddress else { return }
+                            parallelFor(threads) { t in
+                                let u = ws + t * 2 * unrollSize, du = u + unrollSize
+                                let dW = ps + t * gradientSize, first = n * t / threads
+                                for s in first..<(n * (t + 1) / threads) {
+                                    let g = gs + s * o * plane
+                                    let unrolled = geo.isIdentityUnroll
+                                        ? inputs.plane(sample: s, channel: 0) : unroll(inputs, sample: s, geo, into: u)
+                                    for shift in 0..<geo.shifts {
+                                        sgemm(transA: false, transB: true, m: o, n: rows, k: plane, g,
+                                              unrolled + shift * geo.outW, ldb: length, beta: s == first ? 0 : 1,
+                                              dW + shift * o * rows, split: false)
+                                    }
+                                    if geo.isIdentityUnroll {
+                                        sgemm(transA: true, transB: false, m: c, n: plane, k: o, wts, g, beta: 0,
+                                              xs + s * c * plane, split: false)
+                                        continue
+                                    }
+                                    if geo.shifted {  // the columns no shift-0 product writes
+                                        for row in 0..<rows { (du + row * length + plane).update(repeating: 0, count: length - plane) }
+                                    }
+                                    for shift in 0..<geo.shifts {
+                                        sgemm(transA: true, transB: false, m: rows, n: plane, k: o, wts + shift * o * rows, g,
+                                              beta: shift == 0 ? 0 : 1, du + shift * geo.outW, ldc: length, split: false)
+                                    }
+                                    for ch in 0..<c { convFold(du, rowStride: length, geo, into: xs, sample: s, channel: ch) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            addWeightGradient(ps, slices: threads, geo)
+            return dx
+        }
+    }
+
+    private func backwardBatched(_ dy: [Float], _ geo: ConvGeometry) -> [Float] {
+        let (n, o, plane, rows) = (geo.n, outChannels, geo.plane, geo.unrollRows)
+        let g = channelMajor(dy, n: n, c: o, plane: plane)
+        withWorkspace(o * rows) { dW in  // the batched layout uses no unroll workspace
+            sgemm(transA: false, transB: true, m: o, n: rows, k: n * plane, g, cols, beta: 0, dW)
+            addWeightGradient(dW, slices: 1, geo)
+        }
+        let dcols = uninitializedFloats(rows * n * plane) { ds in
+            weight.value.scalars.withUnsafeBufferPointer { wb in
+                g.withUnsafeBufferPointer { gb in
+                    guard let ws = wb.baseAddress, let gs = gb.baseAddress else { return }
+                    sgemm(transA: true, transB: false, m: rows, n: n * plane, k: o, ws, gs, beta: 0, ds)
+                }
+            }
+        }
+        return uninitializedFloats(n * geo.c * geo.h * geo.w) { xs in
+            dcols.withUnsafeBufferPointer { cb in
+                guard let cs = cb.baseAddress else { return }
+                parallelFor(n * geo.c) { job in
+                    let b = job / geo.c
+                    convFold(cs + b * plane, rowStride: n * plane, geo, into: xs, sample: b, channel: job % geo.c)
+                }
+            }
+        }
+    }
+
+    /// Unrolls one sample into `u` and returns it.
+    private func unroll(
+        _ x: ConvSource, sample s: Int, _ geo: ConvGeometry, into u: UnsafeMutablePointer<Float>
+    ) -> UnsafePointer<Float> {
+        convUnroll(x, sample: s, geo, into: u, rowStride: geo.unrollLength)
+        return UnsafePointer(u)
+    }
+
+    /// The weights as `shifts` matrices [O × unrollRows], one per kernel row ki when the
+    /// unroll is shifted: W_ki[o, (c, kj)] = W[o, c, ki, kj]; otherwise W itself.
+    /// Kept until the weights change (inference and each training step's backward reuse it).
+    private func kernelRowWeights(_ geo: ConvGeometry) -> [Float] {
+        let source = weight.value.scalars
+        guard geo.shifted else { return source }
+        if let cached = rowWeights, cached.version == weight.version, cached.scalars.count == source.count {
+            return cached.scalars
+        }
+        let (oc, k) = (outChannels * geo.c, geo.k)
+        let scalars = uninitializedFloats(source.count) { dst in
+            source.withUnsafeBufferPointer { sb in
+                guard let src = sb.baseAddress else { return }
+                parallelFor(k) { ki in
+                    for j in 0..<oc {
+                        let from = src + (j * k + ki) * k, to = dst + (ki * oc + j) * k
+                        for kj in 0..<k { to[kj] = from[kj] }
+                    }
+                }
+            }
+        }
+        rowWeights = (weight.version, scalars)
+        return scalars
+    }
+
+    /// Adds the sum of `slices` consecutive gradients laid out as `kernelRowWeights` to
+    /// `weight.gradient`, the slices in order.
+    private func addWeightGradient(_ ps: UnsafePointer<Float>, slices: Int, _ geo: ConvGeometry) {
+        let (o, c, k) = (outChannels, geo.c, geo.k)
+        let size = o * c * k * k
+        weight.gradient.scalars.withUnsafeMutableBufferPointer { gb in
+            guard let gs = gb.baseAddress, gb.count == size else { return }
+            // Parallel over output channels; each element still sums the slices in order.
+            let perChannel = c * k * k
+            parallelFor(o) { oc0 in
+                for t in 0..<slices {
+                    let slice = ps + t * size
+                    if !geo.shifted {
+                        let from = slice + oc0 * perChannel, to = gs + oc0 * perChannel
+                        for i in 0..<perChannel { to[i] += from[i] }
+                        continue
+                    }
+                    for ki in 0..<k {
+                        for ic in 0..<c {
+                            let oc = oc0 * c + ic
+                            let from = slice + (ki * o * c + oc) * k, to = gs + (oc * k + ki) * k
+                            for kj in 0..<k { to[kj] += from[kj] }
+                        }
                     }
                 }
             }
         }
     }
-}
 
-/// The adjoint of im2col for one (sample, channel) plane of dx: dx[b, c, ih, iw] sums every
-/// cols entry that read it. `dcols` rows are `geo.rowStride` apart; `sampleOffset` locates
-/// the sample inside a row.
-private func col2im(
-    _ dcols: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>, _ geo: Conv2D.Geometry,
-    sample b: Int, channel c: Int, sampleOffset: Int
-) {
-    let (k, pad, h, w, outH, outW) = (geo.k, geo.pad, geo.h, geo.w, geo.outH, geo.outW)
-    let rowStride = geo.perSample ? geo.plane : geo.rowStride
-    let dst = dx + (b * geo.c + c) * h * w
-    for ki in 0..<k {
-        for kj in 0..<k {
-            let src = dcols + ((c * k + ki) * k + kj) * rowStride + sampleOffset
-            let lo = max(0, pad - kj), hi = max(lo, min(outW, w + pad - kj))
-            for oh in 0..<outH {
-                let ih = oh + ki - pad
-                guard ih >= 0, ih < h else { continue }
-                for ow in lo..<hi { dst[ih * w + ow + kj - pad] += src[oh * outW + ow] }
-            }
+    /// Runs `body` on the per-thread workspace grown to at least `count` floats.
+    private func withWorkspace<R>(_ count: Int, _ body: (UnsafeMutablePointer<Float>) -> R) -> R {
+        if workspace.count < max(1, count) { workspace = [Float](repeating: 0, count: max(1, count)) }
+        return workspace.withUnsafeMutableBufferPointer { wb in
+            // Non-empty by the line above, so the base address exists.
+            body(wb.baseAddress ?? UnsafeMutablePointer<Float>.allocate(capacity: 1))
         }
     }
 }

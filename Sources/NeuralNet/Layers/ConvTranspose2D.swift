@@ -8,7 +8,13 @@ public final class ConvTranspose2D: Layer {
     public let weight: Parameter
     public let bias: Parameter
     public let inChannels, outChannels: Int
-    private var cached: (x: [Float], inputShape: [Int])?
+    /// The input of the last training forward, channel-major [C, N·HW]; the shape says it is valid.
+    private var columns: [Float] = []
+    private var cachedShape: [Int]?
+    /// Y = Wᵀ·X of the last forward, reused for the gathered gradient G in backward.
+    private var products: [Float] = []
+    /// dX channel-major, before it is put back into NCHW.
+    private var columnsGradient: [Float] = []
 
     /// An up-convolution with weights drawn by `initializer` from `generator` and zero bias.
     public init(
@@ -32,22 +38,40 @@ public final class ConvTranspose2D: Layer {
     }
 
     public func forward(_ input: Tensor, training: Bool) throws -> Tensor {
+        try forward(input, training: training, relu: false)
+    }
+
+    /// The forward pass, optionally with a ReLU applied as the output is written (`Sequential`
+    /// fuses a ConvTranspose2D → ReLU pair this way).
+    func forward(_ input: Tensor, training: Bool, relu: Bool) throws -> Tensor {
         let (n, c, h, w) = try input.nchw("ConvTranspose2D.forward")
         guard c == inChannels else {
             throw NeuralNetError.shapeMismatch(
                 operation: "ConvTranspose2D.forward", expected: "[N, \(inChannels), H, W]", found: input.shape)
         }
         let plane = h * w, columns = n * plane, rows = outChannels * 4
-        let x = channelMajor(input.scalars, n: n, c: c, plane: plane)
-        var y = [Float](repeating: 0, count: rows * columns)
-        sgemm(transA: true, transB: false, m: rows, n: columns, k: inChannels, weight.value.scalars, x, beta: 0, &y)
-        cached = training ? (x, input.shape) : nil
-        var out = [Float](repeating: 0, count: n * outChannels * 4 * plane)
+        // Both buffers are kept between calls (no fresh pages) and fully overwritten.
+        resize(&self.columns, to: inChannels * columns)
+        resize(&products, to: rows * columns)
+        self.columns.withUnsafeMutableBufferPointer { xb in
+            guard let xs = xb.baseAddress else { return }
+            channelMajor(input.scalars, n: n, c: c, plane: plane, into: xs)
+        }
+        weight.value.scalars.withUnsafeBufferPointer { wb in
+            self.columns.withUnsafeBufferPointer { xb in
+                products.withUnsafeMutableBufferPointer { yb in
+                    guard let ws = wb.baseAddress, let xs = xb.baseAddress, let ys = yb.baseAddress else { return }
+                    sgemm(transA: true, transB: false, m: rows, n: columns, k: inChannels, ws, xs, beta: 0, ys)
+                }
+            }
+        }
+        cachedShape = training ? input.shape : nil
+        let y = products
         let b = bias.value.scalars
         // Scatter: row (o, a, d) of Y, column (s, i, j) → out[s, o, 2i + a, 2j + d].
-        y.withUnsafeBufferPointer { yb in
-            out.withUnsafeMutableBufferPointer { ob in
-                let ys = yb.baseAddress!, os = ob.baseAddress!
+        let out = uninitializedFloats(n * outChannels * 4 * plane) { os in
+            y.withUnsafeBufferPointer { yb in
+                guard let ys = yb.baseAddress else { return }
                 parallelFor(n * outChannels) { job in
                     let s = job / outChannels, o = job % outChannels
                     let dst = os + job * 4 * plane, shift = b[o]
@@ -56,7 +80,11 @@ public final class ConvTranspose2D: Layer {
                             let src = ys + (o * 4 + a * 2 + d) * columns + s * plane
                             for i in 0..<h {
                                 let row = dst + (2 * i + a) * 2 * w + d
-                                for j in 0..<w { row[2 * j] = src[i * w + j] + shift }
+                                if relu {
+                                    for j in 0..<w { row[2 * j] = max(src[i * w + j] + shift, 0) }
+                                } else {
+                                    for j in 0..<w { row[2 * j] = src[i * w + j] + shift }
+                                }
                             }
                         }
                     }
@@ -67,7 +95,7 @@ public final class ConvTranspose2D: Layer {
     }
 
     public func backward(_ outputGradient: Tensor) throws -> Tensor {
-        guard let (x, inputShape) = cached else { throw NeuralNetError.backwardBeforeForward(layer: "ConvTranspose2D") }
+        guard let inputShape = cachedShape else { throw NeuralNetError.backwardBeforeForward(layer: "ConvTranspose2D") }
         let (n, h, w) = (inputShape[0], inputShape[2], inputShape[3])
         guard outputGradient.shape == [n, outChannels, 2 * h, 2 * w] else {
             throw NeuralNetError.shapeMismatch(
@@ -76,10 +104,10 @@ public final class ConvTranspose2D: Layer {
         }
         let plane = h * w, columns = n * plane, rows = outChannels * 4
         // Gather: the inverse of the forward scatter, G[(o, a, d), (s, i, j)].
-        var g = [Float](repeating: 0, count: rows * columns)
-        outputGradient.scalars.withUnsafeBufferPointer { gb in
-            g.withUnsafeMutableBufferPointer { gm in
-                let gs = gb.baseAddress!, dst = gm.baseAddress!
+        resize(&products, to: rows * columns)
+        products.withUnsafeMutableBufferPointer { gm in
+            outputGradient.scalars.withUnsafeBufferPointer { gb in
+                guard let gs = gb.baseAddress, let dst = gm.baseAddress else { return }
                 parallelFor(n * outChannels) { job in
                     let s = job / outChannels, o = job % outChannels
                     let src = gs + job * 4 * plane
@@ -95,11 +123,25 @@ public final class ConvTranspose2D: Layer {
                 }
             }
         }
-        var dx = [Float](repeating: 0, count: inChannels * columns)
-        sgemm(transA: false, transB: true, m: inChannels, n: rows, k: columns, x, g, beta: 1, &weight.gradient.scalars)
-        sgemm(transA: false, transB: false, m: inChannels, n: columns, k: rows, weight.value.scalars, g, beta: 0, &dx)
+        sgemm(transA: false, transB: true, m: inChannels, n: rows, k: columns, self.columns, products, beta: 1,
+              &weight.gradient.scalars)
+        resize(&columnsGradient, to: inChannels * columns)
+        weight.value.scalars.withUnsafeBufferPointer { wb in
+            products.withUnsafeBufferPointer { gb in
+                columnsGradient.withUnsafeMutableBufferPointer { db in
+                    guard let ws = wb.baseAddress, let gs = gb.baseAddress, let ds = db.baseAddress else { return }
+                    sgemm(transA: false, transB: false, m: inChannels, n: columns, k: rows, ws, gs, beta: 0, ds)
+                }
+            }
+        }
+        let dx = columnsGradient
         let db = channelSums(outputGradient.scalars, n: n, c: outChannels, plane: 4 * plane)
         for o in 0..<outChannels { bias.gradient.scalars[o] += db[o] }
         return try Tensor(shape: inputShape, scalars: batchMajor(dx, n: n, c: inChannels, plane: plane, bias: nil))
     }
+}
+
+/// Gives a kept buffer `count` elements (contents undefined until written).
+private func resize(_ buffer: inout [Float], to count: Int) {
+    if buffer.count != count { buffer = [Float](repeating: 0, count: count) }
 }

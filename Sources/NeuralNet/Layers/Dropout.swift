@@ -19,13 +19,28 @@ public final class Dropout: Layer {
             mask = nil
             return input
         }
-        let scale = 1 / (1 - rate)
-        var m = [Float](repeating: 0, count: input.count)
-        for i in m.indices where generator.nextUniform() >= rate { m[i] = scale }
-        var out = input
-        for i in out.scalars.indices { out.scalars[i] *= m[i] }
+        let (scale, rate, count) = (1 / (1 - rate), rate, input.count)
+        var rng = generator
+        var out: [Float] = []
+        let m = uninitializedFloats(count) { mask in
+            out = uninitializedFloats(count) { o in
+                input.scalars.withUnsafeBufferPointer { xb in
+                    guard let x = xb.baseAddress else { return }
+                    // nextUniform() >= rate without a branch (random outcomes mispredict):
+                    // the uniform is u/2^24 for the top 24 bits u, exactly, so it is u >= ⌈rate·2^24⌉.
+                    let threshold = UInt64((Double(rate) * 16_777_216).rounded(.up))
+                    for i in 0..<count {
+                        let u = rng.next() >> 40
+                        let keep = 1 &- ((u &- threshold) >> 63)  // 1 when u >= threshold
+                        mask[i] = Float(keep) * scale
+                        o[i] = x[i] * mask[i]
+                    }
+                }
+            }
+        }
+        generator = rng
         mask = m
-        return out
+        return try Tensor(shape: input.shape, scalars: out)
     }
 
     public func backward(_ outputGradient: Tensor) throws -> Tensor {
@@ -34,8 +49,14 @@ public final class Dropout: Layer {
             throw NeuralNetError.shapeMismatch(
                 operation: "Dropout.backward", expected: "\(m.count) elements", found: outputGradient.shape)
         }
-        var dx = outputGradient
-        for i in dx.scalars.indices { dx.scalars[i] *= m[i] }
-        return dx
+        let dx = uninitializedFloats(m.count) { d in
+            outputGradient.scalars.withUnsafeBufferPointer { gb in
+                m.withUnsafeBufferPointer { mb in
+                    guard let g = gb.baseAddress, let ms = mb.baseAddress else { return }
+                    parallelRanges(mb.count) { range in for i in range { d[i] = g[i] * ms[i] } }
+                }
+            }
+        }
+        return try Tensor(shape: outputGradient.shape, scalars: dx)
     }
 }

@@ -9,7 +9,17 @@ public final class Adam {
     public let beta1, beta2, epsilon, weightDecay: Float
     /// Steps taken so far.
     public private(set) var step = 0
-    private var moments: [String: (m: [Float], v: [Float])] = [:]
+    /// First and second moments by parameter name, boxed so each step updates them in place
+    /// (a tuple read out of the dictionary would be copied on its first write).
+    private var moments: [String: Moments] = [:]
+
+    private final class Moments {
+        var m: [Float], v: [Float]
+        init(count: Int) {
+            m = [Float](repeating: 0, count: count)
+            v = m
+        }
+    }
 
     /// An optimizer with the Keras defaults unless overridden.
     public init(
@@ -31,15 +41,14 @@ public final class Adam {
         let alpha = learningRate * (1 - pow(beta2, t)).squareRoot() / (1 - pow(beta1, t))
         for named in model.parameters {
             let p = named.parameter
-            var (m, v) = moments[named.name] ?? (
-                [Float](repeating: 0, count: p.value.count), [Float](repeating: 0, count: p.value.count))
-            if m.count != p.value.count {  // the parameter was replaced by one of another size
-                m = [Float](repeating: 0, count: p.value.count)
-                v = m
+            var state = moments[named.name] ?? Moments(count: p.value.count)
+            if state.m.count != p.value.count {  // the parameter was replaced by one of another size
+                state = Moments(count: p.value.count)
             }
+            moments[named.name] = state
             let (b1, b2, eps, decay, lr) = (beta1, beta2, epsilon, weightDecay, learningRate)
-            m.withUnsafeMutableBufferPointer { mp in
-                v.withUnsafeMutableBufferPointer { vp in
+            state.m.withUnsafeMutableBufferPointer { mp in
+                state.v.withUnsafeMutableBufferPointer { vp in
                     p.gradient.scalars.withUnsafeBufferPointer { g in
                         p.value.scalars.withUnsafeMutableBufferPointer { w in
                             parallelRanges(w.count) { range in
@@ -54,7 +63,6 @@ public final class Adam {
                     }
                 }
             }
-            moments[named.name] = (m, v)
             p.zeroGradient()
         }
     }
