@@ -15,8 +15,10 @@ cat <<EOF
 # NoduleKit cascade report
 
 The cascaded network of *Transfer Learning by Cascaded Network to identify and classify
-lung nodules*, trained and checked on $(($(wc -l <"$out/scans/labels.csv") - 1)) labelled phantom CTs in ${seconds} s.
-Every number below is measured on the **test split**: patients that no model saw in training.
+lung nodules*, trained and checked on phantom CTs in ${seconds} s: the U-Net on
+$(($(wc -l <"$out/public/labels.csv") - 1)) annotated "public" scans, the classifier on the discriminator's pairs of
+$(($(wc -l <"$out/hospital/labels.csv") - 1)) other, patient-labelled "hospital" scans. Every number below is measured on a
+**test split**: scans that no model saw in training (the U-Net never sees a hospital scan).
 
 Time per stage (seconds):
 
@@ -29,7 +31,8 @@ Segmentation set: $(count "$out/segmentation-set/manifest.csv" 2 train) training
 $(table "$out/evaluation/segmenter/summary.csv")
 
 Dice and IoU are pooled over the nodule slices; sensitivity and specificity are the 0.35
-discriminator's on slices with and without nodule pixels.
+discriminator's on the set's slices with and without nodule pixels (the nodule-free ones are
+the ± 5 margins and a few random slices, so this specificity is near-nodule specificity).
 
 | loss | validation Dice |
 | --- | --- |
@@ -55,7 +58,7 @@ $(cat "$out/evaluation/classifier/comparison.md")
 
 ## 3. Screening
 
-### Held-out scan $test_uid ($(awk -F, -v u="$test_uid" '$1 == u { print $2 }' "$out/scans/labels.csv") patient)
+### Held-out hospital scan $test_uid ($(awk -F, -v u="$test_uid" '$1 == u { print $2 }' "$out/hospital/labels.csv") patient)
 
 $(table "$out/screen/$test_uid/findings.csv")
 

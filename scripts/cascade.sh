@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
-# The paper's whole cascade on labelled phantom CTs, through the nodulekit command line:
+# The paper's whole cascade on labelled phantom CTs, through the nodulekit command line.
+# As in the paper, two populations: "public" scans with nodule annotations (LUNA16's role)
+# train the U-Net; "hospital" scans of other patients, with patient labels only, are screened
+# by it into the classifier's dataset, so no scan the U-Net learnt from is classified.
 # phantoms → segmentation dataset → U-Net → discriminator-screened classification dataset
 # → encoder classifier (and, for the demo, the Table 1 baselines) → evaluation → screening
 # of a held-out MetaImage scan and of the DICOM series in SampleData/dicom → report.md.
@@ -37,12 +40,14 @@ step() {  # STAGE-NAME DESCRIPTION…
     echo; echo "== $*"
 }
 
-step phantoms "phantoms: $scans labelled chest CTs (benign and malignant patients alternate)"
-"$nk" phantom --output "$out/scans" --count "$scans" --size 128,128,48 --spacing 0.75,0.75,2.5 --nodules 3 \
-    --labelled --compress --seed "$seed" --quiet
+step phantoms "phantoms: $scans annotated public CTs and $scans labelled hospital CTs (benign and malignant patients alternate)"
+for set in public:$seed hospital:$((seed + 1000)); do
+    "$nk" phantom --output "$out/${set%%:*}" --count "$scans" --size 128,128,48 --spacing 0.75,0.75,2.5 --nodules 3 \
+        --labelled --compress --seed "${set##*:}" --quiet
+done
 
 step segmentation-dataset "segmentation dataset: nodule slices ± 5, 64×64, split 80/5/15 by patient"
-"$nk" dataset segmentation --annotations "$out/scans/annotations.csv" --images "$out/scans" \
+"$nk" dataset segmentation --annotations "$out/public/annotations.csv" --images "$out/public" \
     --output "$out/segmentation-set" --size 64 --background-slices "$background" --seed "$seed" --quiet
 
 step train-segmenter "train the U-Net segmenter"
@@ -54,8 +59,9 @@ step evaluate-segmenter "evaluate the segmenter and the 0.35 discriminator on th
     --output "$out/evaluation/segmenter" --threads "$threads"
 
 step classification-dataset "classification dataset: every slice screened, suspicious ones kept, 60/15/25 by patient, 3x oversampling"
-"$nk" dataset classification --labels "$out/scans/labels.csv" --series "$out/scans" --segmenter "$out/segmenter" \
-    --annotations "$out/scans/annotations.csv" --output "$out/classification-set" --seed "$seed" --threads "$threads" --quiet
+# The hospital scans' annotations only mark which nodule each pair crosses, for evaluation.
+"$nk" dataset classification --labels "$out/hospital/labels.csv" --series "$out/hospital" --segmenter "$out/segmenter" \
+    --annotations "$out/hospital/annotations.csv" --output "$out/classification-set" --seed "$seed" --threads "$threads" --quiet
 
 models=(encoder)
 [ "$mode" = check ] || models+=(fully-connected encoder-decoder)
@@ -72,8 +78,9 @@ for model in "${models[@]:1}"; do compare+=("$out/classifier-$model"); done
     ${compare[@]+--compare "${compare[@]}"} --output "$out/evaluation/classifier" --threads "$threads"
 
 step screen "screen a held-out scan and the DICOM series of SampleData/dicom"
-test_uid=$(awk -F, '$2 == "test" { print $1; exit }' "$out/classification-set/splits.csv")
-"$nk" screen "$out/scans/$test_uid.mhd" --segmenter "$out/segmenter" --classifier "$out/classifier-encoder" \
+test_uid=$(awk -F, '$3 == "test" { print $2; exit }' "$out/classification-set/manifest.csv")
+[ -n "$test_uid" ] || { echo "cascade: the classification set has no test pair to screen" >&2; exit 1; }
+"$nk" screen "$out/hospital/$test_uid.mhd" --segmenter "$out/segmenter" --classifier "$out/classifier-encoder" \
     --output "$out/screen/$test_uid" --threads "$threads" --quiet
 "$nk" screen SampleData/dicom --segmenter "$out/segmenter" --classifier "$out/classifier-encoder" \
     --output "$out/screen/dicom" --threads "$threads" --quiet

@@ -8,6 +8,7 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 nk=${1:-.build/release/nodulekit}
 out=.build-bench/cascade
+mkdir -p .build-bench
 width=${CASCADE_BENCH_WIDTH:-1}
 CASCADE_WIDTH=$width CASCADE_SEGMENTER_EPOCHS=${CASCADE_BENCH_EPOCHS:-12} scripts/cascade.sh "$nk" "$out" check >"$out.log" 2>&1
 status=$?

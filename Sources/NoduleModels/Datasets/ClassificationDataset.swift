@@ -232,7 +232,7 @@ public enum ClassificationManifest {
     public static func read(folder: URL) throws -> [ClassificationSample] {
         let table = try CSVTable(contentsOf: folder.appendingPathComponent("manifest.csv"))
         let c = try columns.dropLast().map(table.column)
-        let noduleColumn = table.header.firstIndex(of: "nodule")
+        let noduleColumn = try? table.column("nodule")
         return try table.rows.map { r in
             guard let split = DatasetSplit(rawValue: r.fields[c[2]]) else {
                 throw AnnotationError.badField(file: table.source, line: r.line, column: "split", value: r.fields[c[2]],
@@ -246,7 +246,14 @@ public enum ClassificationManifest {
             guard copies >= 1, copies <= 1000 else {
                 throw AnnotationError.badField(file: table.source, line: r.line, column: "copies", value: String(copies), expected: "1…1000")
             }
-            let nodule = noduleColumn.flatMap { r.fields[$0].isEmpty ? nil : Int(r.fields[$0]) }
+            var nodule: Int?
+            if let n = noduleColumn, !r.fields[n].isEmpty {
+                guard let value = Int(r.fields[n]), value >= 0 else {
+                    throw AnnotationError.badField(file: table.source, line: r.line, column: "nodule", value: r.fields[n],
+                                                   expected: "0 or a nodule's 1-based row")
+                }
+                nodule = value
+            }
             return ClassificationSample(patient: r.fields[c[0]], seriesUID: r.fields[c[1]], split: split, label: label,
                                         row: try table.int(r, c[4]), slice: try table.int(r, c[5]),
                                         maximumProbability: Float(try table.double(r, c[6])), copies: copies, pairsFile: r.fields[c[8]],

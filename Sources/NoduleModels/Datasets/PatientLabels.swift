@@ -50,7 +50,7 @@ public struct PatientLabels: Sendable, Equatable {
     public init(contentsOf url: URL) throws {
         let table = try CSVTable(contentsOf: url)
         let uidColumn = try table.column("seriesuid"), labelColumn = try table.column("label")
-        let patientColumn = table.header.firstIndex(of: "patient")
+        let patientColumn = try? table.column("patient")
         var entries: [String: Entry] = [:]
         for row in table.rows {
             let uid = row.fields[uidColumn].trimmingCharacters(in: .whitespaces)

@@ -45,8 +45,8 @@ public final class EncoderClassifier: Classifier {
     /// Builds the network with seeded (Glorot-uniform, Keras's default) weights.
     public init(_ configuration: Configuration = .init()) throws {
         let c = configuration
-        let divisor = 1 << c.channels.count
-        guard c.inputChannels > 0, !c.channels.isEmpty, c.channels.allSatisfy({ $0 > 0 }), c.hiddenUnits > 0,
+        let divisor = 1 << min(c.channels.count, 12)
+        guard c.inputChannels > 0, !c.channels.isEmpty, c.channels.count <= 12, c.dropoutRate >= 0, c.dropoutRate < 1, c.channels.allSatisfy({ $0 > 0 }), c.hiddenUnits > 0,
               c.imageSize >= divisor, c.imageSize % divisor == 0, c.imageSize <= 4096 else {
             throw NoduleModelsError.invalidConfiguration(
                 model: "EncoderClassifier",

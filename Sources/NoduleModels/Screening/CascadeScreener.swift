@@ -62,7 +62,6 @@ public struct CascadeScreener {
                 nodules[n].malignancy = scores.isEmpty ? nil : scores.reduce(0, +) / Double(scores.count)
             }
         }
-        if nodules.count > 255 { nodules = Array(nodules.prefix(255)) }
         mask.geometry = volume.geometry
         return ScreeningReport(screened: screened, probabilities: probabilities, mask: mask, nodules: nodules,
                                sliceMalignancy: sliceMalignancy)

@@ -22,9 +22,10 @@ public struct ScreenedNodule: Sendable, Equatable {
 
 /// Finds 3-D nodules in a probability volume: voxels above a threshold, grouped into
 /// 26-connected regions (an explicit stack, no recursion), regions smaller than
-/// `minimumVoxels` dropped, labelled 1…n by decreasing size in the returned mask.
+/// `minimumVoxels` dropped, labelled 1…n by decreasing size in the returned mask (at most
+/// the 255 largest, the labels being bytes).
 public enum ConnectedNodules {
-    /// The regions and a label mask (`UInt8`, labels above 255 saturate) on the same grid.
+    /// The regions and their label mask (`UInt8`) on the same grid.
     public static func find(in probabilities: Volume<Float>, threshold: Float = 0.5,
                             minimumVoxels: Int = 1) -> (nodules: [ScreenedNodule], mask: Volume<UInt8>) {
         let s = probabilities.size
@@ -56,7 +57,8 @@ public enum ConnectedNodules {
         }
         let g = probabilities.geometry
         let voxelVolume = g.spacing.x * g.spacing.y * g.spacing.z
-        let kept = regions.filter { $0.count >= max(1, minimumVoxels) }.sorted { $0.count > $1.count }
+        // Labels are UInt8: the 255 largest regions are kept, smaller ones dropped like noise.
+        let kept = regions.filter { $0.count >= max(1, minimumVoxels) }.sorted { $0.count > $1.count }.prefix(255)
         var mask = [UInt8](repeating: 0, count: p.count)
         var nodules: [ScreenedNodule] = []
         for (n, members) in kept.enumerated() {
@@ -67,7 +69,7 @@ public enum ConnectedNodules {
                 peak = max(peak, p[v])
                 lowK = min(lowK, k)
                 highK = max(highK, k)
-                mask[v] = UInt8(min(n + 1, 255))
+                mask[v] = UInt8(n + 1)
             }
             let volume = Double(members.count) * voxelVolume
             nodules.append(ScreenedNodule(

@@ -37,6 +37,10 @@ public struct ClassificationDatasetReader: Sendable {
             }
             guard let arrays = cache else { continue }
             let itemShape = Array(arrays.shape.dropFirst())
+            guard itemShape.count == 3, (1...16).contains(itemShape[0]), (1...4096).contains(itemShape[1]), itemShape[1] == itemShape[2] else {
+                throw NoduleModelsError.invalidDataset(path: folder.appendingPathComponent(e.pairsFile).path,
+                                                       reason: "pairs must be N×C×S×S with C ≤ 16 and S ≤ 4096, found \(arrays.shape)")
+            }
             if shape == nil { shape = itemShape }
             guard itemShape == shape, e.row >= 0, e.row < arrays.shape[0] else {
                 throw NoduleModelsError.invalidDataset(
