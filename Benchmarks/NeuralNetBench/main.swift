@@ -70,7 +70,7 @@ do {
             if phases.contains("train") {
                 let train = try median(repeats: repeats) {
                     let logits = try net.forward(x, training: true)
-                    _ = try net.backward(Loss.binaryCrossEntropyWithLogits(logits: logits, targets: masks).gradient)
+                    try net.backwardParameters(Loss.binaryCrossEntropyWithLogits(logits: logits, targets: masks).gradient)
                     adam.update(net)
                 }
                 print("unet\(size)_train_t\(threads) \(train)")
@@ -89,7 +89,7 @@ do {
             if phases.contains("train") {
                 let train = try median(repeats: max(repeats, 20)) {
                     let logits = try classifier.forward(x, training: true)
-                    _ = try classifier.backward(Loss.categoricalCrossEntropyWithLogits(logits: logits, targets: labels).gradient)
+                    try classifier.backwardParameters(Loss.categoricalCrossEntropyWithLogits(logits: logits, targets: labels).gradient)
                     adam.update(classifier)
                 }
                 print("classifier_train_t\(threads) \(train)")

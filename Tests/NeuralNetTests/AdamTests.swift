@@ -20,4 +20,29 @@ final class AdamTests: XCTestCase {
         }
         XCTAssertEqual(adam.step, 2)
     }
+
+    /// Many elements (the eight-lane body and the scalar tail), weight decay on: every element
+    /// follows the decoupled-decay formula, computed in Double, for three steps.
+    func testEveryElementFollowsTheFormulaWithWeightDecay() throws {
+        var g = SeededGenerator(seed: 2)
+        let dense = try Dense(inFeatures: 37, outFeatures: 1, generator: &g)
+        let adam = Adam(learningRate: 0.01, weightDecay: 0.1)
+        var w = dense.weight.value.scalars.map(Double.init)
+        var m = [Double](repeating: 0, count: w.count), v = m
+        for t in 1...3 {
+            let grad = (0..<w.count).map { _ in Double(g.nextNormal()) }
+            dense.weight.gradient = try Tensor(shape: [1, 37], scalars: grad.map(Float.init))
+            adam.update(dense)
+            let alpha = 0.01 * (1 - pow(0.999, Double(t))).squareRoot() / (1 - pow(0.9, Double(t)))
+            for i in w.indices {
+                m[i] = 0.9 * m[i] + 0.1 * grad[i]
+                v[i] = 0.999 * v[i] + 0.001 * grad[i] * grad[i]
+                w[i] -= 0.01 * 0.1 * w[i]
+                w[i] -= alpha * m[i] / (v[i].squareRoot() + 1e-7)
+            }
+            for i in w.indices {
+                XCTAssertEqual(Double(dense.weight.value.scalars[i]), w[i], accuracy: 1e-5, "element \(i), step \(t)")
+            }
+        }
+    }
 }

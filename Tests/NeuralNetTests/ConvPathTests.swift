@@ -61,6 +61,42 @@ final class ConvPathTests: XCTestCase {
         }
     }
 
+    func testParameterOnlyBackwardGivesTheSameGradientsAsAFullBackward() throws {
+        // A training step skips the first conv's input gradient; every parameter gradient must
+        // stay bit-equal to a full backward's, on the batched, full-im2col, shifted and 1×1 paths.
+        for (shape, kernel) in [([2, 3, 4, 4], 3), ([2, 2, 16, 16], 3), ([2, 24, 16, 16], 3), ([2, 5, 16, 16], 1)] {
+            for threads in [1, 2] {
+                ComputeThreads.set(threads)
+                defer { ComputeThreads.set(ProcessInfo.processInfo.activeProcessorCount) }
+                func make() throws -> Sequential {
+                    var g = SeededGenerator(seed: 95)
+                    return Sequential([
+                        try Conv2D(inChannels: shape[1], outChannels: 4, kernelSize: kernel, generator: &g), ReLU(),
+                        try Conv2D(inChannels: 4, outChannels: 2, generator: &g),
+                    ])
+                }
+                let full = try make(), partial = try make()
+                let x = randomTensor(shape, seed: 96)
+                let y = try full.forward(x, training: true)
+                XCTAssertEqual(try partial.forward(x, training: true), y)
+                let dy = randomTensor(y.shape, seed: 97)
+                let dx = try full.backward(dy)
+                try partial.backwardParameters(dy)
+                let label = "\(shape), kernel \(kernel), \(threads) threads"
+                XCTAssertEqual(dx.shape, shape, label)
+                XCTAssertEqual(partial.parameters.map(\.name), full.parameters.map(\.name))
+                XCTAssertEqual(partial.parameters.map { $0.parameter.gradient }, full.parameters.map { $0.parameter.gradient }, label)
+                XCTAssertNotEqual(full.parameters[0].parameter.gradient.scalars.max(), 0, "the first conv learns, \(label)")
+            }
+        }
+        // Layers before the first one with parameters are not needed for the gradients.
+        var g = SeededGenerator(seed: 98)
+        let net = Sequential([ReLU(), try Dense(inFeatures: 3, outFeatures: 2, generator: &g)])
+        _ = try net.forward(randomTensor([4, 3], seed: 99), training: true)
+        try net.backwardParameters(randomTensor([4, 2], seed: 100))
+        XCTAssertNotEqual(net.parameters[0].parameter.gradient.scalars.map(abs).max(), 0)
+    }
+
     func testSequentialFeedsASkipConnectionToAConvWithoutChangingResults() throws {
         // Skip → 3×3 conv → ReLU (the U-Net decoder step) and skip → 1×1 conv, batched and
         // per-sample, shifted and not: the same values as running the layers one by one.

@@ -146,13 +146,35 @@ func channelSums(_ g: [Float], n: Int, c: Int, plane: Int) -> [Float] {
             let s = src.baseAddress!, d = dst.baseAddress!
             parallelFor(c) { ch in
                 var total: Float = 0
-                for b in 0..<n {
-                    let row = s + (b * c + ch) * plane
-                    for i in 0..<plane { total += row[i] }
-                }
+                for b in 0..<n { total += sum(s + (b * c + ch) * plane, count: plane) }
                 d[ch] = total
             }
         }
     }
     return sums
+}
+
+/// The sum of `count` floats, in four eight-lane accumulators (a single running sum waits on
+/// each add's latency); the order is fixed by `count`, so the result is repeatable.
+func sum(_ x: UnsafePointer<Float>, count: Int) -> Float {
+    var a0 = SIMD8<Float>(), a1 = a0, a2 = a0, a3 = a0
+    var i = 0
+    let raw = UnsafeRawPointer(x)
+    while i + 32 <= count {
+        a0 += raw.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self)
+        a1 += raw.loadUnaligned(fromByteOffset: 4 * (i + 8), as: SIMD8<Float>.self)
+        a2 += raw.loadUnaligned(fromByteOffset: 4 * (i + 16), as: SIMD8<Float>.self)
+        a3 += raw.loadUnaligned(fromByteOffset: 4 * (i + 24), as: SIMD8<Float>.self)
+        i += 32
+    }
+    while i + 8 <= count {
+        a0 += raw.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self)
+        i += 8
+    }
+    var total = ((a0 + a1) + (a2 + a3)).sum()
+    while i < count {
+        total += x[i]
+        i += 1
+    }
+    return total
 }

@@ -48,6 +48,10 @@ public protocol Layer: AnyObject {
     func forward(_ input: Tensor, training: Bool) throws -> Tensor
     /// Returns dLoss/dInput and accumulates dLoss/dParameter.
     func backward(_ outputGradient: Tensor) throws -> Tensor
+    /// Accumulates dLoss/dParameter only, for a network whose input gradient nobody reads
+    /// (a training step): layers may skip the input-gradient work, as PyTorch does for an
+    /// input that does not require a gradient. By default it calls `backward`.
+    func backwardParameters(_ outputGradient: Tensor) throws
     /// The trainable parameters, named relative to this layer.
     var parameters: [NamedParameter] { get }
 }
@@ -55,6 +59,10 @@ public protocol Layer: AnyObject {
 extension Layer {
     /// Layers without weights have none.
     public var parameters: [NamedParameter] { [] }
+
+    public func backwardParameters(_ outputGradient: Tensor) throws {
+        _ = try backward(outputGradient)
+    }
 
     /// Clears every parameter's accumulated gradient.
     public func zeroGradients() {

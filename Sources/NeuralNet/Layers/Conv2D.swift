@@ -168,6 +168,16 @@ public final class Conv2D: Layer {
     }
 
     public func backward(_ outputGradient: Tensor) throws -> Tensor {
+        try backward(outputGradient, inputGradient: true)
+    }
+
+    /// Only the weight and bias gradients: the input gradient's product and fold are skipped.
+    public func backwardParameters(_ outputGradient: Tensor) throws {
+        _ = try backward(outputGradient, inputGradient: false)
+    }
+
+    /// The backward pass; without `inputGradient` it returns an empty tensor.
+    private func backward(_ outputGradient: Tensor, inputGradient: Bool) throws -> Tensor {
         guard let (geo, input) = trained else { throw NeuralNetError.backwardBeforeForward(layer: "Conv2D") }
         let (n, o, plane) = (geo.n, outChannels, geo.plane)
         guard outputGradient.shape == [n, o, geo.outH, geo.outW] else {
@@ -180,14 +190,15 @@ public final class Conv2D: Layer {
         }
         let dx: [Float]
         if let input, geo.perSample {
-            dx = backwardPerSample(outputGradient.scalars, input, geo)
+            dx = backwardPerSample(outputGradient.scalars, input, geo, inputGradient: inputGradient)
         } else {
-            dx = backwardBatched(outputGradient.scalars, geo)
+            dx = backwardBatched(outputGradient.scalars, geo, inputGradient: inputGradient)
         }
+        guard inputGradient else { return Tensor(shape: [0]) }
         return try Tensor(shape: [n, inChannels, geo.h, geo.w], scalars: dx)
     }
 
-    private func backwardPerSample(_ dy: [Float], _ x: ConvInput, _ geo: ConvGeometry) -> [Float] {
+    private func backwardPerSample(_ dy: [Float], _ x: ConvInput, _ geo: ConvGeometry, inputGradient: Bool) -> [Float] {
         let (n, c, o, plane, rows, length) = (geo.n, geo.c, outChannels, geo.plane, geo.unrollRows, geo.unrollLength)
         let threads = min(ComputeThreads.count, n)
         let unrollSize = geo.isIdentityUnroll ? 0 : rows * length
@@ -198,7 +209,8 @@ public final class Conv2D: Layer {
         // afterwards, so the result depends on the thread count only.
         return withWorkspace(threads * (2 * unrollSize + gradientSize)) { ws in
             let ps = ws + threads * 2 * unrollSize
-            let dx = uninitializedFloats(n * c * geo.h * geo.w) { xs in
+            // Without an input gradient nothing is written to dx; one float keeps the body running.
+            let dx = uninitializedFloats(inputGradient ? n * c * geo.h * geo.w : 1) { xs in
                 dy.withUnsafeBufferPointer { gb in
                     x.withSource(geo) { inputs in
                         weights.withUnsafeBufferPointer { wb in
@@ -215,6 +227,7 @@ public final class Conv2D: Layer {
                                               unrolled + shift * geo.outW, ldb: length, beta: s == first ? 0 : 1,
                                               dW + shift * o * rows, split: false)
                                     }
+                                    guard inputGradient else { continue }
                                     if geo.isIdentityUnroll {
                                         sgemm(transA: true, transB: false, m: c, n: plane, k: o, wts, g, beta: 0,
                                               xs + s * c * plane, split: false)
@@ -239,13 +252,14 @@ public final class Conv2D: Layer {
         }
     }
 
-    private func backwardBatched(_ dy: [Float], _ geo: ConvGeometry) -> [Float] {
+    private func backwardBatched(_ dy: [Float], _ geo: ConvGeometry, inputGradient: Bool) -> [Float] {
         let (n, o, plane, rows) = (geo.n, outChannels, geo.plane, geo.unrollRows)
         let g = channelMajor(dy, n: n, c: o, plane: plane)
         withWorkspace(o * rows) { dW in  // the batched layout uses no unroll workspace
             sgemm(transA: false, transB: true, m: o, n: rows, k: n * plane, g, cols, beta: 0, dW)
             addWeightGradient(dW, slices: 1, geo)
         }
+        guard inputGradient else { return [] }
         let dcols = uninitializedFloats(rows * n * plane) { ds in
             weight.value.scalars.withUnsafeBufferPointer { wb in
                 g.withUnsafeBufferPointer { gb in

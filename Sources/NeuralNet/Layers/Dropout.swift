@@ -21,18 +21,25 @@ public final class Dropout: Layer {
         }
         let (scale, rate, count) = (1 / (1 - rate), rate, input.count)
         var rng = generator
-        var out: [Float] = []
-        let m = uninitializedFloats(count) { mask in
-            out = uninitializedFloats(count) { o in
+        // The last step's mask array is reused when nothing else holds it (no page faults).
+        var m = mask ?? []
+        mask = nil
+        if m.count != count { m = [Float](repeating: 0, count: count) }
+        let out = uninitializedFloats(count) { o in
+            m.withUnsafeMutableBufferPointer { mb in
                 input.scalars.withUnsafeBufferPointer { xb in
-                    guard let x = xb.baseAddress else { return }
+                    guard let x = xb.baseAddress, let mask = mb.baseAddress else { return }
                     // nextUniform() >= rate without a branch (random outcomes mispredict):
                     // the uniform is u/2^24 for the top 24 bits u, exactly, so it is u >= ⌈rate·2^24⌉.
+                    // The mask value is the scale's bits and-ed with all ones or zero, which the
+                    // compiler cannot turn back into a branch as it does a select.
                     let threshold = UInt64((Double(rate) * 16_777_216).rounded(.up))
+                    let scaleBits = UInt64(scale.bitPattern)
                     for i in 0..<count {
                         let u = rng.next() >> 40
-                        let keep = 1 &- ((u &- threshold) >> 63)  // 1 when u >= threshold
-                        mask[i] = Float(keep) * scale
+                        let drop = (u &- threshold) >> 63  // 1 when u < threshold
+                        let keepBits = scaleBits & (drop &- 1)  // all ones when kept
+                        mask[i] = Float(bitPattern: UInt32(truncatingIfNeeded: keepBits))
                         o[i] = x[i] * mask[i]
                     }
                 }

@@ -49,6 +49,15 @@ public final class Sequential: Layer {
         return g
     }
 
+    /// Runs backward down to the first layer with parameters, which computes only those;
+    /// the layers before it have nothing to learn and are not visited.
+    public func backwardParameters(_ outputGradient: Tensor) throws {
+        guard let first = layers.firstIndex(where: { !$0.parameters.isEmpty }) else { return }
+        var g = outputGradient
+        for layer in layers[(first + 1)...].reversed() { g = try layer.backward(g) }
+        try layers[first].backwardParameters(g)
+    }
+
     public var parameters: [NamedParameter] {
         layers.enumerated().flatMap { index, layer in
             layer.parameters.map { NamedParameter(name: "\(index).\($0.name)", parameter: $0.parameter) }

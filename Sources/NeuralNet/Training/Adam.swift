@@ -46,24 +46,62 @@ public final class Adam {
                 state = Moments(count: p.value.count)
             }
             moments[named.name] = state
-            let (b1, b2, eps, decay, lr) = (beta1, beta2, epsilon, weightDecay, learningRate)
+            let step = AdamStep(b1: beta1, b2: beta2, epsilon: epsilon, decay: learningRate * weightDecay, alpha: alpha)
             state.m.withUnsafeMutableBufferPointer { mp in
                 state.v.withUnsafeMutableBufferPointer { vp in
                     p.gradient.scalars.withUnsafeBufferPointer { g in
                         p.value.scalars.withUnsafeMutableBufferPointer { w in
-                            parallelRanges(w.count) { range in
-                                for i in range {
-                                    mp[i] = b1 * mp[i] + (1 - b1) * g[i]
-                                    vp[i] = b2 * vp[i] + (1 - b2) * g[i] * g[i]
-                                    if decay != 0 { w[i] -= lr * decay * w[i] }
-                                    w[i] -= alpha * mp[i] / (vp[i].squareRoot() + eps)
-                                }
-                            }
+                            guard let m = mp.baseAddress, let v = vp.baseAddress, let g = g.baseAddress,
+                                  let w = w.baseAddress else { return }
+                            parallelRanges(mp.count) { range in step.apply(m: m, v: v, g: g, w: w, range) }
                         }
                     }
                 }
             }
             p.zeroGradient()
         }
+    }
+}
+
+/// One Adam update over a range of a parameter, eight lanes at a time: the scalar loop's
+/// division and square root do not vectorise on their own. Every lane computes exactly what
+/// the scalar tail does, so results do not depend on where a range starts.
+private struct AdamStep {
+    let b1, b2, epsilon, decay, alpha: Float
+
+    func apply(
+        m: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>, g: UnsafePointer<Float>,
+        w: UnsafeMutablePointer<Float>, _ range: Range<Int>
+    ) {
+        var i = range.lowerBound
+        while i + 8 <= range.upperBound {
+            let gv = load(g + i)
+            let mv = b1 * load(m + i) + (1 - b1) * gv
+            let vv = b2 * load(v + i) + (1 - b2) * gv * gv
+            var wv = load(w + i)
+            if decay != 0 { wv -= decay * wv }
+            wv -= alpha * mv / (vv.squareRoot() + epsilon)
+            store(mv, m + i); store(vv, v + i); store(wv, w + i)
+            i += 8
+        }
+        while i < range.upperBound {
+            m[i] = b1 * m[i] + (1 - b1) * g[i]
+            v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
+            if decay != 0 { w[i] -= decay * w[i] }
+            w[i] -= alpha * m[i] / (v[i].squareRoot() + epsilon)
+            i += 1
+        }
+    }
+
+    @inline(__always) private func load(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
+    }
+
+    @inline(__always) private func load(_ p: UnsafeMutablePointer<Float>) -> SIMD8<Float> {
+        load(UnsafePointer(p))
+    }
+
+    @inline(__always) private func store(_ x: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: x, as: SIMD8<Float>.self)
     }
 }

@@ -113,7 +113,7 @@ struct TrainingLoop {
             var total = 0.0, seen = 0
             for (b, indices) in batches.enumerated() {
                 let (loss, gradient) = try step(indices)
-                _ = try network.backward(gradient)
+                try network.backwardParameters(gradient)
                 adam.update(network)
                 total += Double(loss) * Double(indices.count)
                 seen += indices.count
