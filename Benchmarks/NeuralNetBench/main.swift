@@ -60,7 +60,7 @@ let batch = 16
 
 do {
     for threads in threadCounts {
-        ComputeThreads.set(threads)
+        NeuralNetProcess.configure(threads: threads)
         for size in sizes where cases.contains("unet") {
             let net = try makePaperUNet(seed: 1)
             let adam = Adam()

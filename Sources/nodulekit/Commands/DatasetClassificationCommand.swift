@@ -37,7 +37,7 @@ struct ClassificationDatasetCommand: ParsableCommand {
     }
 
     func run() throws {
-        ComputeThreads.set(threads)
+        NeuralNetProcess.configure(threads: threads)
         let checkpoint = URL(fileURLWithPath: segmenter)
         let screener = try SliceScreener.load(segmenter: checkpoint, discriminator: NoduleDiscriminator(threshold: threshold))
         var options = ClassificationDatasetOptions()

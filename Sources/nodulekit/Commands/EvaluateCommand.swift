@@ -51,7 +51,7 @@ struct EvaluateSegmenterCommand: ParsableCommand {
     }
 
     func run() throws {
-        ComputeThreads.set(arguments.threads)
+        NeuralNetProcess.configure(threads: arguments.threads)
         let reader = try SegmentationDatasetReader(folder: URL(fileURLWithPath: arguments.dataset), split: arguments.datasetSplit)
         let segmenter = try ModelDescription.loadSegmenter(URL(fileURLWithPath: arguments.checkpoint))
         let e = try SegmenterEvaluation(segmenter: segmenter, reader: reader, pixelThreshold: pixelThreshold,
@@ -105,7 +105,7 @@ struct EvaluateClassifierCommand: ParsableCommand {
     @Option(parsing: .upToNextOption, help: "More checkpoints to compare on the same split.") var compare: [String] = []
 
     func run() throws {
-        ComputeThreads.set(arguments.threads)
+        NeuralNetProcess.configure(threads: arguments.threads)
         let reader = try ClassificationDatasetReader(folder: URL(fileURLWithPath: arguments.dataset), split: arguments.datasetSplit)
         var evaluations: [ClassifierEvaluation] = []
         for path in [arguments.checkpoint] + compare {

@@ -38,7 +38,7 @@ struct ScreenCommand: ParsableCommand {
     }
 
     func run() throws {
-        ComputeThreads.set(threads)
+        NeuralNetProcess.configure(threads: threads)
         let inputURL = URL(fileURLWithPath: input), out = URL(fileURLWithPath: output)
         let started = Date()
         let (volume, seriesUID, dicomSeries) = try readInput(inputURL)

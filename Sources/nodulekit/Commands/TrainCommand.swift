@@ -35,7 +35,7 @@ struct TrainSegmenterCommand: ParsableCommand {
     }
 
     func run() throws {
-        ComputeThreads.set(training.threads)
+        NeuralNetProcess.configure(threads: training.threads)
         let folder = URL(fileURLWithPath: training.dataset), out = URL(fileURLWithPath: training.output)
         let train = try SegmentationDatasetReader(folder: folder, split: .train)
         let validation = try SegmentationDatasetReader(folder: folder, split: .validation)
@@ -93,7 +93,7 @@ struct TrainClassifierCommand: ParsableCommand {
     }
 
     func run() throws {
-        ComputeThreads.set(training.threads)
+        NeuralNetProcess.configure(threads: training.threads)
         let folder = URL(fileURLWithPath: training.dataset), out = URL(fileURLWithPath: training.output)
         let train = try ClassificationDatasetReader(folder: folder, split: .train)
         let validation = try ClassificationDatasetReader(folder: folder, split: .validation)
