@@ -94,6 +94,23 @@ final class SegmentationTrainingTests: XCTestCase {
         XCTAssertEqual(resumed.resumedAfterEpoch, 10)
         XCTAssertEqual(resumed.history.records.map(\.epoch), Array(1...11))
         XCTAssertEqual(Array(resumed.history.records.prefix(10)), records)
+
+        // The same run resumed on other training data (a scan rewritten with other slices) is
+        // refused, naming run.json and the split, and its files are left as they were.
+        _ = try writeScan("1.1", slices: 24, seed: 99, in: folder)
+        let changed = try SegmentationDatasetReader(folder: folder, split: .train)
+        XCTAssertNotEqual(changed.fingerprint, train.fingerprint)
+        XCTAssertEqual(try SegmentationDatasetReader(folder: folder, split: .validation).fingerprint, validation.fingerprint)
+        let historyBefore = try Data(contentsOf: output.appendingPathComponent("history.csv"))
+        let lastBefore = try Data(contentsOf: output.appendingPathComponent("last.safetensors"))
+        options.epochs = 12
+        XCTAssertThrowsError(try SegmentationTrainer(segmenter: UNetSegmenter(config), training: changed, validation: validation,
+                                                     outputFolder: output, options: options).run()) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.contains("run.json") && text.contains("training") && !text.contains("validation "), text)
+        }
+        XCTAssertEqual(try Data(contentsOf: output.appendingPathComponent("history.csv")), historyBefore)
+        XCTAssertEqual(try Data(contentsOf: output.appendingPathComponent("last.safetensors")), lastBefore)
     }
 
     func testEarlyStoppingCountsEpochsSinceBest() {

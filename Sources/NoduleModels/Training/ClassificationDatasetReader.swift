@@ -14,6 +14,8 @@ public struct ClassificationDatasetReader: Sendable {
     public let channels: Int
     /// The samples served, copies included, in manifest order.
     public let samples: [ClassificationSample]
+    /// A fingerprint of the pairs and their labels, in order (a resumed training run checks it).
+    public let fingerprint: String
     private let pairs: [Float]
 
     /// Number of samples served per epoch (copies included).
@@ -61,6 +63,7 @@ public struct ClassificationDatasetReader: Sendable {
         self.size = shape[1]
         self.samples = served
         self.pairs = pairs
+        self.fingerprint = datasetFingerprint([pairs], extra: served.map(\.label.rawValue))
     }
 
     /// The samples at `indices` as (inputs [n, C, S, S], one-hot targets [n, 2]).

@@ -30,7 +30,8 @@ public struct ClassifierTrainer {
             try classifier.validateInput(shape: [1, reader.channels, reader.size, reader.size])
         }
         let net = classifier.network
-        let loop = TrainingLoop(network: net, files: files, options: options, scoreName: "accuracy")
+        let loop = TrainingLoop(network: net, files: files, options: options, scoreName: "accuracy",
+                                datasets: ["training": training.fingerprint, "validation": validation.fingerprint])
         var generator = SeededGenerator(seed: options.seed ^ 0x5EED_A06)
         return try loop.run(
             trainingCount: training.count,

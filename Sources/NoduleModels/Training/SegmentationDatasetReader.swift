@@ -13,6 +13,8 @@ public struct SegmentationDatasetReader: Sendable {
     public let count: Int
     /// Which scan each slice comes from (manifest order).
     public let seriesUIDs: [String]
+    /// A fingerprint of the slices and masks, in order (a resumed training run checks it).
+    public let fingerprint: String
     private let images: [Float]
     private let masks: [Float]
 
@@ -51,6 +53,7 @@ public struct SegmentationDatasetReader: Sendable {
         self.seriesUIDs = uids
         self.images = images
         self.masks = masks
+        self.fingerprint = datasetFingerprint([images, masks])
     }
 
     /// The slices at `indices` as (images, masks), each [indices.count, 1, S, S].

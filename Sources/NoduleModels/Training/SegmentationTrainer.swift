@@ -29,7 +29,8 @@ public struct SegmentationTrainer {
         try segmenter.validateInput(shape: [1, segmenter.inputChannels, training.size, training.size])
         try segmenter.validateInput(shape: [1, segmenter.inputChannels, validation.size, validation.size])
         let net = segmenter.network
-        let loop = TrainingLoop(network: net, files: files, options: options, scoreName: "dice")
+        let loop = TrainingLoop(network: net, files: files, options: options, scoreName: "dice",
+                                datasets: ["training": training.fingerprint, "validation": validation.fingerprint])
         return try loop.run(
             trainingCount: training.count,
             step: { indices in

@@ -77,12 +77,15 @@ public struct TrainingFiles: Sendable {
 /// The epoch loop shared by every trainer: shuffled batches, one Adam step per batch,
 /// validation after every epoch, the best checkpoint by validation loss, early stopping and
 /// resume. `best.safetensors`, `last.safetensors` and `history.csv` are written atomically
-/// after every epoch. Adam's moments are not checkpointed: a resumed run restarts them.
+/// after every epoch; `run.json` holds the data's fingerprints, and a resume on changed data
+/// is refused. Adam's moments are not checkpointed: a resumed run restarts them.
 struct TrainingLoop {
     var network: Layer
     var files: TrainingFiles
     var options: TrainingOptions
     var scoreName: String
+    /// Fingerprints of the splits (`training`, `validation`), kept in run.json for resume.
+    var datasets: [String: String]
 
     /// Runs the loop. `trainingCount` samples are shuffled per epoch (seed + epoch);
     /// `step` takes a batch's indices and returns its loss and gradient of the logits
@@ -97,11 +100,14 @@ struct TrainingLoop {
         try FileManager.default.createDirectory(at: files.folder, withIntermediateDirectories: true)
         var history = TrainingHistory(scoreName: scoreName)
         let fm = FileManager.default
+        let record = TrainingRunRecord(datasets: datasets)
         if options.resume, fm.fileExists(atPath: files.last.path), fm.fileExists(atPath: files.history.path) {
+            try TrainingRunRecord.read(in: files.folder)?.check(resumingWith: record, in: files.folder)
             try network.loadCheckpoint(from: files.last)
             history = try TrainingHistory(contentsOf: files.history)
             history.scoreName = scoreName
         }
+        try record.write(in: files.folder)
         let resumedAfter = history.records.last?.epoch ?? 0
         if resumedAfter > 0 { onEvent(.resumed(afterEpoch: resumedAfter)) }
         let adam = Adam(learningRate: options.learningRate)
