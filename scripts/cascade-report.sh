@@ -3,7 +3,22 @@
 # each stage, its curves and the screening overlays (paths relative to the run folder).
 #   scripts/cascade-report.sh OUT TEST_SERIES_UID SECONDS
 set -euo pipefail
+[ $# -eq 3 ] || { echo "usage: scripts/cascade-report.sh OUT TEST_SERIES_UID SECONDS" >&2; exit 2; }
 out=$1 test_uid=$2 seconds=$3
+
+# The report is one here-document, whose command substitutions cannot stop the script, so
+# every input is checked first: a missing one is an error naming it, not a silent hole.
+missing=0
+for f in public/labels.csv hospital/labels.csv times.csv segmentation-set/manifest.csv \
+    evaluation/segmenter/summary.csv evaluation/segmenter/segmentation.csv \
+    classification-set/manifest.csv evaluation/classifier/comparison.md \
+    "screen/$test_uid/findings.csv" screen/dicom/findings.csv; do
+    if [ ! -s "$out/$f" ]; then
+        echo "cascade-report: $out/$f is missing or empty" >&2
+        missing=1
+    fi
+done
+[ "$missing" -eq 0 ] || exit 1
 
 table() {  # a CSV as a Markdown table, decimals rounded to 3 places
     awk -F, 'NR == 1 { printf "|"; for (i = 1; i <= NF; i++) printf " %s |", $i; printf "\n|"; for (i = 1; i <= NF; i++) printf " --- |"; printf "\n"; next }

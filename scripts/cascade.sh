@@ -87,7 +87,8 @@ test_uid=$(awk -F, '$3 == "test" { print $2; exit }' "$out/classification-set/ma
 
 finish_stage
 seconds=$(( $(date +%s) - started ))
-scripts/cascade-report.sh "$out" "$test_uid" "$seconds" >"$out/report.md"
+scripts/cascade-report.sh "$out" "$test_uid" "$seconds" >"$out/report.md.partial"
+mv "$out/report.md.partial" "$out/report.md"
 echo
 echo "report: $out/report.md ($seconds s in all)"
 
