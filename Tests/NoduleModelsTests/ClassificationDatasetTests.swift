@@ -10,7 +10,7 @@ import XCTest
 /// to one split, and only the training split is oversampled.
 final class ClassificationDatasetTests: XCTestCase {
     /// 12 patients, 14 series (patients P0 and P1 have two series each); odd patients malignant.
-    private func build(oversampling: Int = 3, annotated: Bool = false) throws -> (ClassificationDatasetBuilder.Summary, URL, PatientLabels) {
+    private func build(oversampling: Int = 3, annotated: Bool = false, clearPatient: Int? = nil) throws -> (ClassificationDatasetBuilder.Summary, URL, PatientLabels) {
         var entries: [PatientLabels.Entry] = [], sources: [ScanSource] = []
         for p in 0..<12 {
             for s in 0..<(p < 2 ? 2 : 1) {
@@ -18,6 +18,7 @@ final class ClassificationDatasetTests: XCTestCase {
                 // Malignant patients get two spheres (more suspicious slices), benign one.
                 var spheres = [(center: Vector3(10, 12, 5), radiusMM: 4.0)]
                 if p % 2 == 1 { spheres.append((Vector3(22, 20, 8), 3.0)) }
+                if p == clearPatient { spheres = [] }  // nothing for the discriminator to keep
                 sources.append(CascadeFixtures.source(uid, try CascadeFixtures.scan(spheres: spheres)))
                 entries.append(.init(seriesUID: uid, patient: "P\(p)", label: p % 2 == 1 ? .malignant : .benign))
             }
@@ -94,6 +95,24 @@ final class ClassificationDatasetTests: XCTestCase {
         let (plain, _, _) = try build(oversampling: 1)
         XCTAssertTrue(plain.samples.allSatisfy { $0.copies == 1 })
         XCTAssertEqual(plain.samples.map(\.split), summary.samples.map(\.split))
+    }
+
+    func testCoverageNamesThePatientsTheDiscriminatorLetThrough() throws {
+        let (summary, folder, _) = try build(clearPatient: 4)
+        XCTAssertFalse(summary.samples.contains { $0.patient == "P4" })
+        var everyone: [String] = []
+        for split in DatasetSplit.allCases {
+            let coverage = try ClassificationCoverage(folder: folder, split: split)
+            let withPairs = Set(summary.samples.filter { $0.split == split }.map(\.patient))
+            XCTAssertEqual(Set(coverage.patients).subtracting(coverage.unscreened), withPairs, "\(split)")
+            XCTAssertEqual(coverage.unscreened, coverage.patients.contains("P4") ? ["P4"] : [], "\(split)")
+            if coverage.patients.contains("P4") {
+                XCTAssertTrue(coverage.summary(split: split).hasPrefix("1 of \(coverage.patients.count) \(split.rawValue) patients"))
+                XCTAssertTrue(coverage.summary(split: split).hasSuffix(": P4"))
+            }
+            everyone += coverage.patients
+        }
+        XCTAssertEqual(everyone.sorted(), (0..<12).map { "P\($0)" }.sorted(), "each scanned patient in exactly one split")
     }
 
     func testRerunSkipsFinishedScans() throws {

@@ -113,7 +113,9 @@ struct EvaluateClassifierCommand: ParsableCommand {
             evaluations.append(try ClassifierEvaluation(classifier: classifier, reader: reader, model: description.name))
         }
         let table = ComparisonTable(evaluations)
+        let coverage = try ClassificationCoverage(folder: URL(fileURLWithPath: arguments.dataset), split: arguments.datasetSplit)
         print("\(arguments.split) split: \(evaluations.first?.scores.count ?? 0) slices of \(evaluations.first?.patients.count ?? 0) patients")
+        print(coverage.summary(split: arguments.datasetSplit))
         print(table.markdown)
         for e in evaluations {
             let c = e.slices.confusion
@@ -124,7 +126,11 @@ struct EvaluateClassifierCommand: ParsableCommand {
         }
         if let folder = try arguments.outputFolder() {
             try AtomicFile.write(Data(table.csv.utf8), to: folder.appendingPathComponent("comparison.csv"))
-            try AtomicFile.write(Data(table.markdown.utf8), to: folder.appendingPathComponent("comparison.md"))
+            try AtomicFile.write(Data((table.markdown + "\n" + coverage.summary(split: arguments.datasetSplit) + ".\n").utf8),
+                                 to: folder.appendingPathComponent("comparison.md"))
+            var coverageCSV = CSVWriter(header: ["patient", "screened"])
+            for p in coverage.patients { coverageCSV.append([p, coverage.unscreened.contains(p) ? "0" : "1"]) }
+            try AtomicFile.write(Data(coverageCSV.text.utf8), to: folder.appendingPathComponent("coverage.csv"))
             var predictions = CSVWriter(header: ["patient", "seriesuid", "slice", "label", "max_probability", "nodule"]
                                         + evaluations.map(\.model))
             for (i, s) in (evaluations.first?.samples ?? []).enumerated() {
