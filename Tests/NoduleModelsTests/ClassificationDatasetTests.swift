@@ -107,8 +107,8 @@ final class ClassificationDatasetTests: XCTestCase {
             XCTAssertEqual(Set(coverage.patients).subtracting(coverage.unscreened), withPairs, "\(split)")
             XCTAssertEqual(coverage.unscreened, coverage.patients.contains("P4") ? ["P4"] : [], "\(split)")
             if coverage.patients.contains("P4") {
-                XCTAssertTrue(coverage.summary(split: split).hasPrefix("1 of \(coverage.patients.count) \(split.rawValue) patients"))
-                XCTAssertTrue(coverage.summary(split: split).hasSuffix(": P4"))
+                XCTAssertTrue(coverage.summary.hasPrefix("1 of \(coverage.patients.count) \(split.rawValue) patients"))
+                XCTAssertTrue(coverage.summary.hasSuffix(": P4"))
             }
             everyone += coverage.patients
         }

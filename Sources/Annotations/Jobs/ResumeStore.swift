@@ -35,8 +35,22 @@ public struct ResumeStore<Record: Codable>: Sendable {
 
     /// FNV-1a (64 bits) of a text: stable across runs and machines, unlike `hashValue`.
     public static func hash(_ text: String) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return hash
+        var hash = FNV1a()
+        for byte in text.utf8 { hash.add(UInt64(byte)) }
+        return hash.value
+    }
+}
+
+/// The FNV-1a hash (64 bits), fed one value at a time: bytes of a text, or whole words of
+/// data when hashing arrays. Stable across runs and machines, unlike `hashValue`.
+public struct FNV1a: Sendable {
+    /// The hash of everything added so far.
+    public private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    public init() {}
+
+    /// Mixes in one value.
+    @inline(__always) public mutating func add(_ x: UInt64) {
+        value = (value ^ x) &* 0x100_0000_01b3
     }
 }

@@ -6,6 +6,8 @@ import Foundation
 /// figure; this says who, from the dataset's `splits.csv` (every labelled patient) and its
 /// manifest (the patients with pairs).
 public struct ClassificationCoverage: Sendable, Equatable {
+    /// The split described.
+    public var split: DatasetSplit
     /// Every patient the dataset assigned to the split.
     public var patients: [String]
     /// Those without a single pair: the cascade found nothing suspicious in their scans.
@@ -24,13 +26,14 @@ public struct ClassificationCoverage: Sendable, Equatable {
             if s == split { patients.append(r.fields[patientColumn]) }
         }
         let withPairs = Set(try ClassificationManifest.read(folder: folder).filter { $0.split == split }.map(\.patient))
+        self.split = split
         self.patients = patients.sorted()
         self.unscreened = self.patients.filter { !withPairs.contains($0) }
     }
 
     /// One line for a terminal or a report, e.g. "2 of 10 test patients had no slice above the
     /// discriminator's threshold and are in no classifier figure: a, b".
-    public func summary(split: DatasetSplit) -> String {
+    public var summary: String {
         guard !unscreened.isEmpty else {
             return "every one of the \(patients.count) \(split.rawValue) patients has a slice above the discriminator's threshold"
         }

@@ -1,3 +1,4 @@
+import Annotations
 import Foundation
 import ImagingCore
 
@@ -42,13 +43,13 @@ struct TrainingRunRecord: Codable, Equatable {
 /// the extra values (labels), in order. The same samples in the same order give the same text
 /// on every machine.
 func datasetFingerprint(_ arrays: [[Float]], extra: [Int] = []) -> String {
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    var hash = FNV1a()
     for array in arrays {
-        hash = (hash ^ UInt64(array.count)) &* 0x100_0000_01b3
+        hash.add(UInt64(array.count))
         array.withUnsafeBufferPointer { values in
-            for v in values { hash = (hash ^ UInt64(v.bitPattern)) &* 0x100_0000_01b3 }
+            for v in values { hash.add(UInt64(v.bitPattern)) }
         }
     }
-    for v in extra { hash = (hash ^ UInt64(bitPattern: Int64(v))) &* 0x100_0000_01b3 }
-    return String(hash, radix: 16)
+    for v in extra { hash.add(UInt64(bitPattern: Int64(v))) }
+    return String(hash.value, radix: 16)
 }

@@ -115,7 +115,7 @@ struct EvaluateClassifierCommand: ParsableCommand {
         let table = ComparisonTable(evaluations)
         let coverage = try ClassificationCoverage(folder: URL(fileURLWithPath: arguments.dataset), split: arguments.datasetSplit)
         print("\(arguments.split) split: \(evaluations.first?.scores.count ?? 0) slices of \(evaluations.first?.patients.count ?? 0) patients")
-        print(coverage.summary(split: arguments.datasetSplit))
+        print(coverage.summary)
         print(table.markdown)
         for e in evaluations {
             let c = e.slices.confusion
@@ -126,7 +126,7 @@ struct EvaluateClassifierCommand: ParsableCommand {
         }
         if let folder = try arguments.outputFolder() {
             try AtomicFile.write(Data(table.csv.utf8), to: folder.appendingPathComponent("comparison.csv"))
-            try AtomicFile.write(Data((table.markdown + "\n" + coverage.summary(split: arguments.datasetSplit) + ".\n").utf8),
+            try AtomicFile.write(Data((table.markdown + "\n" + coverage.summary + ".\n").utf8),
                                  to: folder.appendingPathComponent("comparison.md"))
             var coverageCSV = CSVWriter(header: ["patient", "screened"])
             for p in coverage.patients { coverageCSV.append([p, coverage.unscreened.contains(p) ? "0" : "1"]) }
