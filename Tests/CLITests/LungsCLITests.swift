@@ -14,6 +14,11 @@ final class LungsCLITests: XCTestCase {
     static var releaseBinary: URL { TestEnvironment.repositoryRoot.appendingPathComponent(".build/release/nodulekit") }
 
     func runRelease(_ arguments: [String]) throws -> CLITests.Run {
+        try Self.runRelease(arguments)
+    }
+
+    /// Runs the release binary with `arguments`; skips when it is not built (fails under CI).
+    static func runRelease(_ arguments: [String]) throws -> CLITests.Run {
         guard FileManager.default.isExecutableFile(atPath: Self.releaseBinary.path) else {
             let message = "the release nodulekit is not built at \(Self.releaseBinary.path); run `make release`"
             if TestEnvironment.isCI { XCTFail(message) }

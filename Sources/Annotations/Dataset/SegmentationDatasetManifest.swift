@@ -16,6 +16,8 @@ public struct SegmentationDatasetManifest: Sendable {
         /// Paths relative to the dataset folder.
         public var imagesFile: String
         public var masksFile: String
+        /// The scan's lung search regions, when the set was built with the lung mask.
+        public var lungsFile: String?
     }
 
     /// The dataset folder.
@@ -28,6 +30,7 @@ public struct SegmentationDatasetManifest: Sendable {
         self.folder = folder
         let table = try CSVTable(contentsOf: folder.appendingPathComponent("manifest.csv"))
         let columns = try ["seriesuid", "split", "row", "slice", "nodule_pixels", "images_file", "masks_file"].map(table.column)
+        let lungsColumn = table.header.firstIndex(of: "lungs_file") // absent in sets built before the lung mask
         entries = try table.rows.map { r in
             let splitText = r.fields[columns[1]]
             guard let split = DatasetSplit(rawValue: splitText) else {
@@ -36,7 +39,8 @@ public struct SegmentationDatasetManifest: Sendable {
             }
             return Entry(seriesUID: r.fields[columns[0]], split: split, row: try table.int(r, columns[2]),
                          slice: try table.int(r, columns[3]), nodulePixels: try table.int(r, columns[4]),
-                         imagesFile: r.fields[columns[5]], masksFile: r.fields[columns[6]])
+                         imagesFile: r.fields[columns[5]], masksFile: r.fields[columns[6]],
+                         lungsFile: lungsColumn.flatMap { $0 < r.fields.count && !r.fields[$0].isEmpty ? r.fields[$0] : nil })
         }
     }
 
@@ -49,5 +53,15 @@ public struct SegmentationDatasetManifest: Sendable {
                                            value: "\(masks.shape)", expected: "N×1×S×S, the images' shape \(images.shape)")
         }
         return (images.shape, images.values, masks.values)
+    }
+
+    /// The lung search regions (uint8, N×1×S×S) of one scan, checked against its images' shape.
+    public func lungRegions(file: String, shape: [Int]) throws -> [UInt8] {
+        let regions = try NumPyArray<UInt8>(contentsOf: folder.appendingPathComponent(file))
+        guard regions.shape == shape else {
+            throw AnnotationError.badField(file: folder.appendingPathComponent(file).path, line: 0, column: "shape",
+                                           value: "\(regions.shape)", expected: "the images' shape \(shape)")
+        }
+        return regions.values
     }
 }

@@ -27,3 +27,11 @@ public struct LungSegmentationOptions: Sendable, Equatable {
     /// The defaults.
     public init() {}
 }
+
+extension LungSegmentationOptions {
+    /// The settings that change the mask (not the thread count), for resume keys.
+    public var resultKey: String {
+        "air=\(airThresholdHU.map { String($0) } ?? "auto") closing=\(closingRadiusMM) airway=\(airwayThresholdHU),"
+            + "\(airwayThresholdStepHU),\(lowestAirwayThresholdHU),\(airwayMarginMM) min=\(minimumLungML) second=\(secondLungFraction)"
+    }
+}

@@ -17,6 +17,8 @@ public struct SegmentationDatasetReader: Sendable {
     public let fingerprint: String
     private let images: [Float]
     private let masks: [Float]
+    /// Each slice's lung search region (0/1), when every slice of the split has one.
+    public let lungRegions: [UInt8]?
 
     /// Reads every slice the manifest assigns to `split`; throws if a file is missing, the
     /// arrays disagree with each other or with the manifest, or slices differ in size.
@@ -24,11 +26,14 @@ public struct SegmentationDatasetReader: Sendable {
         let manifest = try SegmentationDatasetManifest(folder: folder)
         let entries = manifest.entries.filter { $0.split == split }
         var images: [Float] = [], masks: [Float] = [], uids: [String] = []
+        var regions: [UInt8]? = entries.allSatisfy { $0.lungsFile != nil } ? [] : nil
         var size: Int?
-        var cache: (file: String, arrays: (shape: [Int], images: [Float], masks: [UInt8]))?
+        var cache: (file: String, arrays: (shape: [Int], images: [Float], masks: [UInt8]), lungs: [UInt8]?)?
         for e in entries {
             if cache?.file != e.imagesFile {
-                cache = (e.imagesFile, try manifest.arrays(imagesFile: e.imagesFile, masksFile: e.masksFile))
+                let arrays = try manifest.arrays(imagesFile: e.imagesFile, masksFile: e.masksFile)
+                let lungs = try regions == nil ? nil : e.lungsFile.map { try manifest.lungRegions(file: $0, shape: arrays.shape) }
+                cache = (e.imagesFile, arrays, lungs)
             }
             guard let arrays = cache?.arrays else { continue }
             let shape = arrays.shape
@@ -42,6 +47,7 @@ public struct SegmentationDatasetReader: Sendable {
             let per = side * side
             images += arrays.images[(e.row * per)..<((e.row + 1) * per)]
             masks += arrays.masks[(e.row * per)..<((e.row + 1) * per)].map { $0 != 0 ? 1 : 0 }
+            if let lungs = cache?.lungs { regions? += lungs[(e.row * per)..<((e.row + 1) * per)] }
             uids.append(e.seriesUID)
         }
         guard let size else {
@@ -53,6 +59,7 @@ public struct SegmentationDatasetReader: Sendable {
         self.seriesUIDs = uids
         self.images = images
         self.masks = masks
+        self.lungRegions = regions
         self.fingerprint = datasetFingerprint([images, masks])
     }
 
