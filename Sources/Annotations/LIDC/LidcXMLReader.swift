@@ -67,7 +67,7 @@ public enum LidcXMLReader {
         case "TRUE": inclusion = true
         case "FALSE": inclusion = false
         case nil: throw context.error(element, "no <inclusion>")
-        case let other?: throw context.error(element, "<inclusion> is '\(other ?? "")', not TRUE or FALSE")
+        case let other?: throw context.error(element, "<inclusion> is '\(other)', not TRUE or FALSE")
         }
         let points = try element.children(named: "edgeMap").map { try point($0, context: context) }
         guard !points.isEmpty else { throw context.error(element, "an ROI with no <edgeMap>") }

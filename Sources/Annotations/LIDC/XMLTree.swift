@@ -60,17 +60,21 @@ public struct XMLTreeParser {
         position += 1
     }
 
-    private func starts(with literal: String) -> Bool {
-        let u = Array(literal.utf8)
-        guard position + u.count <= bytes.count else { return false }
-        return bytes[position..<(position + u.count)].elementsEqual(u)
+    private func starts(with literal: StaticString) -> Bool {
+        let n = literal.utf8CodeUnitCount
+        guard position + n <= bytes.count else { return false }
+        return literal.withUTF8Buffer { u in
+            for o in 0..<n where bytes[position + o] != u[o] { return false }
+            return true
+        }
     }
 
     /// Skips past `terminator`, failing with `what` when the file ends first.
-    private mutating func skip(past terminator: String, what: String) throws {
+    private mutating func skip(past terminator: StaticString, what: String) throws {
+        let first = terminator.withUTF8Buffer { $0[0] }
         while !atEnd {
-            if starts(with: terminator) {
-                for _ in terminator.utf8 { advance() }
+            if bytes[position] == first && starts(with: terminator) {
+                for _ in 0..<terminator.utf8CodeUnitCount { advance() }
                 return
             }
             advance()
@@ -79,7 +83,12 @@ public struct XMLTreeParser {
     }
 
     private mutating func skipWhitespace() {
-        while let c = current, c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D { advance() }
+        while position < bytes.count {
+            let c = bytes[position]
+            guard c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D else { return }
+            if c == 0x0A { line += 1 }
+            position += 1
+        }
     }
 
     /// Skips the prolog and trailing misc (declaration, comments, PIs, a DOCTYPE without
@@ -143,8 +152,10 @@ public struct XMLTreeParser {
         var node = XMLTreeElement(name: Self.localName(qualified), attributes: attributes, children: [], text: "", line: startLine)
         if selfClosing { return node }
         while true {
-            guard !atEnd else { throw fail("the file ends inside <\(qualified)> opened on line \(startLine) (truncated?)") }
-            if starts(with: "</") {
+            guard let c = current else { throw fail("the file ends inside <\(qualified)> opened on line \(startLine) (truncated?)") }
+            if c != UInt8(ascii: "<") {
+                node.text += try characterData(until: UInt8(ascii: "<"), what: "the text of <\(qualified)>")
+            } else if starts(with: "</") {
                 advance(); advance()
                 let closing = try name()
                 skipWhitespace()
@@ -163,10 +174,8 @@ public struct XMLTreeParser {
                 node.text += String(decoding: bytes[start..<(position - 3)], as: UTF8.self)
             } else if starts(with: "<?") {
                 try skip(past: "?>", what: "a processing instruction")
-            } else if current == UInt8(ascii: "<") {
-                node.children.append(try element())
             } else {
-                node.text += try characterData(until: UInt8(ascii: "<"), what: "the text of <\(qualified)>")
+                node.children.append(try element())
             }
         }
     }
@@ -174,7 +183,7 @@ public struct XMLTreeParser {
     /// A tag or attribute name (letters, digits, `_ - . :` and any non-ASCII byte).
     private mutating func name() throws -> String {
         let start = position
-        while let c = current, Self.isNameByte(c) { advance() }
+        while position < bytes.count, Self.isNameByte(bytes[position]) { position += 1 }
         guard position > start else {
             throw fail(atEnd ? "the file ends where a name was expected (truncated?)" : "a name was expected, found '\(Character(Unicode.Scalar(bytes[position])))'")
         }
@@ -190,17 +199,23 @@ public struct XMLTreeParser {
     /// attribute value is an error, as XML says.
     private mutating func characterData(until terminator: UInt8, what: String) throws -> String {
         var out: [UInt8] = []
+        var runStart = position
         while true {
-            guard let c = current else { throw fail("the file ends inside \(what) (truncated?)") }
+            guard position < bytes.count else { throw fail("the file ends inside \(what) (truncated?)") }
+            let c = bytes[position]
             if c == terminator { break }
             if c == UInt8(ascii: "<") { throw fail("'<' inside \(what)") }
             if c == UInt8(ascii: "&") {
+                out += bytes[runStart..<position]
                 out += try reference()
+                runStart = position
                 continue
             }
-            out.append(c)
-            advance()
+            if c == UInt8(ascii: "\n") { line += 1 }
+            position += 1
         }
+        if out.isEmpty { return String(decoding: bytes[runStart..<position], as: UTF8.self) }
+        out += bytes[runStart..<position]
         return String(decoding: out, as: UTF8.self)
     }
 
