@@ -15,6 +15,14 @@ public struct LidcReadMessage: Sendable, Equatable {
     /// One session per reader, in file order.
     public var sessions: [LidcReadingSession]
 
+    /// A message from its parts.
+    public init(file: String, seriesInstanceUID: String, studyInstanceUID: String?, sessions: [LidcReadingSession]) {
+        self.file = file
+        self.seriesInstanceUID = seriesInstanceUID
+        self.studyInstanceUID = studyInstanceUID
+        self.sessions = sessions
+    }
+
     /// Readings of nodules ≥ 3 mm (those with a contour), over every session.
     public var contouredReadings: [LidcReading] { sessions.flatMap { $0.readings.filter { !$0.isSmallNodule } } }
 }
@@ -29,6 +37,14 @@ public struct LidcReadingSession: Sendable, Equatable {
     public var readings: [LidcReading]
     /// The reader's non-nodule marks.
     public var nonNodules: [LidcNonNodule]
+
+    /// A session from its parts.
+    public init(reader: Int, radiologistID: String, readings: [LidcReading], nonNodules: [LidcNonNodule] = []) {
+        self.reader = reader
+        self.radiologistID = radiologistID
+        self.readings = readings
+        self.nonNodules = nonNodules
+    }
 }
 
 /// One reader's mark of one nodule (`unblindedReadNodule`).
@@ -43,6 +59,15 @@ public struct LidcReading: Sendable, Equatable {
     public var rois: [LidcROI]
     /// Line of the `unblindedReadNodule` start tag.
     public var line: Int
+
+    /// A reading from its parts.
+    public init(reader: Int, noduleID: String, characteristics: LidcCharacteristics?, rois: [LidcROI], line: Int = 0) {
+        self.reader = reader
+        self.noduleID = noduleID
+        self.characteristics = characteristics
+        self.rois = rois
+        self.line = line
+    }
 
     /// A nodule < 3 mm: every ROI is one point (LIDC marks those by their centre and
     /// neither contours nor rates them).
@@ -99,6 +124,15 @@ public struct LidcROI: Sendable, Equatable {
     public var edgeMap: [LidcPoint]
     /// Line of the `roi` start tag.
     public var line: Int
+
+    /// An ROI from its parts.
+    public init(imageZposition: Double, imageSOPUID: String?, inclusion: Bool, edgeMap: [LidcPoint], line: Int = 0) {
+        self.imageZposition = imageZposition
+        self.imageSOPUID = imageSOPUID
+        self.inclusion = inclusion
+        self.edgeMap = edgeMap
+        self.line = line
+    }
 }
 
 /// A reader's mark of something that is not a nodule.
