@@ -154,4 +154,16 @@ final class LIDCXMLReaderTests: XCTestCase {
             XCTAssertTrue(reason.contains("closed by </noduleId>"), reason)
         }
     }
+
+    func testHostileNestingAndCoordinatesAreErrorsNotCrashes() throws {
+        let deep = String(repeating: "<a>", count: 100_000) + String(repeating: "</a>", count: 100_000)
+        XCTAssertThrowsError(try LidcXMLReader.parse(Data(deep.utf8), file: "deep.xml")) {
+            XCTAssertEqual("\($0)", "deep.xml: line 1: malformed XML: elements nested more than 200 deep")
+        }
+        let url = try brokenCopy { $0.replacingOccurrences(of: "<xCoord>363</xCoord>", with: "<xCoord>9223372036854775807</xCoord>") }
+        XCTAssertThrowsError(try LidcXMLReader.read(url)) { XCTAssertTrue("\($0)".contains("line 37, <edgeMap>: pixel coordinate"), "\($0)") }
+        XCTAssertThrowsError(try LidcXMLReader.parse(Data("<LidcReadMessage>&bogus;</LidcReadMessage>".utf8), file: "e.xml")) {
+            XCTAssertEqual("\($0)", "e.xml: line 1: malformed XML: unknown entity '&bogus;'")
+        }
+    }
 }

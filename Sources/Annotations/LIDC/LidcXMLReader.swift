@@ -7,6 +7,9 @@ import Foundation
 /// missing or non-numeric coordinate, z or rating is an error naming the file, line and
 /// element.
 public enum LidcXMLReader {
+    /// The largest pixel coordinate accepted.
+    public static let maximumCoordinate = 1 << 16
+
     /// Reads one file.
     public static func read(_ url: URL) throws -> LidcReadMessage {
         let data: Data
@@ -87,7 +90,11 @@ public enum LidcXMLReader {
               let y = try context.integer(element, "yCoord", required: true) else {
             throw context.error(element, "a point without coordinates")
         }
-        guard x >= 0, y >= 0 else { throw context.error(element, "negative pixel coordinate (\(x), \(y))") }
+        // LIDC images are 512 pixels wide; far beyond any image is a broken file (and would
+        // overflow the fill's integer arithmetic).
+        guard x >= 0, y >= 0, x <= maximumCoordinate, y <= maximumCoordinate else {
+            throw context.error(element, "pixel coordinate (\(x), \(y)) is outside 0…\(maximumCoordinate)")
+        }
         return LidcPoint(x: x, y: y)
     }
 

@@ -36,6 +36,9 @@ public struct XMLTreeParser {
     private let file: String
     private var position = 0
     private var line = 1
+    private var depth = 0
+    /// Deeper nesting than this is refused rather than risking the stack (LIDC files nest 6 deep).
+    public static let maximumDepth = 200
 
     /// Parses a whole document and returns its root element.
     public static func parse(_ data: Data, file: String) throws -> XMLTreeElement {
@@ -120,6 +123,9 @@ public struct XMLTreeParser {
     /// Parses one element starting at its `<`.
     private mutating func element() throws -> XMLTreeElement {
         let startLine = line
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= Self.maximumDepth else { throw fail("elements nested more than \(Self.maximumDepth) deep") }
         advance() // <
         let qualified = try name()
         var attributes: [String: String] = [:]
