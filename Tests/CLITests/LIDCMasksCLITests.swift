@@ -108,7 +108,7 @@ final class LIDCMasksCLITests: XCTestCase {
         let out = try TestEnvironment.temporaryDirectory(self).appendingPathComponent("masks")
         let result = try run("masks", "--lidc", slab.path, "--images", slab.path, "--output", out.path, "--quiet")
         XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
-        XCTAssertTrue(result.stdout.contains("nodules: 1; ROIs: 14 on the scans' slices, 39 off them"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("nodules: 1; ROIs: 14 on the scans' slices, 39 off them; 26 marks of nodules < 3 mm"), result.stdout)
         let nodules = try CSVTable(contentsOf: out.appendingPathComponent("nodules.csv"))
         XCTAssertEqual(try row(nodules, "seriesuid"), Self.uid2)
         XCTAssertEqual(try row(nodules, "reader_ids"), "3;4")

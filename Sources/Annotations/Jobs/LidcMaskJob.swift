@@ -39,6 +39,8 @@ public struct LidcMaskJobSummary: Sendable {
     public var noduleCount = 0
     public var roiCount = 0
     public var offGridROICount = 0
+    /// Marks of nodules < 3 mm (single points, not masked) in this run's scans.
+    public var smallNoduleCount = 0
     public var nodulesURL: URL
     public var slicesURL: URL
 }
@@ -135,6 +137,7 @@ public struct LidcMaskJob: Sendable {
                 summary.noduleCount += scanRows.count
                 summary.roiCount += placed.roiCount
                 summary.offGridROICount += placed.offGridROICount
+                summary.smallNoduleCount += placed.smallNoduleCount
             } catch {
                 summary.failures.append((scan.seriesUID, "\(scan.location): \(error)"))
             }
