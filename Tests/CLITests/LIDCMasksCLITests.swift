@@ -116,6 +116,24 @@ final class LIDCMasksCLITests: XCTestCase {
         XCTAssertEqual(try row(nodules, "rois_off_grid"), "39")
     }
 
+    func testTwoShardsMergeToTheUnshardedReports() throws {
+        let both = try TestEnvironment.sharedFile("lidc")
+        let folder = try TestEnvironment.temporaryDirectory(self)
+        let whole = folder.appendingPathComponent("whole"), sharded = folder.appendingPathComponent("sharded")
+        let all = try run("masks", "--lidc", both.path, "--images", both.path, "--output", whole.path, "--quiet")
+        XCTAssertTrue(all.stdout.contains("scans: 2 (2 written"), all.stdout)
+        for i in 0..<2 {
+            let r = try run("masks", "--lidc", both.path, "--images", both.path, "--output", sharded.path, "--shard", "\(i)/2", "--quiet")
+            XCTAssertTrue(r.stdout.contains("scans: 1 (1 written"), r.stdout)
+        }
+        XCTAssertEqual(try run("merge-reports", sharded.path).status, 0)
+        for name in ["nodules.csv", "slices.csv"] {
+            let a = try String(contentsOf: whole.appendingPathComponent(name), encoding: .utf8)
+            XCTAssertEqual(try String(contentsOf: sharded.appendingPathComponent(name), encoding: .utf8), a)
+            XCTAssertEqual(a.split(separator: "\n").count, 3, name)
+        }
+    }
+
     func testABrokenXMLFileIsListedAndTheExitStatusIsNonZero() throws {
         let folder = try TestEnvironment.temporaryDirectory(self)
         let bad = folder.appendingPathComponent("bad.xml")
