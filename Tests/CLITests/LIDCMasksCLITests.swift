@@ -50,6 +50,18 @@ final class LIDCMasksCLITests: XCTestCase {
         XCTAssertEqual(try row(nodules, "mask_voxels"), "3241")
         XCTAssertEqual(try row(nodules, "rois"), "31")
         XCTAssertEqual(Double(try row(nodules, "diameter_mm")) ?? 0, 21.837, accuracy: 1e-3)
+        // The centre is the consensus voxels' centroid, in LPS mm through the scan's geometry.
+        var sum = Vector3.zero, count = 0.0
+        for (n, v) in values.enumerated() where v == 1 {
+            sum += Vector3(Double(n % 512), Double((n / 512) % 512), Double(n / plane))
+            count += 1
+        }
+        let centroid = sum / count
+        let world = mask.geometry.continuousIndexToWorld(centroid)
+        for (column, expected) in [("index_i", centroid.x), ("index_j", centroid.y), ("index_k", centroid.z),
+                                   ("coordX", world.x), ("coordY", world.y), ("coordZ", world.z)] {
+            XCTAssertEqual(Double(try row(nodules, column)) ?? .nan, expected, accuracy: 1e-4, column)
+        }
         let slices = try CSVTable(contentsOf: out.appendingPathComponent("slices.csv"))
         XCTAssertEqual(slices.rows.map(\.fields), [[Self.uid3, "1", "1", "2", "8", "0", "10"]])
 
