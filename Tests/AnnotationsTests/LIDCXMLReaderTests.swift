@@ -72,24 +72,43 @@ final class LIDCXMLReaderTests: XCTestCase {
         XCTAssertEqual(one.nodules.map(\.readers), [[4]])
     }
 
-    func testAContourFillsItsInsideAndLeavesItsOutlineOut() throws {
-        // A 5x5 square outline at x 10…14, y 20…24 (16 pixels, as a reader's chain) and a
-        // hole of one pixel: the inside is the 3x3 block minus the hole.
+    /// A reader's closed chain of pixels around the rectangle x0…x1, y0…y1.
+    static func outline(_ x0: Int, _ x1: Int, _ y0: Int, _ y1: Int) -> [LidcPoint] {
         var chain: [LidcPoint] = []
-        for x in 10...14 { chain.append(LidcPoint(x: x, y: 20)) }
-        for y in 21...24 { chain.append(LidcPoint(x: 14, y: y)) }
-        for x in stride(from: 13, through: 10, by: -1) { chain.append(LidcPoint(x: x, y: 24)) }
-        for y in stride(from: 23, through: 21, by: -1) { chain.append(LidcPoint(x: 10, y: y)) }
-        let hole = [LidcPoint(x: 12, y: 22)]
-        let rois = [LidcROI(imageZposition: 2, imageSOPUID: nil, inclusion: true, edgeMap: chain, line: 1),
-                    LidcROI(imageZposition: 2, imageSOPUID: nil, inclusion: false, edgeMap: hole, line: 2)]
-        let reading = LidcReading(reader: 1, noduleID: "n", characteristics: nil, rois: rois, line: 1)
+        for x in x0...x1 { chain.append(LidcPoint(x: x, y: y0)) }
+        for y in (y0 + 1)...y1 { chain.append(LidcPoint(x: x1, y: y)) }
+        for x in stride(from: x1 - 1, through: x0, by: -1) { chain.append(LidcPoint(x: x, y: y1)) }
+        for y in stride(from: y1 - 1, through: y0 + 1, by: -1) { chain.append(LidcPoint(x: x0, y: y)) }
+        return chain
+    }
+
+    func testAContourFillsItsInsideAndLeavesOutlinesAndHolesOut() throws {
+        // A 7x7 outline (x 10…16, y 20…26) with a 3x3 hole outline around (13, 23), and a
+        // stray one-point ROI at (13, 21), which pylidc drops (were it kept, clearing its
+        // pixel would take (13, 21) out of the mask).
+        let rois = [LidcROI(imageZposition: 2, imageSOPUID: nil, inclusion: true, edgeMap: Self.outline(10, 16, 20, 26)),
+                    LidcROI(imageZposition: 2, imageSOPUID: nil, inclusion: false, edgeMap: Self.outline(12, 14, 22, 24)),
+                    LidcROI(imageZposition: 2, imageSOPUID: nil, inclusion: true, edgeMap: [LidcPoint(x: 13, y: 21)])]
+        let ratings = LidcCharacteristics(values: [5, 1, 6, 3, 3, 2, 2, 3, 5])
+        let reading = LidcReading(reader: 1, noduleID: "n", characteristics: ratings, rois: rois)
         let geometry = try ImageGeometry(size: GridSize(32, 32, 4), spacing: Vector3(1, 1, 1))
         let rasterizer = LidcContourRasterizer(geometry: geometry, locator: LidcSliceLocator(geometry: geometry), file: "t.xml")
-        let mask = try rasterizer.mask(of: reading).mask
+        let drawn = try rasterizer.mask(of: reading)
         var expected = Set<VoxelIndex>()
-        for x in 11...13 { for y in 21...23 where !(x == 12 && y == 22) { expected.insert(VoxelIndex(x, y, 2)) } }
-        XCTAssertEqual(Set(mask.voxels), expected)
+        for x in 11...15 { for y in 21...25 where !((12...14).contains(x) && (22...24).contains(y)) { expected.insert(VoxelIndex(x, y, 2)) } }
+        XCTAssertEqual(expected.count, 16)
+        XCTAssertEqual(Set(drawn.mask.voxels), expected)
+        XCTAssertEqual(drawn.strayPointCount, 1)
+        XCTAssertEqual(drawn.roiSlices, [2, 2])
+        // pylidc's rule for a nodule ≥ 3 mm: all nine ratings non-zero, and an outline.
+        XCTAssertTrue(reading.isRatedNodule)
+        var zero = reading
+        zero.characteristics = LidcCharacteristics(values: [5, 1, 6, 3, 0, 2, 2, 3, 5])
+        XCTAssertFalse(zero.isRatedNodule)
+        var points = reading
+        points.rois = [rois[2]]
+        XCTAssertFalse(points.isRatedNodule)
+        XCTAssertTrue(points.isSmallNodule)
     }
 
     // MARK: Malformed input

@@ -6,11 +6,16 @@ public struct LidcReadingMask: Sendable, Equatable {
     public var reading: LidcReading
     /// Its voxels.
     public var mask: BoxMask
-    /// The k-slice of each ROI (nil when it lies off the grid), in ROI order.
+    /// The k-slice of each outlined ROI (`outlinedROIs`; nil when it lies off the grid).
     public var roiSlices: [Int?]
+    /// One-point ROIs left out (stray marks).
+    public var strayPointCount: Int
     /// Its contour points (the edgeMap pixels that fall inside the grid) as grid indices:
     /// what pylidc's clustering measures distances between.
     public var contourPoints: [VoxelIndex]
+
+    /// The ROIs drawn: those with an outline of two points or more, in file order.
+    public var outlinedROIs: [LidcROI] { reading.rois.filter(\.hasOutline) }
 
     /// ROIs that lie beyond the scan's first or last slice.
     public var offGridROICount: Int { roiSlices.filter { $0 == nil }.count }
@@ -42,13 +47,15 @@ public struct LidcContourRasterizer: Sendable {
         self.file = file
     }
 
-    /// Draws one reading. ROIs off the grid are skipped and counted; a z inside the scan
-    /// that matches no slice throws.
+    /// Draws one reading. One-point ROIs are dropped (pylidc's stray marks); ROIs off the
+    /// grid are skipped and counted; a z inside the scan that matches no slice throws.
     public func mask(of reading: LidcReading) throws -> LidcReadingMask {
         let size = geometry.size
         var slices: [Int?] = []
         var contour: [VoxelIndex] = []
-        for roi in reading.rois {
+        let rois = reading.rois.filter(\.hasOutline)
+        let stray = reading.rois.count - rois.count
+        for roi in rois {
             switch try locator.locate(z: roi.imageZposition, sop: roi.imageSOPUID, file: file, line: roi.line) {
             case .slice(let k):
                 slices.append(k)
@@ -60,17 +67,17 @@ public struct LidcContourRasterizer: Sendable {
         guard let iLo = contour.map(\.i).min(), let iHi = contour.map(\.i).max(),
               let jLo = contour.map(\.j).min(), let jHi = contour.map(\.j).max(),
               let kLo = contour.map(\.k).min(), let kHi = contour.map(\.k).max() else {
-            return LidcReadingMask(reading: reading, mask: .empty, roiSlices: slices, contourPoints: contour)
+            return LidcReadingMask(reading: reading, mask: .empty, roiSlices: slices, strayPointCount: stray, contourPoints: contour)
         }
         var box = BoxMask(lower: VoxelIndex(iLo, jLo, kLo), size: GridSize(iHi - iLo + 1, jHi - jLo + 1, kHi - kLo + 1))
         // pylidc fills every inclusion contour (of every slice) first, then cuts holes.
         for pass in [true, false] {
-            for (roi, slice) in zip(reading.rois, slices) where roi.inclusion == pass {
+            for (roi, slice) in zip(rois, slices) where roi.inclusion == pass {
                 guard let k = slice else { continue }
                 fill(roi.edgeMap, k: k, into: &box, inclusion: pass)
             }
         }
-        return LidcReadingMask(reading: reading, mask: box, roiSlices: slices, contourPoints: contour)
+        return LidcReadingMask(reading: reading, mask: box, roiSlices: slices, strayPointCount: stray, contourPoints: contour)
     }
 
     /// Fills (or, for an exclusion, clears) one contour on slice `k` of `box`, then clears

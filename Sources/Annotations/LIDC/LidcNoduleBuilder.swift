@@ -11,7 +11,7 @@ public struct LidcScanNodules: Sendable, Equatable {
     /// ROIs of contoured readings, and how many of them lie off the grid.
     public var roiCount: Int
     public var offGridROICount: Int
-    /// Readings of nodules < 3 mm (points, not masked).
+    /// Readings left out as nodules < 3 mm: points, or unrated (pylidc's rule).
     public var smallNoduleCount: Int
 }
 
@@ -57,7 +57,7 @@ public struct LidcNoduleBuilder: Sendable {
         let nodules = groups.enumerated().map { n, group in
             nodule(label: n + 1, readings: group.map { placed[$0] }, geometry: geometry)
         }
-        let small = message.sessions.flatMap(\.readings).filter { $0.isSmallNodule && (reader == nil || $0.reader == reader) }
+        let small = message.sessions.flatMap(\.readings).filter { !$0.isRatedNodule && (reader == nil || $0.reader == reader) }
         return LidcScanNodules(message: message, nodules: nodules,
                                offGridReadings: masks.filter { $0.contourPoints.isEmpty }.map(\.reading),
                                roiCount: masks.reduce(0) { $0 + $1.roiSlices.count },

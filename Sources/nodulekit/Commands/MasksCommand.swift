@@ -81,7 +81,7 @@ struct MasksCommand: ParsableCommand {
         job.additionalScans = try ScanSource.dicomSeries(in: images).sources
         let summary = try job.run(progress: TerminalProgress(label: "masks", quiet: outputOptions.quiet))
         var lines = ["scans: \(summary.scanCount) (\(summary.processed.count) written, \(summary.skipped.count) already done, \(summary.failures.count) failed)",
-                     "nodules: \(summary.noduleCount); ROIs: \(summary.roiCount - summary.offGridROICount) on the scans' slices, \(summary.offGridROICount) off them; \(summary.smallNoduleCount) marks of nodules < 3 mm (points, not masked)",
+                     "nodules: \(summary.noduleCount); ROIs: \(summary.roiCount - summary.offGridROICount) on the scans' slices, \(summary.offGridROICount) off them; \(summary.smallNoduleCount) marks of nodules < 3 mm (points or unrated, not masked)",
                      "reports: \(summary.nodulesURL.path), \(summary.slicesURL.path)"]
         lines += summary.unmatchedXML.map { "no scan for: \($0)" }
         lines += summary.failures.map { "failed: \($0.item): \($0.message)" }
