@@ -54,6 +54,7 @@ let package = Package(
         .executableTarget(name: "imaging-bench", dependencies: ["NoduleKit"], path: "Benchmarks/ImagingBench"),
         .executableTarget(name: "nn-bench", dependencies: ["NeuralNet", "NoduleModels"], path: "Benchmarks/NeuralNetBench"),
         .executableTarget(name: "dicom-bench", dependencies: ["DICOM"], path: "Benchmarks/DICOMBench"),
+        .executableTarget(name: "lidc-bench", dependencies: ["Annotations"], path: "Benchmarks/LIDCBench"),
 
         // Shared test helpers: real-data paths, the Python oracle runner.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
