@@ -79,33 +79,40 @@ public enum BinaryMorphology {
 
     /// The voxels whose value is `value` and that reach the border of their plane across
     /// `axis` through voxels of that value (4-connected in the plane).
-    public static func reachableFromPlaneBorder(_ grid: BinaryGrid, acrossAxis axis: Int, through value: UInt8) -> BinaryGrid {
+    public static func reachableFromPlaneBorder(_ grid: BinaryGrid, acrossAxis axis: Int, through value: UInt8,
+                                                threads: Int = DistanceTransform.defaultThreads) -> BinaryGrid {
         var reached = BinaryGrid(size: grid.size, spacing: grid.spacing)
         let others = [0, 1, 2].filter { $0 != axis }
         let (a, b) = (others[0], others[1])
         let na = grid.extent(a), nb = grid.extent(b), sa = grid.stride(a), sb = grid.stride(b), sp = grid.stride(axis)
-        // The stack holds in-plane pixel numbers u + v·na; the plane's base offset is added.
-        var stack: [Int32] = []
-        stack.reserveCapacity(na * nb)
-        grid.bits.withUnsafeBufferPointer { bits in
-            reached.bits.withUnsafeMutableBufferPointer { seen in
-                for plane in 0..<grid.extent(axis) {
-                    let base = plane * sp
-                    @inline(__always) func visit(_ u: Int, _ v: Int) {
-                        let o = base + u * sa + v * sb
-                        if bits[o] == value && seen[o] == 0 {
-                            seen[o] = 1
-                            stack.append(Int32(u + v * na))
+        let planes = grid.extent(axis)
+        let chunks = max(1, min(threads, planes))
+        grid.bits.withUnsafeBufferPointer { bitsBuffer in
+            reached.bits.withUnsafeMutableBufferPointer { seenBuffer in
+                let bits = UnsafeSendable(bitsBuffer), seen = UnsafeSendable(seenBuffer)
+                // Planes are independent: each chunk floods its own planes, with its own stack
+                // of in-plane pixel numbers u + v·na.
+                DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                    var stack: [Int32] = []
+                    stack.reserveCapacity(na * nb / 4)
+                    for plane in (planes * c / chunks)..<(planes * (c + 1) / chunks) {
+                        let base = plane * sp
+                        @inline(__always) func visit(_ u: Int, _ v: Int) {
+                            let o = base + u * sa + v * sb
+                            if bits.value[o] == value && seen.value[o] == 0 {
+                                seen.value[o] = 1
+                                stack.append(Int32(u + v * na))
+                            }
                         }
-                    }
-                    for u in 0..<na { visit(u, 0); visit(u, nb - 1) }
-                    for v in 0..<nb { visit(0, v); visit(na - 1, v) }
-                    while let p = stack.popLast() {
-                        let u = Int(p) % na, v = Int(p) / na
-                        if u > 0 { visit(u - 1, v) }
-                        if u + 1 < na { visit(u + 1, v) }
-                        if v > 0 { visit(u, v - 1) }
-                        if v + 1 < nb { visit(u, v + 1) }
+                        for u in 0..<na { visit(u, 0); visit(u, nb - 1) }
+                        for v in 0..<nb { visit(0, v); visit(na - 1, v) }
+                        while let p = stack.popLast() {
+                            let u = Int(p) % na, v = Int(p) / na
+                            if u > 0 { visit(u - 1, v) }
+                            if u + 1 < na { visit(u + 1, v) }
+                            if v > 0 { visit(u, v - 1) }
+                            if v + 1 < nb { visit(u, v + 1) }
+                        }
                     }
                 }
             }
