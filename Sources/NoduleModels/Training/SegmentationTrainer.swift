@@ -10,6 +10,10 @@ public struct SegmentationTrainer {
     public var validation: SegmentationDatasetReader
     public var outputFolder: URL
     public var options: TrainingOptions
+    /// Data-parallel training over these ranks (see Docs/Distributed.md); nil: one process.
+    /// With a group, `options.batchSize` is the per-rank batch and dropout masks are keyed by
+    /// epoch and sample index, so any number of ranks trains the same weights.
+    public var collectives: Collectives?
 
     /// A run of `segmenter` on the two splits, writing into `outputFolder`.
     public init(segmenter: Segmenter, training: SegmentationDatasetReader, validation: SegmentationDatasetReader,
@@ -30,10 +34,11 @@ public struct SegmentationTrainer {
         try segmenter.validateInput(shape: [1, segmenter.inputChannels, validation.size, validation.size])
         let net = segmenter.network
         let loop = TrainingLoop(network: net, files: files, options: options, scoreName: "dice",
-                                datasets: ["training": training.fingerprint, "validation": validation.fingerprint])
+                                datasets: ["training": training.fingerprint, "validation": validation.fingerprint],
+                                parallel: collectives.map(DataParallel.init))
         return try loop.run(
             trainingCount: training.count,
-            step: { indices in
+            step: { indices, _ in
                 let (x, y) = try training.batch(indices)
                 return try Loss.binaryCrossEntropyWithLogits(logits: net.forward(x, training: true), targets: y,
                                                              weights: pixelWeights(y))

@@ -13,6 +13,7 @@ struct TrainingArguments: ParsableArguments {
     @Option(help: "Stop after this many epochs without a lower validation loss.") var patience = 10
     @Option(help: "Compute threads.") var threads = 2
     @Flag(help: "Continue from OUTPUT/last.safetensors and OUTPUT/history.csv.") var resume = false
+    @Flag(help: "Data-parallel over MPI (under mpirun -np N or srun): --batch-size is per rank; rank 0 writes OUTPUT.") var distributed = false
 
     func validate() throws {
         guard epochs > 0, batchSize > 0, patience > 0, threads > 0 else {
