@@ -1,0 +1,106 @@
+import Foundation
+import NeuralNet
+import TestSupport
+import XCTest
+
+/// `nodulekit train segmenter --distributed` under real Open MPI (`mpirun --oversubscribe
+/// -np N` on this machine): 2 ranks at per-rank batch 8 give the weights 1 rank gives at
+/// batch 16, with dropout on and 31 training slices (batches 16 + 15, the last split 8 + 7).
+final class DistributedTrainingTests: XCTestCase {
+    /// mpirun, or a skip (a failure under CI: install-system-deps.sh installs openmpi-bin).
+    private func mpirun() throws -> String {
+        for path in ["/usr/bin/mpirun", "/usr/local/bin/mpirun"] where FileManager.default.isExecutableFile(atPath: path) {
+            return path
+        }
+        let message = "mpirun not found (scripts/install-system-deps.sh installs openmpi-bin)"
+        if TestEnvironment.isCI { XCTFail(message) }
+        throw XCTSkip(message)
+    }
+
+    /// Runs mpirun with `arguments` (after its own options); the allow-run-as-root switches
+    /// are set here only, for CI running as root. Returns status, stdout, stderr.
+    private func launch(_ arguments: [String], timeout: TimeInterval = 120) throws -> CLITests.Run {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: try mpirun())
+        p.arguments = ["--oversubscribe", "--bind-to", "none", "--mca", "btl_vader_single_copy_mechanism", "none"] + arguments
+        var env = ProcessInfo.processInfo.environment
+        env["OMPI_ALLOW_RUN_AS_ROOT"] = "1"
+        env["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
+        p.environment = env
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let deadline = DispatchTime.now() + timeout
+        let watchdog = DispatchWorkItem { [p] in if p.isRunning { p.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: deadline, execute: watchdog)
+        let e = ReadAsync(err.fileHandleForReading)
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        watchdog.cancel()
+        return CLITests.Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
+                            stderr: String(decoding: e.wait(), as: UTF8.self))
+    }
+
+    /// A phantom segmentation dataset of 31 training slices of 32² (nodulekit phantom + dataset).
+    private func dataset(_ folder: URL, seed: Int = 3) throws -> URL {
+        let scans = folder.appendingPathComponent("scans"), set = folder.appendingPathComponent("set")
+        for args in [["phantom", "--output", scans.path, "--count", "4", "--size", "64,64,24", "--spacing", "1.5,1.5,5",
+                      "--nodules", "2", "--labelled", "--seed", String(seed), "--quiet"],
+                     ["dataset", "segmentation", "--annotations", scans.appendingPathComponent("annotations.csv").path,
+                      "--images", scans.path, "--output", set.path, "--size", "32", "--background-slices", "2", "--seed", "3", "--quiet"]] {
+            let run = try CLITests.runNodulekit(args)
+            XCTAssertEqual(run.status, 0, run.stderr)
+        }
+        return set
+    }
+
+    private func trainArguments(_ set: URL, _ out: URL, batch: Int) -> [String] {
+        [CLITests.binary.path, "train", "segmenter", "--dataset", set.path, "--output", out.path, "--width", "0.0625",
+         "--levels", "3", "--epochs", "2", "--batch-size", String(batch), "--learning-rate", "1e-3", "--seed", "5",
+         "--threads", "1", "--distributed", "--quiet"]
+    }
+
+    func testTwoRanksAtBatch8MatchOneRankAtBatch16() throws {
+        let folder = try TestEnvironment.temporaryDirectory(self)
+        let set = try dataset(folder)
+        let one = folder.appendingPathComponent("one"), two = folder.appendingPathComponent("two")
+        let r1 = try launch(["-np", "1"] + trainArguments(set, one, batch: 16))
+        XCTAssertEqual(r1.status, 0, r1.stderr)
+        let r2 = try launch(["-np", "2"] + trainArguments(set, two, batch: 8))
+        XCTAssertEqual(r2.status, 0, r2.stderr)
+        XCTAssertTrue(r2.stdout.contains("data-parallel over 2 ranks: batch 8 per rank, 16 a step"), r2.stdout)
+        XCTAssertEqual(r2.stdout.components(separatedBy: "epoch 2:").count, 2, "only rank 0 reports: \(r2.stdout)")
+        let a = try Safetensors.read(from: one.appendingPathComponent("last.safetensors"))
+        let b = try Safetensors.read(from: two.appendingPathComponent("last.safetensors"))
+        XCTAssertEqual(Set(a.keys), Set(b.keys))
+        var worst = 0.0
+        for (key, x) in a {
+            guard let y = b[key], y.shape == x.shape else { return XCTFail("\(key) missing or reshaped") }
+            let diff = zip(x.scalars, y.scalars).reduce(0.0) { $0 + Double($1.0 - $1.1) * Double($1.0 - $1.1) }
+            let norm = x.scalars.reduce(0.0) { $0 + Double($1) * Double($1) }
+            if norm > 0 { worst = max(worst, (diff / norm).squareRoot()) }
+        }
+        print("mpirun: 1 rank × 16 vs 2 ranks × 8, 2 epochs (4 steps): max relative weight difference \(worst)")
+        XCTAssertLessThan(worst, 1e-5)
+        // The history both runs wrote agrees too (the loss is reduced over the ranks).
+        let h1 = try String(contentsOf: one.appendingPathComponent("history.csv"), encoding: .utf8)
+        let h2 = try String(contentsOf: two.appendingPathComponent("history.csv"), encoding: .utf8)
+        XCTAssertEqual(h1.split(separator: "\n").count, 3)
+        XCTAssertEqual(h1.split(separator: "\n").first, h2.split(separator: "\n").first)
+    }
+
+    func testARankWithOtherDataEndsTheJobNamingIt() throws {
+        let folder = try TestEnvironment.temporaryDirectory(self)
+        let good = try dataset(folder.appendingPathComponent("a"))
+        let stale = try dataset(folder.appendingPathComponent("b"), seed: 4)
+        let out = folder.appendingPathComponent("run")
+        // MPMD launch: rank 0 and rank 1 get different --dataset folders.
+        let started = Date()
+        let r = try launch(["-np", "1"] + trainArguments(good, out, batch: 8) + [":", "-np", "1"] + trainArguments(stale, out, batch: 8))
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("the dataset on rank 1 differs from rank 0's"), r.stderr)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 60)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent("last.safetensors").path))
+    }
+}
