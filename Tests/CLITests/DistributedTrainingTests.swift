@@ -17,9 +17,9 @@ final class DistributedTrainingTests: XCTestCase {
         throw XCTSkip(message)
     }
 
-    /// Runs mpirun with `arguments` (after its own options); the allow-run-as-root switches
-    /// are set here only, for CI running as root. Returns status, stdout, stderr.
-    private func launch(_ arguments: [String], timeout: TimeInterval = 120) throws -> CLITests.Run {
+    /// Starts mpirun with `arguments` (after its own options); the allow-run-as-root switches
+    /// are set here only, for CI running as root.
+    private func start(_ arguments: [String]) throws -> (process: Process, stdout: FileHandle, stderr: ReadAsync) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: try mpirun())
         p.arguments = ["--oversubscribe", "--bind-to", "none", "--mca", "btl_vader_single_copy_mechanism", "none"] + arguments
@@ -31,15 +31,19 @@ final class DistributedTrainingTests: XCTestCase {
         p.standardOutput = out
         p.standardError = err
         try p.run()
-        let deadline = DispatchTime.now() + timeout
+        return (p, out.fileHandleForReading, ReadAsync(err.fileHandleForReading))
+    }
+
+    /// Runs mpirun to its end (ended after `timeout`); returns status, stdout, stderr.
+    private func launch(_ arguments: [String], timeout: TimeInterval = 120) throws -> CLITests.Run {
+        let (p, out, err) = try start(arguments)
         let watchdog = DispatchWorkItem { [p] in if p.isRunning { p.terminate() } }
-        DispatchQueue.global().asyncAfter(deadline: deadline, execute: watchdog)
-        let e = ReadAsync(err.fileHandleForReading)
-        let o = out.fileHandleForReading.readDataToEndOfFile()
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
+        let o = out.readDataToEndOfFile()
         p.waitUntilExit()
         watchdog.cancel()
         return CLITests.Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
-                            stderr: String(decoding: e.wait(), as: UTF8.self))
+                            stderr: String(decoding: err.wait(), as: UTF8.self))
     }
 
     /// A phantom segmentation dataset of 31 training slices of 32² (nodulekit phantom + dataset).
@@ -102,5 +106,65 @@ final class DistributedTrainingTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("the dataset on rank 1 differs from rank 0's"), r.stderr)
         XCTAssertLessThan(Date().timeIntervalSince(started), 60)
         XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent("last.safetensors").path))
+    }
+
+    /// The PID of the child of `parent` that Open MPI started as `rank` (its environment
+    /// holds OMPI_COMM_WORLD_RANK).
+    private func rankProcess(_ rank: Int, parent: Int32) -> Int32? {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        for entry in entries {
+            guard let pid = Int32(entry),
+                  let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { continue }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            guard fields.count > 2, Int32(fields[1]) == parent,
+                  let environ = FileManager.default.contents(atPath: "/proc/\(entry)/environ") else { continue }
+            if environ.split(separator: 0).contains(where: { String(decoding: $0, as: UTF8.self) == "OMPI_COMM_WORLD_RANK=\(rank)" }) {
+                return pid
+            }
+        }
+        return nil
+    }
+
+    func testAKilledRankEndsTheJobNamingItAndTheLastCheckpointResumes() throws {
+        let folder = try TestEnvironment.temporaryDirectory(self)
+        let set = try dataset(folder)
+        let out = folder.appendingPathComponent("run")
+        var args = trainArguments(set, out, batch: 8)
+        args[args.firstIndex(of: "--epochs").map { $0 + 1 } ?? 0] = "500"
+        args += ["--patience", "1000"]
+        let (p, stdout, stderr) = try start(["-np", "2"] + args)
+        // Wait until rank 0 has finished two epochs (checkpoints written), then kill rank 1.
+        var seen = ""
+        while !seen.contains("epoch 2:") {
+            let chunk = stdout.availableData
+            if chunk.isEmpty { break }
+            seen += String(decoding: chunk, as: UTF8.self)
+        }
+        let victim = try XCTUnwrap(rankProcess(1, parent: p.processIdentifier), "no rank 1 under mpirun")
+        let killed = Date()
+        kill(victim, SIGKILL)
+        let watchdog = DispatchWorkItem { [p] in if p.isRunning { p.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 30, execute: watchdog)
+        _ = stdout.readDataToEndOfFile()
+        p.waitUntilExit()
+        watchdog.cancel()
+        let elapsed = Date().timeIntervalSince(killed)
+        let message = String(decoding: stderr.wait(), as: UTF8.self)
+        print("mpirun: rank 1 killed after epoch 2; the job ended \(String(format: "%.2f", elapsed)) s later with status \(p.terminationStatus)")
+        XCTAssertNotEqual(p.terminationStatus, 0)
+        XCTAssertLessThan(elapsed, 30)
+        XCTAssertTrue(message.contains("rank 1"), message)
+        print(message.split(separator: "\n").filter { $0.contains("rank 1") }.joined(separator: "\n"))
+        // The last checkpoint is whole, and --resume goes on from it.
+        let history = try String(contentsOf: out.appendingPathComponent("history.csv"), encoding: .utf8)
+        let done = history.split(separator: "\n").count - 1
+        XCTAssertGreaterThanOrEqual(done, 2)
+        XCTAssertEqual(try Safetensors.read(from: out.appendingPathComponent("last.safetensors")).count, 16)
+        args[args.firstIndex(of: "--epochs").map { $0 + 1 } ?? 0] = String(done + 1)
+        let resumed = try launch(["-np", "2"] + args + ["--resume"])
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        XCTAssertTrue(resumed.stdout.contains("resumed after epoch \(done)"), resumed.stdout)
+        XCTAssertTrue(resumed.stdout.contains("epoch \(done + 1):"), resumed.stdout)
     }
 }
