@@ -1,4 +1,5 @@
 import Annotations
+import Dispatch
 import NeuralNet
 
 /// How a training loop spreads its work over a group of ranks (synchronous data parallelism):
@@ -8,6 +9,18 @@ import NeuralNet
 /// Adam step as one process would on the whole batch.
 struct DataParallel {
     let collectives: Collectives
+    /// Time spent in the gradient allreduce, waiting for the slowest rank before it, and the
+    /// number of steps.
+    final class Timing {
+        var seconds = 0.0
+        var waitSeconds = 0.0
+        var steps = 0
+    }
+    let timing = Timing()
+
+    init(collectives: Collectives) {
+        self.collectives = collectives
+    }
     /// Scalars per allreduce or broadcast message (4 Mi floats, 16 MB): a few large messages
     /// instead of one per tensor, and a bounded staging buffer.
     static let bucketScalars = 1 << 22
@@ -32,9 +45,16 @@ struct DataParallel {
     /// Sums every parameter's gradient over the ranks, in buckets; `extra` (e.g. the batch's
     /// loss sum) rides in the last message and comes back summed too.
     func allreduceGradients(_ network: Layer, extra: inout [Float]) throws {
+        // The barrier separates waiting for a slower rank from moving the gradients.
+        let arrived = DispatchTime.now().uptimeNanoseconds
+        try collectives.barrier()
+        let started = DispatchTime.now().uptimeNanoseconds
+        timing.waitSeconds += Double(started - arrived) / 1e9
         let params = network.parameters.map(\.parameter)
         try forEachBucket(params, values: false) { bucket in try collectives.allreduceSum(&bucket) }
         try collectives.allreduceSum(&extra)
+        timing.seconds += Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        timing.steps += 1
     }
 
     /// Runs `exchange` on consecutive chunks of the concatenated values (or gradients) of

@@ -59,6 +59,10 @@ public struct TrainingResult: Sendable {
     public var stoppedEarly: Bool
     /// The epoch a resumed run started from (0 for a fresh run).
     public var resumedAfterEpoch: Int
+    /// Data-parallel runs: mean seconds a step spent in the gradient allreduce (copies included).
+    public var allreduceSecondsPerStep: Double?
+    /// Data-parallel runs: mean seconds a step waited for the slowest rank before the allreduce.
+    public var waitSecondsPerStep: Double?
 }
 
 /// The files a training run keeps in its output folder.
@@ -165,7 +169,9 @@ struct TrainingLoop {
         try parallel?.collectives.barrier()
         return TrainingResult(
             history: history, bestCheckpoint: files.best,
-            stoppedEarly: (history.records.last?.epoch ?? 0) < options.epochs, resumedAfterEpoch: resumedAfter)
+            stoppedEarly: (history.records.last?.epoch ?? 0) < options.epochs, resumedAfterEpoch: resumedAfter,
+            allreduceSecondsPerStep: parallel.map { $0.timing.seconds / Double(max(1, $0.timing.steps)) },
+            waitSecondsPerStep: parallel.map { $0.timing.waitSeconds / Double(max(1, $0.timing.steps)) })
     }
 
     /// Rank 0's decision, on every rank (the loop's condition depends on rank 0's history).

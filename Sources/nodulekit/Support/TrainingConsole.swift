@@ -72,6 +72,9 @@ struct TrainingConsole {
             try plot.writePNG(to: folder.appendingPathComponent("\(name).png"))
             try plot.writeSVG(to: folder.appendingPathComponent("\(name).svg"))
         }
+        if let seconds = result.allreduceSecondsPerStep, let wait = result.waitSecondsPerStep {
+            print(String(format: "allreduce: %.4f s a step, after waiting %.4f s for the slowest rank (rank 0)", seconds, wait))
+        }
         if let best = result.history.best {
             print(String(format: "best: epoch %d, val loss %.4f, val %@ %.3f -> %@",
                          best.epoch, best.validationLoss, scoreLabel, best.validationScore, result.bestCheckpoint.path))
