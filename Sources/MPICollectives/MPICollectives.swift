@@ -45,6 +45,14 @@ public final class MPICollectives: Collectives {
         guard status == cmpi_success() else { throw MPIError(call: "MPI_Allreduce", code: status) }
     }
 
+    public func allreduceSum(_ buffer: inout [Double]) throws {
+        let count = Int32(buffer.count)
+        let status = buffer.withUnsafeMutableBufferPointer { b in
+            MPI_Allreduce(cmpi_in_place(), b.baseAddress, count, cmpi_double(), cmpi_sum(), cmpi_comm_world())
+        }
+        guard status == cmpi_success() else { throw MPIError(call: "MPI_Allreduce", code: status) }
+    }
+
     public func barrier() throws {
         let status = MPI_Barrier(cmpi_comm_world())
         guard status == cmpi_success() else { throw MPIError(call: "MPI_Barrier", code: status) }

@@ -15,16 +15,17 @@ final class DataParallelTrainingTests: XCTestCase {
     final class Box: @unchecked Sendable {
         let lock = NSLock()
         var weights: [Int: [String: Tensor]] = [:]
+        var history: [Int: [EpochRecord]] = [:]
         var errors: [Int: String] = [:]
     }
 
-    /// A segmentation dataset folder: `count` training and 6 validation slices of 16², noise
+    /// A segmentation dataset folder: `count` training and 20 validation slices of 16², noise
     /// with a bright square as the nodule.
     static func writeDataset(_ folder: URL, count: Int, seed: UInt64) throws {
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("scans"), withIntermediateDirectories: true)
         var lines = ["seriesuid,split,row,slice,nodule_pixels,images_file,masks_file"]
         var g = SeededGenerator(seed: seed)
-        for (uid, split, n) in [("9.1", "train", count), ("9.2", "validation", 6)] {
+        for (uid, split, n) in [("9.1", "train", count), ("9.2", "validation", 20)] {
             var images: [Float] = [], masks: [UInt8] = []
             for row in 0..<n {
                 let (cx, cy) = (Int(g.nextUniform() * 10) + 3, Int(g.nextUniform() * 10) + 3)
@@ -69,9 +70,12 @@ final class DataParallelTrainingTests: XCTestCase {
                         validation: try SegmentationDatasetReader(folder: dataset, split: .validation),
                         outputFolder: out, options: options)
                     trainer.collectives = group.member(rank)
-                    _ = try trainer.run()
+                    let result = try trainer.run()
                     let weights = unet.network.stateDictionary()
-                    box.lock.withLock { box.weights[rank] = weights }
+                    box.lock.withLock {
+                        box.weights[rank] = weights
+                        box.history[rank] = result.history.records
+                    }
                 } catch {
                     box.lock.withLock { box.errors[rank] = "\(error)" }
                 }
@@ -105,6 +109,18 @@ final class DataParallelTrainingTests: XCTestCase {
         XCTAssertGreaterThan(moved, 1e-3)         // six Adam steps really changed the weights
         XCTAssertLessThan(gap, 1e-5)
         XCTAssertEqual(w2, w2b)                   // both ranks hold the same weights, bit for bit
+        // Validation sharded over 2 ranks (batches of 8: rank 0 takes 8 + 4 slices, rank 1
+        // takes 8) and reduced gives the figures of one rank validating all 20.
+        let h1 = try XCTUnwrap(one.history[0]), h2 = try XCTUnwrap(two.history[0])
+        XCTAssertEqual(h1.count, 2)
+        XCTAssertEqual(h2.count, 2)
+        XCTAssertEqual(two.history[1]?.count, 0)  // rank 1 keeps no history
+        for (a, b) in zip(h1, h2) {
+            XCTAssertEqual(a.validationLoss, b.validationLoss, accuracy: 1e-5 * a.validationLoss)
+            XCTAssertEqual(a.validationScore, b.validationScore, accuracy: 1e-4)
+            XCTAssertEqual(a.trainLoss, b.trainLoss, accuracy: 1e-5 * a.trainLoss)
+        }
+        print("data-parallel in-process: validation loss \(h1.map(\.validationLoss)) (1 rank) vs \(h2.map(\.validationLoss)) (2 ranks, sharded)")
     }
 
     func testRanksWithDifferentDataAreRefusedNamingTheRank() throws {

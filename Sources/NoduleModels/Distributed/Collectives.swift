@@ -12,6 +12,8 @@ public protocol Collectives: AnyObject {
     func broadcast(_ buffer: inout [Float], root: Int) throws
     /// Replaces `buffer` on every rank with the element-wise sum over all ranks.
     func allreduceSum(_ buffer: inout [Float]) throws
+    /// The same for Doubles (counts and loss sums of a sharded validation).
+    func allreduceSum(_ buffer: inout [Double]) throws
     /// Returns once every rank has called it.
     func barrier() throws
     /// Ends every rank of the group with `message` (MPI_Abort); for a rank that failed, so
@@ -27,6 +29,7 @@ public final class SingleProcessCollectives: Collectives {
     public var size: Int { 1 }
     public func broadcast(_ buffer: inout [Float], root: Int) throws {}
     public func allreduceSum(_ buffer: inout [Float]) throws {}
+    public func allreduceSum(_ buffer: inout [Double]) throws {}
     public func barrier() throws {}
     public func abort(_ message: String, code: Int32) -> Never {
         FileHandle.standardError.write(Data((message + "\n").utf8))
@@ -42,34 +45,41 @@ public final class InProcessGroup: @unchecked Sendable {
     public let size: Int
     private let condition = NSCondition()
     private var arrived = 0, generation = 0
-    private var contributions: [[Float]]
-    private var result: [Float] = []
+    private var contributions: [Any]
+    private var result: Any = ()
 
     /// A group of `size` ranks.
     public init(size: Int) {
         self.size = max(1, size)
-        contributions = Array(repeating: [], count: max(1, size))
+        contributions = Array(repeating: (), count: max(1, size))
     }
 
     /// The collectives of rank `rank`.
     public func member(_ rank: Int) -> Collectives { Member(group: self, rank: rank) }
 
     /// Every rank hands in its buffer; the last to arrive combines them; all get the result.
-    fileprivate func exchange(_ rank: Int, _ buffer: [Float], combine: ([[Float]]) -> [Float]) -> [Float] {
+    fileprivate func exchange<T>(_ rank: Int, _ buffer: [T], combine: ([[T]]) -> [T]) -> [T] {
         condition.lock()
         defer { condition.unlock() }
         let myGeneration = generation
         contributions[rank] = buffer
         arrived += 1
         if arrived == size {
-            result = combine(contributions)
+            result = combine(contributions.map { $0 as? [T] ?? [] })
             arrived = 0
             generation += 1
             condition.broadcast()
         } else {
             while generation == myGeneration { condition.wait() }
         }
-        return result
+        return result as? [T] ?? []
+    }
+
+    /// The element-wise sum of the parts, in rank order.
+    fileprivate static func sum<T: AdditiveArithmetic>(_ parts: [[T]]) -> [T] {
+        var total = parts[0]
+        for part in parts.dropFirst() { for i in total.indices { total[i] += part[i] } }
+        return total
     }
 
     private final class Member: Collectives {
@@ -84,13 +94,12 @@ public final class InProcessGroup: @unchecked Sendable {
             buffer = group.exchange(rank, buffer) { $0[root] }
         }
         func allreduceSum(_ buffer: inout [Float]) throws {
-            buffer = group.exchange(rank, buffer) { parts in
-                var sum = parts[0]
-                for part in parts.dropFirst() { for i in sum.indices { sum[i] += part[i] } }
-                return sum
-            }
+            buffer = group.exchange(rank, buffer, combine: InProcessGroup.sum)
         }
-        func barrier() throws { _ = group.exchange(rank, []) { _ in [] } }
+        func allreduceSum(_ buffer: inout [Double]) throws {
+            buffer = group.exchange(rank, buffer, combine: InProcessGroup.sum)
+        }
+        func barrier() throws { _ = group.exchange(rank, [Float]()) { _ in [] } }
         func abort(_ message: String, code: Int32) -> Never {
             FileHandle.standardError.write(Data("rank \(rank): \(message)\n".utf8))
             exit(code)

@@ -84,18 +84,22 @@ public struct ClassifierTrainer {
         return out
     }
 
-    /// Mean cross-entropy and accuracy over the validation split (dropout off).
+    /// Mean cross-entropy and accuracy over the validation split (dropout off). With
+    /// `collectives`, rank r takes every size-th batch from the r-th and the sums are reduced.
     func validate() throws -> (loss: Double, score: Double) {
-        var total = 0.0, correct = 0
-        for indices in TrainingLoop.batchIndices(count: validation.count, batchSize: options.batchSize, shuffleSeed: nil) {
+        var sums = [0.0, 0]  // loss × samples, correct
+        let (rank, size) = (collectives?.rank ?? 0, collectives?.size ?? 1)
+        let batches = TrainingLoop.batchIndices(count: validation.count, batchSize: options.batchSize, shuffleSeed: nil)
+        for (b, indices) in batches.enumerated() where b % size == rank {
             let (x, y) = try validation.batch(indices)
             let logits = try classifier.network.forward(x, training: false)
-            total += Double(try Loss.categoricalCrossEntropyWithLogits(logits: logits, targets: y).loss) * Double(indices.count)
+            sums[0] += Double(try Loss.categoricalCrossEntropyWithLogits(logits: logits, targets: y).loss) * Double(indices.count)
             for (b, i) in indices.enumerated() where (logits.scalars[2 * b + 1] > logits.scalars[2 * b]) == (validation.samples[i].label == .malignant) {
-                correct += 1
+                sums[1] += 1
             }
         }
-        return (total / Double(max(1, validation.count)), Double(correct) / Double(max(1, validation.count)))
+        try collectives?.allreduceSum(&sums)
+        return (sums[0] / Double(max(1, validation.count)), sums[1] / Double(max(1, validation.count)))
     }
 }
 

@@ -53,18 +53,28 @@ public struct SegmentationTrainer {
         return try Tensor(shape: masks.shape, scalars: masks.scalars.map { 1 + w * $0 })
     }
 
-    /// Mean BCE and pooled Dice over the validation split (dropout off).
+    /// Mean BCE and pooled Dice over the validation split (dropout off). With `collectives`,
+    /// rank r takes every size-th batch from the r-th and the sums are reduced over the ranks.
     func validate() throws -> (loss: Double, score: Double) {
-        var total = 0.0
-        var predicted: [UInt8] = [], actual: [UInt8] = []
+        var sums = [0.0, 0, 0, 0]  // loss × samples, |predicted ∩ actual|, |predicted|, |actual|
         let logitThreshold = log(options.diceThreshold / (1 - options.diceThreshold))  // σ(x) > t ⇔ x > logit(t)
-        for indices in TrainingLoop.batchIndices(count: validation.count, batchSize: options.batchSize, shuffleSeed: nil) {
+        let (rank, size) = (collectives?.rank ?? 0, collectives?.size ?? 1)
+        let batches = TrainingLoop.batchIndices(count: validation.count, batchSize: options.batchSize, shuffleSeed: nil)
+        for (b, indices) in batches.enumerated() where b % size == rank {
             let (x, y) = try validation.batch(indices)
             let logits = try segmenter.network.forward(x, training: false)
-            total += Double(try Loss.binaryCrossEntropyWithLogits(logits: logits, targets: y, weights: pixelWeights(y)).loss) * Double(indices.count)
-            predicted += logits.scalars.map { $0 > logitThreshold ? 1 : 0 }
-            actual += y.scalars.map { $0 > 0.5 ? 1 : 0 }
+            sums[0] += Double(try Loss.binaryCrossEntropyWithLogits(logits: logits, targets: y, weights: pixelWeights(y)).loss) * Double(indices.count)
+            var both = 0, predicted = 0, actual = 0
+            for (p, t) in zip(logits.scalars, y.scalars) {
+                let isPredicted = p > logitThreshold, isActual = t > 0.5
+                if isPredicted { predicted += 1 }
+                if isActual { actual += 1 }
+                if isPredicted && isActual { both += 1 }
+            }
+            sums[1] += Double(both); sums[2] += Double(predicted); sums[3] += Double(actual)
         }
-        return (total / Double(max(1, validation.count)), OverlapMetrics.dice(predicted, actual))
+        try collectives?.allreduceSum(&sums)
+        let dice = sums[2] + sums[3] == 0 ? 1 : 2 * sums[1] / (sums[2] + sums[3])  // OverlapMetrics.dice, pooled
+        return (sums[0] / Double(max(1, validation.count)), dice)
     }
 }

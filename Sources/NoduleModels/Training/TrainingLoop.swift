@@ -155,8 +155,8 @@ struct TrainingLoop {
                 seen += global.count
                 if writes { onEvent(.batch(epoch: epoch, batch: b + 1, batches: batches.count, runningLoss: total / Double(seen))) }
             }
+            let (valLoss, score) = try validate()  // sharded over the ranks by the trainer
             guard writes else { continue }
-            let (valLoss, score) = try validate()
             let record = EpochRecord(epoch: epoch, trainLoss: total / Double(max(1, seen)), validationLoss: valLoss,
                                      validationScore: score)
             let improved = history.best.map { valLoss < $0.validationLoss } ?? true
