@@ -48,7 +48,7 @@ final class DataParallelTrainingTests: XCTestCase {
 
     /// Trains `ranks` threads (rank r on `datasets[r]`) for 2 epochs; returns each rank's
     /// final weights or error.
-    private func train(ranks: Int, perRankBatch: Int, datasets: [URL]) throws -> Box {
+    private func train(ranks: Int, perRankBatch: Int, datasets: [URL], classifier: Bool = false) throws -> Box {
         let group = InProcessGroup(size: ranks)
         let out = try TestEnvironment.temporaryDirectory(self)
         let box = Box()
@@ -59,19 +59,15 @@ final class DataParallelTrainingTests: XCTestCase {
             Thread.detachNewThread {
                 defer { done.leave() }
                 do {
-                    let unet = try UNetSegmenter(Self.configuration)
                     var options = TrainingOptions()
                     options.epochs = 2
                     options.batchSize = perRankBatch
                     options.learningRate = 1e-3
                     options.seed = 3
-                    var trainer = SegmentationTrainer(
-                        segmenter: unet, training: try SegmentationDatasetReader(folder: dataset, split: .train),
-                        validation: try SegmentationDatasetReader(folder: dataset, split: .validation),
-                        outputFolder: out, options: options)
-                    trainer.collectives = group.member(rank)
-                    let result = try trainer.run()
-                    let weights = unet.network.stateDictionary()
+                    options.augmentsBySymmetry = classifier
+                    let (result, weights) = classifier
+                        ? try Self.trainClassifier(dataset, options, group.member(rank), out)
+                        : try Self.trainSegmenter(dataset, options, group.member(rank), out)
                     box.lock.withLock {
                         box.weights[rank] = weights
                         box.history[rank] = result.history.records
@@ -83,6 +79,27 @@ final class DataParallelTrainingTests: XCTestCase {
         }
         done.wait()
         return box
+    }
+
+    private static func trainSegmenter(_ dataset: URL, _ options: TrainingOptions, _ collectives: Collectives,
+                                       _ out: URL) throws -> (TrainingResult, [String: Tensor]) {
+        let unet = try UNetSegmenter(configuration)
+        var trainer = SegmentationTrainer(
+            segmenter: unet, training: try SegmentationDatasetReader(folder: dataset, split: .train),
+            validation: try SegmentationDatasetReader(folder: dataset, split: .validation), outputFolder: out, options: options)
+        trainer.collectives = collectives
+        return (try trainer.run(), unet.network.stateDictionary())
+    }
+
+    /// The paper's encoder (dropout 0.5) with augmentation on.
+    private static func trainClassifier(_ dataset: URL, _ options: TrainingOptions, _ collectives: Collectives,
+                                        _ out: URL) throws -> (TrainingResult, [String: Tensor]) {
+        let encoder = try EncoderClassifier(.init(imageSize: 16, dropoutRate: 0.5, seed: 2))
+        var trainer = ClassifierTrainer(
+            classifier: encoder, training: try ClassificationDatasetReader(folder: dataset, split: .train),
+            validation: try ClassificationDatasetReader(folder: dataset, split: .validation), outputFolder: out, options: options)
+        trainer.collectives = collectives
+        return (try trainer.run(), encoder.network.stateDictionary())
     }
 
     /// max over parameters of ‖a − b‖ / ‖a‖.
@@ -121,6 +138,20 @@ final class DataParallelTrainingTests: XCTestCase {
             XCTAssertEqual(a.trainLoss, b.trainLoss, accuracy: 1e-5 * a.trainLoss)
         }
         print("data-parallel in-process: validation loss \(h1.map(\.validationLoss)) (1 rank) vs \(h2.map(\.validationLoss)) (2 ranks, sharded)")
+    }
+
+    func testTheEncoderClassifierWithDropoutAndAugmentationTrainsAlikeOnTwoRanks() throws {
+        let data = try TestEnvironment.temporaryDirectory(self)
+        try ClassifierTrainingTests.writeDataset(in: data, count: 23)  // 92 training pairs: batches 16 × 5 + 12
+        let one = try train(ranks: 1, perRankBatch: 16, datasets: [data], classifier: true)
+        let two = try train(ranks: 2, perRankBatch: 8, datasets: [data, data], classifier: true)
+        XCTAssertEqual(one.errors, [:])
+        XCTAssertEqual(two.errors, [:])
+        let w1 = try XCTUnwrap(one.weights[0]), w2 = try XCTUnwrap(two.weights[0])
+        let gap = Self.relativeDifference(w1, w2)
+        print("data-parallel in-process: encoder classifier, 1 rank × 16 vs 2 ranks × 8, 2 epochs: max relative weight difference \(gap)")
+        XCTAssertLessThan(gap, 1e-5)
+        XCTAssertEqual(try XCTUnwrap(one.history[0]).map(\.validationScore), try XCTUnwrap(two.history[0]).map(\.validationScore))
     }
 
     func testRanksWithDifferentDataAreRefusedNamingTheRank() throws {
