@@ -3,7 +3,8 @@
 # (dataset load, the epoch, validation on rank 0) at 2 ranks × 1 thread, against 1 rank ×
 # 1 thread and 1 rank × 2 threads, medians of DIST_BENCH_RUNS (3); the paper's U-Net
 # (DIST_BENCH_WIDTH=1) at 64² on phantom slices, batch 16 a step. Prints `bench:` lines and
-# the allreduce time per step of the 2-rank runs (and the wait for the slower rank before it).
+# the allreduce time per step of the 2-rank runs (and the wait for the slower rank before it)
+# and rank 0's peak resident memory.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 nk=${1:-.build/release/nodulekit}
@@ -25,6 +26,7 @@ train() {  # RANKS THREADS BATCH → seconds; the allreduce line goes to $out/al
         --epochs 1 --batch-size "$3" --learning-rate 1e-3 --seed 1 --threads "$2" --distributed --quiet >"$out/log-$1x$2.txt"
     end=$(date +%s.%N)
     grep '^allreduce' "$out/log-$1x$2.txt" >>"$out/allreduce.txt" || true
+    grep '^peak resident' "$out/log-$1x$2.txt" | awk '{ print $4 }' >"$out/rss-$1x$2.txt" || true
     awk -v a="$start" -v b="$end" 'BEGIN { print b - a }'
 }
 div() { awk -v a="$1" -v b="$2" 'BEGIN { print a / b }'; }
@@ -39,4 +41,5 @@ wait=$(awk '{ print $8 }' "$out/allreduce.txt" | median)
 slices=$(awk -F, '$2 == "train"' "$out/set/manifest.csv" | wc -l)
 printf 'bench: train-epoch-2ranks-vs-1rank ours_s=%.2f anchor=nodulekit-1rank-1thread anchor_s=%.2f ratio=%.2f\n' "$two" "$one" "$(div "$two" "$one")"
 printf 'bench: train-epoch-2ranks-vs-2threads ours_s=%.2f anchor=nodulekit-1rank-2threads anchor_s=%.2f ratio=%.2f\n' "$two" "$wide" "$(div "$two" "$wide")"
-printf 'distributed-bench: width=%s slices=%s speedup=%.2f allreduce_s_per_step=%s wait_s_per_step=%s\n' "$width" "$slices" "$(div "$one" "$two")" "$allreduce" "$wait"
+printf 'distributed-bench: width=%s slices=%s speedup=%.2f allreduce_s_per_step=%s wait_s_per_step=%s peak_rss_mb_rank0=%s (1 rank: %s)\n' \
+    "$width" "$slices" "$(div "$one" "$two")" "$allreduce" "$wait" "$(cat "$out/rss-2x1.txt")" "$(cat "$out/rss-1x1.txt")"

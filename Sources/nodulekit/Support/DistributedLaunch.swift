@@ -15,7 +15,20 @@ enum DistributedLaunch {
         } catch {
             mpi.abort("\(error)", code: 1)
         }
+        if mpi.rank == 0 { print("peak resident memory: \(peakResidentMegabytes()) MB (rank 0)") }
         mpi.finalize()
+    }
+
+    /// This process's peak resident set (getrusage's ru_maxrss: kB on Linux, bytes on macOS).
+    static func peakResidentMegabytes() -> Int {
+        var usage = rusage()
+        #if canImport(Glibc)
+        guard getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage) == 0 else { return 0 }
+        return usage.ru_maxrss / 1024
+        #else
+        guard getrusage(RUSAGE_SELF, &usage) == 0 else { return 0 }
+        return usage.ru_maxrss / (1024 * 1024)
+        #endif
     }
 
     /// One line on rank 0 saying how the work is spread.
