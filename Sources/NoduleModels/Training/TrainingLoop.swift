@@ -166,6 +166,7 @@ struct TrainingLoop {
             try history.write(to: files.history)
             onEvent(.epoch(record, improved: improved))
         }
+        for d in dropouts { d.sampleKeys = nil }  // the network goes back to the single mask stream
         try parallel?.collectives.barrier()
         return TrainingResult(
             history: history, bestCheckpoint: files.best,
