@@ -43,8 +43,8 @@ struct DataParallel {
     }
 
     /// Sums every parameter's gradient over the ranks, in buckets; `extra` (e.g. the batch's
-    /// loss sum) rides in the last message and comes back summed too.
-    func allreduceGradients(_ network: Layer, extra: inout [Float]) throws {
+    /// loss sum) is summed too, in Double.
+    func allreduceGradients(_ network: Layer, extra: inout [Double]) throws {
         // The barrier separates waiting for a slower rank from moving the gradients.
         let arrived = DispatchTime.now().uptimeNanoseconds
         try collectives.barrier()

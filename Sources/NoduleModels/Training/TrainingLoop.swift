@@ -134,7 +134,7 @@ struct TrainingLoop {
             var total = 0.0, seen = 0
             for (b, global) in batches.enumerated() {
                 let indices = parallel?.shard(global, perRank: options.batchSize) ?? global
-                var lossSum: Float = 0
+                var lossSum = 0.0
                 if !indices.isEmpty {
                     for d in dropouts { d.sampleKeys = indices.map { DataParallel.sampleKey(epoch: epoch, index: $0) } }
                     var (loss, gradient) = try step(indices, epoch)
@@ -143,7 +143,7 @@ struct TrainingLoop {
                         for i in gradient.scalars.indices { gradient.scalars[i] *= share }
                     }
                     try network.backwardParameters(gradient)
-                    lossSum = loss * Float(indices.count)
+                    lossSum = Double(loss) * Double(indices.count)
                 }
                 if let parallel {
                     var extra = [lossSum]
@@ -151,7 +151,7 @@ struct TrainingLoop {
                     lossSum = extra[0]
                 }
                 adam.update(network)
-                total += Double(lossSum)
+                total += lossSum
                 seen += global.count
                 if writes { onEvent(.batch(epoch: epoch, batch: b + 1, batches: batches.count, runningLoss: total / Double(seen))) }
             }
