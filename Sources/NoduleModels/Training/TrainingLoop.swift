@@ -91,7 +91,7 @@ struct TrainingLoop {
     /// Fingerprints of the splits (`training`, `validation`), kept in run.json for resume.
     var datasets: [String: String]
     /// Data-parallel training over a group of ranks (nil: one process, the classic loop).
-    /// `options.batchSize` is then the per-rank batch; rank 0 alone validates and writes files.
+    /// `options.batchSize` is then the per-rank batch; validation is sharded; rank 0 alone writes files.
     var parallel: DataParallel? = nil
 
     /// Runs the loop. `trainingCount` samples are shuffled per epoch (seed + epoch);
