@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "NoduleModels", targets: ["NoduleModels"]),
         .library(name: "Reports", targets: ["Reports"]),
         .library(name: "DICOM", targets: ["DICOM"]),
+        .library(name: "MPICollectives", targets: ["MPICollectives"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -33,6 +34,11 @@ let package = Package(
         .target(name: "NoduleModels", dependencies: ["NeuralNet", "ImagingCore", "Annotations"]),
         .target(name: "Reports", dependencies: ["ImagingCore", "ImageFormats"]),
 
+        // Open MPI (Debian's libopenmpi-dev) behind NoduleModels' Collectives protocol, for
+        // data-parallel training. Only the CLI links it: library users of NoduleKit never need MPI.
+        .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
+        .target(name: "MPICollectives", dependencies: ["CMPI", "NoduleModels"]),
+
         // DICOM: the C++ bridge over DCMTK and GDCM (Debian's libdcmtk-dev, libgdcm-dev; no
         // pkg-config: dcmtk.pc needs sndfile.pc and GDCM ships none), and the Swift API.
         .target(name: "CDICOMBridge", linkerSettings: [
@@ -46,7 +52,7 @@ let package = Package(
         // Umbrella: one dependency and one import for PACS tooling.
         .target(name: "NoduleKit", dependencies: ["ImagingCore", "ImageFormats", "Annotations", "DICOM", "NeuralNet", "NoduleModels", "Reports"]),
         .executableTarget(name: "nodulekit", dependencies: [
-            "NoduleKit",
+            "NoduleKit", "MPICollectives",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -62,7 +68,7 @@ let package = Package(
         .testTarget(name: "DICOMTests", dependencies: ["DICOM", "TestSupport"]),
         .testTarget(name: "ImageFormatsTests", dependencies: ["ImageFormats", "TestSupport"]),
         .testTarget(name: "AnnotationsTests", dependencies: ["Annotations", "ImageFormats", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["ImagingCore", "ImageFormats", "Annotations", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["ImagingCore", "ImageFormats", "Annotations", "NeuralNet", "TestSupport"]),
         .testTarget(name: "NoduleModelsTests", dependencies: ["NoduleModels", "ImagingCore", "NeuralNet", "Annotations", "ImageFormats", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "NoduleModels", "TestSupport"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"], resources: [.copy("Fixtures")]),

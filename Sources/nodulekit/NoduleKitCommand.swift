@@ -9,7 +9,7 @@ struct NoduleKitCommand: ParsableCommand {
         version: NoduleKitVersion.current,
         subcommands: [
             InfoCommand.self, ConvertCommand.self, WorldToVoxelCommand.self, MasksCommand.self,
-            MergeReportsCommand.self, OverlayCommand.self, PhantomCommand.self, DatasetCommand.self, TrainCommand.self, EvaluateCommand.self, ScreenCommand.self,
+            MergeReportsCommand.self, OverlayCommand.self, PhantomCommand.self, DatasetCommand.self, TrainCommand.self, EvaluateCommand.self, ScreenCommand.self, ExportCommand.self,
             SeriesCommand.self, SuvCommand.self, LungsCommand.self,
         ]
     )

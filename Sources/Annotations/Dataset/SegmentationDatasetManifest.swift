@@ -65,3 +65,34 @@ public struct SegmentationDatasetManifest: Sendable {
         return regions.values
     }
 }
+
+extension SegmentationDatasetManifest {
+    /// The images and masks of one scan, memory-mapped (N×1×S×S, the same shape), for a
+    /// reader that copies slices out on demand instead of holding the dataset in memory.
+    public func mappedArrays(imagesFile: String, masksFile: String) throws -> MappedSegmentationArrays {
+        let images = try MappedNumPyArray<Float>(contentsOf: folder.appendingPathComponent(imagesFile))
+        let masks = try MappedNumPyArray<UInt8>(contentsOf: folder.appendingPathComponent(masksFile))
+        guard images.shape.count == 4, images.shape[1] == 1, images.shape[2] == images.shape[3], images.shape == masks.shape else {
+            throw AnnotationError.badField(file: folder.appendingPathComponent(masksFile).path, line: 0, column: "shape",
+                                           value: "\(masks.shape)", expected: "N×1×S×S, the images' shape \(images.shape)")
+        }
+        return MappedSegmentationArrays(images: images, masks: masks)
+    }
+}
+
+/// One scan's slices and masks of a segmentation dataset, mapped from their `.npy` files.
+public struct MappedSegmentationArrays: Sendable {
+    let images: MappedNumPyArray<Float>
+    let masks: MappedNumPyArray<UInt8>
+
+    /// N×1×S×S.
+    public var shape: [Int] { images.shape }
+
+    /// Calls `body` with slice `row`'s pixels and mask (S·S each, mask values as stored).
+    /// `row` must be in 0..<N.
+    public func withSlice<R>(_ row: Int, _ body: (UnsafeBufferPointer<Float>, UnsafeBufferPointer<UInt8>) -> R) -> R {
+        let per = shape[2] * shape[3]
+        let range = (row * per)..<((row + 1) * per)
+        return images.withElements(range) { x in masks.withElements(range) { m in body(x, m) } }
+    }
+}
