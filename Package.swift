@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "NoduleModels", targets: ["NoduleModels"]),
         .library(name: "Reports", targets: ["Reports"]),
         .library(name: "DICOM", targets: ["DICOM"]),
+        .library(name: "Registration", targets: ["Registration"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -42,9 +43,11 @@ let package = Package(
             .linkedLibrary("gdcmDICT"), .linkedLibrary("gdcmCommon"), .linkedLibrary("stdc++"),
         ]),
         .target(name: "DICOM", dependencies: ["ImagingCore", "CDICOMBridge"]),
+        // PET/CT: rigid transforms and ITK .tfm files, resampling through a transform, Mattes MI registration.
+        .target(name: "Registration", dependencies: ["ImagingCore", "DICOM"]),
 
         // Umbrella: one dependency and one import for PACS tooling.
-        .target(name: "NoduleKit", dependencies: ["ImagingCore", "ImageFormats", "Annotations", "DICOM", "NeuralNet", "NoduleModels", "Reports"]),
+        .target(name: "NoduleKit", dependencies: ["ImagingCore", "ImageFormats", "Annotations", "DICOM", "NeuralNet", "NoduleModels", "Reports", "Registration"]),
         .executableTarget(name: "nodulekit", dependencies: [
             "NoduleKit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -64,6 +67,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["ImagingCore", "ImageFormats", "Annotations", "TestSupport"]),
         .testTarget(name: "NoduleModelsTests", dependencies: ["NoduleModels", "ImagingCore", "NeuralNet", "Annotations", "ImageFormats", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "NoduleModels", "TestSupport"]),
+        .testTarget(name: "RegistrationTests", dependencies: ["Registration", "ImagingCore", "ImageFormats", "TestSupport"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"], resources: [.copy("Fixtures")]),
     ]
 )
