@@ -56,6 +56,7 @@ let package = Package(
         // Benchmarks (`make bench`), never run by tests.
         .executableTarget(name: "imaging-bench", dependencies: ["NoduleKit"], path: "Benchmarks/ImagingBench"),
         .executableTarget(name: "nn-bench", dependencies: ["NeuralNet", "NoduleModels"], path: "Benchmarks/NeuralNetBench"),
+        .executableTarget(name: "registration-bench", dependencies: ["Registration", "ImageFormats"], path: "Benchmarks/RegistrationBench"),
         .executableTarget(name: "dicom-bench", dependencies: ["DICOM"], path: "Benchmarks/DICOMBench"),
 
         // Shared test helpers: real-data paths, the Python oracle runner.
