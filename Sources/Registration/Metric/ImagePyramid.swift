@@ -57,19 +57,23 @@ extension Volume where Voxel == Float {
         var out = Volume<Float>(geometry: geometry, repeating: 0)
         let length = axis == 0 ? n.i : axis == 1 ? n.j : n.k
         let stride = axis == 0 ? 1 : axis == 1 ? n.i : n.i * n.j
+        let nc = channelCount, taps = kernel.count
         withUnsafeVoxels { input in
-            out.withUnsafeMutableVoxels { output in
-                for k in 0..<n.k { for j in 0..<n.j { for i in 0..<n.i {
-                    let o = (k * n.j + j) * n.i + i
-                    let position = axis == 0 ? i : axis == 1 ? j : k
-                    let lineStart = o - position * stride
-                    var sum: Float = 0
-                    for t in 0..<kernel.count {
-                        let p = min(max(position + t - radius, 0), length - 1)
-                        sum += kernel[t] * input[(lineStart + p * stride) * channelCount]
-                    }
-                    output[o] = sum
-                } } }
+            kernel.withUnsafeBufferPointer { weights in
+                out.withUnsafeMutableVoxels { output in
+                    for k in 0..<n.k { for j in 0..<n.j { for i in 0..<n.i {
+                        let o = (k * n.j + j) * n.i + i
+                        let position = axis == 0 ? i : axis == 1 ? j : k
+                        let lineStart = o - position * stride
+                        var sum: Float = 0
+                        for t in 0..<taps {
+                            var p = position + t - radius
+                            if p < 0 { p = 0 } else if p >= length { p = length - 1 }
+                            sum += weights[t] * input[(lineStart + p * stride) * nc]
+                        }
+                        output[o] = sum
+                    } } }
+                }
             }
         }
         return out

@@ -56,34 +56,50 @@ struct MattesMutualInformation {
 
     /// MI and its gradient for Euler parameters `angles` (ZXY, radians) and `translation` about `centre`.
     func evaluate(angles: Vector3, translation: Vector3, centre: Vector3) -> Evaluation {
+        moving.withUnsafeVoxels { voxels in
+            points.withUnsafeBufferPointer { pts in
+                fixedBins.withUnsafeBufferPointer { fixed in
+                    evaluate(angles: angles, translation: translation, centre: centre, voxels: voxels, points: pts, fixedBins: fixed)
+                }
+            }
+        }
+    }
+
+    // The kernels read raw buffers only: no reference counting per sample (debug builds
+    // spend most of their time there otherwise).
+    private func evaluate(angles: Vector3, translation: Vector3, centre: Vector3, voxels: UnsafeBufferPointer<Float>,
+                          points: UnsafeBufferPointer<Vector3>, fixedBins: UnsafeBufferPointer<Int32>) -> Evaluation {
         let transform = RigidTransform(eulerAngles: angles, translation: translation, centre: centre)
         let derivatives = Self.rotationDerivatives(angles)
-        let blocks = (points.count + Self.blockSize - 1) / Self.blockSize
+        let count = points.count, bins = self.bins, blockSize = Self.blockSize
+        let blocks = (count + blockSize - 1) / blockSize
+        let samples = SampleReader(metric: self, voxels: voxels, points: points, transform: transform)
+        let input = UncheckedBox((points, fixedBins))
         // Pass 1: the joint histogram of Parzen weights, per block, then summed in order.
-        var partial = [[Double]](repeating: [], count: blocks)
+        var partial = [Double](repeating: 0, count: blocks * bins * bins)
         var insideCounts = [Int](repeating: 0, count: blocks)
-        let samples = SampleReader(metric: self, transform: transform)
         partial.withUnsafeMutableBufferPointer { out in
             insideCounts.withUnsafeMutableBufferPointer { counts in
-                let o = UncheckedBox(out), c = UncheckedBox(counts)
+                let o = UncheckedBox((out, counts))
                 ParallelSlices.run(blocks, threads: threads) { range in
+                    let (joint, inside) = o.value, fixed = input.value.1
                     for b in range {
-                        var joint = [Double](repeating: 0, count: bins * bins)
-                        var inside = 0
-                        for s in (b * Self.blockSize)..<min(points.count, (b + 1) * Self.blockSize) {
+                        let base = b * bins * bins
+                        var n = 0
+                        for s in (b * blockSize)..<min(count, (b + 1) * blockSize) {
                             guard let r = samples.read(s) else { continue }
-                            inside += 1
-                            let row = Int(fixedBins[s]) * bins
-                            for t in 0..<4 { joint[row + r.firstBin + t] += r.weights[t] }
+                            n += 1
+                            let cell = base + Int(fixed[s]) * bins + r.firstBin
+                            joint[cell] += r.weights.x; joint[cell + 1] += r.weights.y
+                            joint[cell + 2] += r.weights.z; joint[cell + 3] += r.weights.w
                         }
-                        o.value[b] = joint
-                        c.value[b] = inside
+                        inside[b] = n
                     }
                 }
             }
         }
         var joint = [Double](repeating: 0, count: bins * bins)
-        for p in partial where !p.isEmpty { for n in 0..<joint.count { joint[n] += p[n] } }
+        for b in 0..<blocks { for n in 0..<joint.count { joint[n] += partial[b * bins * bins + n] } }
         let inside = insideCounts.reduce(0, +)
         guard inside > 0 else { return Evaluation(mutualInformation: 0, gradient: [0, 0, 0, 0, 0, 0], inside: 0) }
         let total = joint.reduce(0, +)
@@ -103,39 +119,46 @@ struct MattesMutualInformation {
             logRatio[f * bins + m] = log(p / movingMarginal[m])
         } }
         // Pass 2: dMI/dp = Σ dP(f, m)/dp · log(P(f, m)/P(m)).
-        var partialGradients = [[Double]](repeating: [0, 0, 0, 0, 0, 0], count: blocks)
-        let derivativeRows = [derivatives.0.rowMajor, derivatives.1.rowMajor, derivatives.2.rowMajor]
+        var partialGradients = [Double](repeating: 0, count: blocks * 6)
         let scale = 1 / (total * movingBinWidth)
-        partialGradients.withUnsafeMutableBufferPointer { out in
-            let o = UncheckedBox(out)
-            ParallelSlices.run(blocks, threads: threads) { range in
-                for b in range {
-                    var g = [Double](repeating: 0, count: 6)
-                    for s in (b * Self.blockSize)..<min(points.count, (b + 1) * Self.blockSize) {
-                        guard let r = samples.read(s) else { continue }
-                        let row = Int(fixedBins[s]) * bins
-                        var coefficient = 0.0
-                        for t in 0..<4 { coefficient -= r.weightDerivatives[t] * logRatio[row + r.firstBin + t] }
-                        guard coefficient != 0 else { continue }
-                        // dm/dp: the moving gradient (world) against ∂T/∂p; ∂T/∂θa = (∂R/∂θa)·(x − centre),
-                        // so dm/dθa = (x − centre) · ((∂R/∂θa)ᵀ w), with the transposes formed once above.
-                        let f = coefficient * scale
-                        let wx = r.gx * f, wy = r.gy * f, wz = r.gz * f
-                        let p = points[s]
-                        let dx = p.x - centre.x, dy = p.y - centre.y, dz = p.z - centre.z
-                        for a in 0..<3 {
-                            let m = derivativeRows[a]
-                            g[a] += dx * (m[0] * wx + m[3] * wy + m[6] * wz) + dy * (m[1] * wx + m[4] * wy + m[7] * wz)
-                                + dz * (m[2] * wx + m[5] * wy + m[8] * wz)
+        let d0 = derivatives.0.rowMajor, d1 = derivatives.1.rowMajor, d2 = derivatives.2.rowMajor
+        let rows = UncheckedBox(((d0[0], d0[1], d0[2], d0[3], d0[4], d0[5], d0[6], d0[7], d0[8]),
+                                 (d1[0], d1[1], d1[2], d1[3], d1[4], d1[5], d1[6], d1[7], d1[8]),
+                                 (d2[0], d2[1], d2[2], d2[3], d2[4], d2[5], d2[6], d2[7], d2[8])))
+        let (cx, cy, cz) = (centre.x, centre.y, centre.z)
+        logRatio.withUnsafeBufferPointer { ratios in
+            partialGradients.withUnsafeMutableBufferPointer { out in
+                let o = UncheckedBox((out, ratios))
+                ParallelSlices.run(blocks, threads: threads) { range in
+                    let (g, logs) = o.value, (pts, fixed) = input.value
+                    let m = rows.value
+                    for b in range {
+                        var g0 = 0.0, g1 = 0.0, g2 = 0.0, g3 = 0.0, g4 = 0.0, g5 = 0.0
+                        for s in (b * blockSize)..<min(count, (b + 1) * blockSize) {
+                            guard let r = samples.read(s) else { continue }
+                            let cell = Int(fixed[s]) * bins + r.firstBin
+                            let coefficient = -(r.weightDerivatives.x * logs[cell] + r.weightDerivatives.y * logs[cell + 1]
+                                + r.weightDerivatives.z * logs[cell + 2] + r.weightDerivatives.w * logs[cell + 3])
+                            guard coefficient != 0 else { continue }
+                            // dm/dp: the moving gradient (world) w against ∂T/∂p; ∂T/∂θa = (∂R/∂θa)·(x − centre),
+                            // so dm/dθa = wᵀ·(∂R/∂θa)·(x − centre).
+                            let f = coefficient * scale
+                            let wx = r.gx * f, wy = r.gy * f, wz = r.gz * f
+                            let p = pts[s]
+                            let dx = p.x - cx, dy = p.y - cy, dz = p.z - cz
+                            let a = m.0, bb = m.1, c = m.2
+                            g0 += wx * (a.0 * dx + a.1 * dy + a.2 * dz) + wy * (a.3 * dx + a.4 * dy + a.5 * dz) + wz * (a.6 * dx + a.7 * dy + a.8 * dz)
+                            g1 += wx * (bb.0 * dx + bb.1 * dy + bb.2 * dz) + wy * (bb.3 * dx + bb.4 * dy + bb.5 * dz) + wz * (bb.6 * dx + bb.7 * dy + bb.8 * dz)
+                            g2 += wx * (c.0 * dx + c.1 * dy + c.2 * dz) + wy * (c.3 * dx + c.4 * dy + c.5 * dz) + wz * (c.6 * dx + c.7 * dy + c.8 * dz)
+                            g3 += wx; g4 += wy; g5 += wz
                         }
-                        g[3] += wx; g[4] += wy; g[5] += wz
+                        g[b * 6] = g0; g[b * 6 + 1] = g1; g[b * 6 + 2] = g2; g[b * 6 + 3] = g3; g[b * 6 + 4] = g4; g[b * 6 + 5] = g5
                     }
-                    o.value[b] = g
                 }
             }
         }
         var gradient = [Double](repeating: 0, count: 6)
-        for p in partialGradients { for n in 0..<6 { gradient[n] += p[n] } }
+        for b in 0..<blocks { for n in 0..<6 { gradient[n] += partialGradients[b * 6 + n] } }
         return Evaluation(mutualInformation: mi, gradient: gradient, inside: inside)
     }
 
@@ -162,50 +185,57 @@ struct SampleReader {
         /// The moving image's gradient in world axes at the sample.
         var gx: Double, gy: Double, gz: Double
     }
-    let metric: MattesMutualInformation
-    // Fixed world → moving continuous index, and index gradient → world gradient, row by row.
-    let a: [Double], b: [Double], toWorld: [Double]
+    // Fixed world → moving continuous index (a, b), and index gradient → world gradient (t), as scalars.
+    let a0, a1, a2, a3, a4, a5, a6, a7, a8, b0, b1, b2: Double
+    let t0, t1, t2, t3, t4, t5, t6, t7, t8: Double
     let ni: Int, nj: Int, nk: Int
     let hiX: Double, hiY: Double, hiZ: Double
+    let minimum: Double, binWidth: Double, lastFirstBin: Int
+    let voxels: UnsafeBufferPointer<Float>, points: UnsafeBufferPointer<Vector3>
 
-    init(metric: MattesMutualInformation, transform: RigidTransform) {
-        self.metric = metric
+    init(metric: MattesMutualInformation, voxels: UnsafeBufferPointer<Float>, points: UnsafeBufferPointer<Vector3>, transform: RigidTransform) {
         let g = metric.moving.geometry
-        a = (g.worldToIndexMatrix * transform.rotation).rowMajor
+        let a = (g.worldToIndexMatrix * transform.rotation).rowMajor
         let offset = g.worldToIndexMatrix * (transform.offset - g.origin)
-        b = [offset.x, offset.y, offset.z]
-        toWorld = g.worldToIndexMatrix.transposed.rowMajor
+        let t = g.worldToIndexMatrix.transposed.rowMajor
+        (a0, a1, a2, a3, a4, a5, a6, a7, a8) = (a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8])
+        (b0, b1, b2) = (offset.x, offset.y, offset.z)
+        (t0, t1, t2, t3, t4, t5, t6, t7, t8) = (t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7], t[8])
         (ni, nj, nk) = (g.size.i, g.size.j, g.size.k)
         (hiX, hiY, hiZ) = (Double(ni) - 0.5, Double(nj) - 0.5, Double(nk) - 0.5)
+        minimum = metric.movingMinimum; binWidth = metric.movingBinWidth; lastFirstBin = metric.bins - 4
+        self.voxels = voxels; self.points = points
     }
 
+    @inline(__always)
     func read(_ s: Int) -> Reading? {
-        let p = metric.points[s]
-        let x = a[0] * p.x + a[1] * p.y + a[2] * p.z + b[0]
-        let y = a[3] * p.x + a[4] * p.y + a[5] * p.z + b[1]
-        let z = a[6] * p.x + a[7] * p.y + a[8] * p.z + b[2]
+        let p = points[s]
+        let x = a0 * p.x + a1 * p.y + a2 * p.z + b0
+        let y = a3 * p.x + a4 * p.y + a5 * p.z + b1
+        let z = a6 * p.x + a7 * p.y + a8 * p.z + b2
         guard x >= -0.5, y >= -0.5, z >= -0.5, x < hiX, y < hiY, z < hiZ else { return nil }
-        let (value, gi, gj, gk) = metric.moving.withUnsafeVoxels { Self.trilinear($0, ni, nj, nk, x, y, z) }
-        let xi = (value - metric.movingMinimum) / metric.movingBinWidth + Double(MattesMutualInformation.padding)
-        let first = min(max(Int(xi.rounded(.down)) - 1, 0), metric.bins - 4)
+        let (value, gi, gj, gk) = Self.trilinear(voxels, ni, nj, nk, x, y, z)
+        let xi = (value - minimum) / binWidth + Double(MattesMutualInformation.padding)
+        let first = min(max(Int(xi.rounded(.down)) - 1, 0), lastFirstBin)
         let u = Double(first) - xi
         // ∂β(bin − ξ)/∂ξ = −β'(bin − ξ): the minus is applied where the coefficient is formed.
         let weights = SIMD4(Self.cubic(u), Self.cubic(u + 1), Self.cubic(u + 2), Self.cubic(u + 3))
         let derivatives = SIMD4(Self.cubicDerivative(u), Self.cubicDerivative(u + 1), Self.cubicDerivative(u + 2), Self.cubicDerivative(u + 3))
-        let t = toWorld
         return Reading(firstBin: first, weights: weights, weightDerivatives: derivatives,
-                       gx: t[0] * gi + t[1] * gj + t[2] * gk, gy: t[3] * gi + t[4] * gj + t[5] * gk, gz: t[6] * gi + t[7] * gj + t[8] * gk)
+                       gx: t0 * gi + t1 * gj + t2 * gk, gy: t3 * gi + t4 * gj + t5 * gk, gz: t6 * gi + t7 * gj + t8 * gk)
     }
 
+    @inline(__always)
     static func cubic(_ u: Double) -> Double {
-        let x = abs(u)
+        let x = u < 0 ? -u : u
         if x < 1 { return (4 - 6 * x * x + 3 * x * x * x) / 6 }
         if x < 2 { let t = 2 - x; return t * t * t / 6 }
         return 0
     }
 
+    @inline(__always)
     static func cubicDerivative(_ u: Double) -> Double {
-        let x = abs(u)
+        let x = u < 0 ? -u : u
         if x < 1 { return -2 * u + 1.5 * u * x }
         if x < 2 { let t = 2 - x; return u < 0 ? t * t / 2 : -t * t / 2 }
         return 0
@@ -214,8 +244,13 @@ struct SampleReader {
     /// Value and index-space gradient of the trilinear interpolant (edges clamped).
     static func trilinear(_ v: UnsafeBufferPointer<Float>, _ ni: Int, _ nj: Int, _ nk: Int,
                           _ cx: Double, _ cy: Double, _ cz: Double) -> (Double, Double, Double, Double) {
-        let x = min(max(cx, 0), Double(ni - 1)), y = min(max(cy, 0), Double(nj - 1)), z = min(max(cz, 0), Double(nk - 1))
-        let i0 = min(Int(x), max(ni - 2, 0)), j0 = min(Int(y), max(nj - 2, 0)), k0 = min(Int(z), max(nk - 2, 0))
+        // Plain comparisons, not min/max: generic calls in debug builds cost more than the rest.
+        let mx = Double(ni - 1), my = Double(nj - 1), mz = Double(nk - 1)
+        let x = cx < 0 ? 0 : cx > mx ? mx : cx, y = cy < 0 ? 0 : cy > my ? my : cy, z = cz < 0 ? 0 : cz > mz ? mz : cz
+        var i0 = Int(x), j0 = Int(y), k0 = Int(z)
+        if i0 > ni - 2 { i0 = ni > 1 ? ni - 2 : 0 }
+        if j0 > nj - 2 { j0 = nj > 1 ? nj - 2 : 0 }
+        if k0 > nk - 2 { k0 = nk > 1 ? nk - 2 : 0 }
         let di = ni > 1 ? 1 : 0, dj = nj > 1 ? ni : 0, dk = nk > 1 ? ni * nj : 0
         let fx = x - Double(i0), fy = y - Double(j0), fz = z - Double(k0)
         let o = (k0 * nj + j0) * ni + i0

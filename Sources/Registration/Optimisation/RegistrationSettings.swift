@@ -88,7 +88,7 @@ public struct RigidRegistrationResult: Sendable {
     public var transform: RigidTransform
     /// The start transform the initialiser chose.
     public var initialTransform: RigidTransform
-    /// −MI at the start (first level) and at the end (last level).
+    /// −MI of the start transform and of the result, both on the last level's samples.
     public var initialMetric: Double, metric: Double
     /// Optimiser iterations per level.
     public var iterations: [Int]

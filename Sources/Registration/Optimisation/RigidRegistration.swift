@@ -54,7 +54,10 @@ public struct RigidRegistration: Sendable {
             history += outcome.history
             iterations.append(outcome.iterations)
             reasons.append(outcome.reason)
-            if level == 0 { initialMetric = -outcome.startMutualInformation }
+            if level == levels - 1 {
+                // The start transform on the last level's samples: the like-for-like baseline.
+                initialMetric = -metric.evaluate(angles: initial.eulerAngles, translation: initial.translation, centre: centre).mutualInformation
+            }
             finalMetric = -outcome.mutualInformation
             lastSamples = metric.points.count; lastInside = outcome.inside
             lastLevelHitLimit = outcome.hitIterationLimit
@@ -64,7 +67,7 @@ public struct RigidRegistration: Sendable {
         let enoughInside = Double(lastInside) >= settings.minimumOverlap * Double(max(lastSamples, 1))
         return RigidRegistrationResult(transform: transform, initialTransform: initial, initialMetric: initialMetric, metric: finalMetric,
                                        iterations: iterations, stopReasons: reasons, history: history, samples: lastSamples,
-                                       samplesInside: lastInside, converged: !lastLevelHitLimit && finalMetric < initialMetric && enoughInside,
+                                       samplesInside: lastInside, converged: !lastLevelHitLimit && finalMetric <= initialMetric + 1e-12 && enoughInside,
                                        seconds: Date().timeIntervalSince(started))
     }
 

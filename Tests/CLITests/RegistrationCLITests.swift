@@ -1,0 +1,75 @@
+import Foundation
+import ImageFormats
+import ImagingCore
+import Registration
+import TestSupport
+import XCTest
+
+/// `nodulekit register` and `nodulekit resample` run as a user runs them.
+final class RegistrationCLITests: XCTestCase {
+    private let truth = RigidTransform(eulerAngles: Vector3(0.02, -0.03, 5 * Double.pi / 180), translation: Vector3(6, -4, 3), centre: Vector3(60, 60, 45))
+
+    /// A fixed image of three blobs and the moving image seeing it through `truth`.
+    private func pair(_ folder: URL) throws -> (fixed: URL, moving: URL, volume: Volume<Float>) {
+        let g = try ImageGeometry(size: GridSize(40, 40, 30), spacing: Vector3(3, 3, 3))
+        var fixed = Volume<Float>(geometry: g, repeating: 0)
+        // A body-like ellipsoid filling most of the box, with three inserts of other values.
+        let blobs: [(Vector3, Vector3, Float)] = [(Vector3(60, 60, 45), Vector3(52, 40, 38), 100), (Vector3(80, 45, 40), Vector3(14, 10, 12), 300),
+                                                  (Vector3(40, 75, 50), Vector3(9, 16, 10), 20), (Vector3(55, 55, 25), Vector3(8, 8, 8), 200)]
+        for k in 0..<30 { for j in 0..<40 { for i in 0..<40 {
+            let p = g.indexToWorld(VoxelIndex(i, j, k))
+            for (c, r, v) in blobs { let d = (p - c) / r; if dot(d, d) <= 1 { fixed[i, j, k] = v } }
+        } } }
+        fixed = fixed.smoothed(sigma: 2)
+        let moving = fixed.resampled(onto: g, through: truth.inverse)
+        let f = folder.appendingPathComponent("fixed.mha"), m = folder.appendingPathComponent("moving.mha")
+        try ImageFile.write(fixed, to: f)
+        try ImageFile.write(moving, to: m)
+        return (f, m, fixed)
+    }
+
+    private struct Report: Decodable { let converged: Bool; let metric: Double; let initialMetric: Double; let iterations: [Int] }
+
+    func testRegisterRecoversTheTransformAndResampleReusesIt() throws {
+        let folder = try TestEnvironment.temporaryDirectory(self)
+        let (fixed, moving, fixedVolume) = try pair(folder)
+        let out = folder.appendingPathComponent("out")
+        let run = try CLITests.runNodulekit(["register", "--fixed", fixed.path, "--moving", moving.path, "--output", out.path, "--quiet"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        for name in ["transform.tfm", "moving-on-fixed.mha", "registration.json", "convergence.png", "fusion-before.png", "fusion-after.png"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent(name).path), name)
+        }
+        let found = try TransformFile.read(out.appendingPathComponent("transform.tfm"))
+        let points = fixedVolume.geometry.cornerWorldPoints.map { ($0 + Vector3(60, 60, 45)) / 2 }
+        let error = found.maximumDistance(to: truth, over: points)
+        print("register CLI: largest error over the inner box \(error) mm; \(run.stdout)")
+        XCTAssertLessThan(error, 1.0)
+        let report = try JSONDecoder().decode(Report.self, from: Data(contentsOf: out.appendingPathComponent("registration.json")))
+        XCTAssertTrue(report.converged)
+        XCTAssertLessThan(report.metric, report.initialMetric)
+        XCTAssertEqual(report.iterations.count, 3)
+
+        let resampled = folder.appendingPathComponent("resampled.mha")
+        let r = try CLITests.runNodulekit(["resample", "--reference", fixed.path, "--input", moving.path,
+                                           "--transform", out.appendingPathComponent("transform.tfm").path, "--output", resampled.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("by linear interpolation"), r.stdout)
+        XCTAssertEqual(try ImageFile.read(resampled).converted(to: Float.self).voxels,
+                       try ImageFile.read(out.appendingPathComponent("moving-on-fixed.mha")).converted(to: Float.self).voxels)
+    }
+
+    func testResampleRejectsBadOptionsAndBrokenTransformsInOneLine() throws {
+        let folder = try TestEnvironment.temporaryDirectory(self)
+        let (fixed, moving, _) = try pair(folder)
+        let output = folder.appendingPathComponent("r.mha").path
+        let cubic = try CLITests.runNodulekit(["resample", "--reference", fixed.path, "--input", moving.path, "--interpolation", "cubic", "--output", output])
+        XCTAssertNotEqual(cubic.status, 0)
+        XCTAssertTrue(cubic.stderr.contains("linear or nearest"), cubic.stderr)
+        let broken = folder.appendingPathComponent("broken.tfm")
+        try Data("#Insight Transform File V1.0\nTransform: BSplineTransform_double_3_3\nParameters: 0\nFixedParameters: 0\n".utf8).write(to: broken)
+        let run = try CLITests.runNodulekit(["resample", "--reference", fixed.path, "--input", moving.path, "--transform", broken.path, "--output", output])
+        XCTAssertNotEqual(run.status, 0)
+        XCTAssertEqual(run.stderr.split(separator: "\n").count, 1, run.stderr)
+        XCTAssertTrue(run.stderr.contains(broken.path) && run.stderr.contains("BSplineTransform"), run.stderr)
+    }
+}
