@@ -52,6 +52,30 @@ final class RigidRegistrationTests: XCTestCase {
         XCTAssertLessThanOrEqual(mean(ours), mean(theirs) + 0.25, "no worse than SimpleITK on the same cases")
     }
 
+    func testCapturesTwentyDegreeFortyMillimetreMisalignments() throws {
+        var errors: [Double] = []
+        for seed in 101...110 as ClosedRange<UInt64> {
+            let phantom = ChestPhantom(truth: ChestPhantom.misalignment(seed: seed, degrees: 20, millimetres: 40), seed: seed)
+            let result = try RigidRegistration().register(fixed: phantom.ct, moving: phantom.pet)
+            errors.append(phantom.targetRegistrationError(result.transform))
+            XCTAssertTrue(result.converged || errors.last ?? 0 > 2, "case \(seed) converged without a flag")
+            print(String(format: "wide case %d: start TRE %.1f mm (%.1f° in all), TRE %.2f mm", Int(seed), phantom.targetRegistrationError(.identity),
+                         phantom.truth.rotationAngleDegrees, errors.last ?? 0))
+        }
+        print("wide capture (≤ 20°/axis, ≤ 40 mm/axis), TRE mm: " + errors.map { String(format: "%.2f", $0) }.joined(separator: " "))
+        XCTAssertGreaterThanOrEqual(errors.filter { $0 < 2 }.count, 9, "TRE per case: \(errors)")
+    }
+
+    func testRunningOutOfIterationsIsFlaggedAsNotConverged() throws {
+        let phantom = ChestPhantom(truth: ChestPhantom.misalignment(seed: 4, degrees: 10, millimetres: 20), seed: 4)
+        var settings = RigidRegistrationSettings()
+        settings.maximumIterations = 3
+        let result = try RigidRegistration(settings: settings).register(fixed: phantom.ct, moving: phantom.pet)
+        XCTAssertFalse(result.converged)
+        XCTAssertEqual(result.iterations, [3, 3, 3])
+        XCTAssertEqual(result.stopReasons.last, "reached 3 iterations")
+    }
+
     func testSameSeedGivesTheSameTransformForAnyThreadCount() throws {
         let phantom = ChestPhantom(truth: ChestPhantom.misalignment(seed: 3, degrees: 8, millimetres: 15), seed: 3)
         var settings = RigidRegistrationSettings()
