@@ -113,6 +113,58 @@ struct RowKernel {
         let c0 = rowStart(j: j, k: k)
         let range = candidateRange(c0)
         fillOutside(range, output, defaultValue)
+        // Inside the interior every voxel has all eight neighbours: no clamping, no tests.
+        let inner = interiorRange(c0, within: range)
+        linearBorder(range.lowerBound..<inner.lowerBound, c0, input, output, defaultValue)
+        let strideJ = ni * nc, strideK = ni * nj * nc
+        for i in inner {
+            let di = Double(i)
+            let x = c0.0 + stepX * di, y = c0.1 + stepY * di, z = c0.2 + stepZ * di
+            let i0 = Int(x), j0 = Int(y), k0 = Int(z)
+            let fx = x - Double(i0), fy = y - Double(j0), fz = z - Double(k0)
+            let o = k0 * strideK + j0 * strideJ + i0 * nc
+            let v000 = input[o].doubleValue, v100 = input[o + nc].doubleValue
+            let v010 = input[o + strideJ].doubleValue, v110 = input[o + strideJ + nc].doubleValue
+            let v001 = input[o + strideK].doubleValue, v101 = input[o + strideK + nc].doubleValue
+            let v011 = input[o + strideK + strideJ].doubleValue, v111 = input[o + strideK + strideJ + nc].doubleValue
+            let c00 = v000 + (v100 - v000) * fx, c10 = v010 + (v110 - v010) * fx
+            let c01 = v001 + (v101 - v001) * fx, c11 = v011 + (v111 - v011) * fx
+            let c0v = c00 + (c10 - c00) * fy, c1v = c01 + (c11 - c01) * fy
+            output[i] = V(clampingDouble: c0v + (c1v - c0v) * fz)
+        }
+        linearBorder(inner.upperBound..<range.upperBound, c0, input, output, defaultValue)
+    }
+
+    /// The i range of a row (inside `range`) where 0 ≤ c < n − 1 on every axis. The
+    /// analytic bounds are then checked with the loop's own arithmetic, which is monotone
+    /// in i, so every i between two checked ends is interior too.
+    @inline(__always)
+    func interiorRange(_ c0: (Double, Double, Double), within range: Range<Int>) -> Range<Int> {
+        guard ni > 1, nj > 1, nk > 1, !range.isEmpty else { return range.lowerBound..<range.lowerBound }
+        func interior(_ i: Int) -> Bool {
+            let di = Double(i)
+            let x = c0.0 + stepX * di, y = c0.1 + stepY * di, z = c0.2 + stepZ * di
+            return x >= 0 && y >= 0 && z >= 0 && x < Double(ni - 1) && y < Double(nj - 1) && z < Double(nk - 1)
+        }
+        var lo = range.lowerBound, hi = range.upperBound
+        for axis in 0..<3 {
+            let (start, step, n) = axis == 0 ? (c0.0, stepX, ni) : axis == 1 ? (c0.1, stepY, nj) : (c0.2, stepZ, nk)
+            if step == 0 { continue }
+            let t1 = -start / step, t2 = (Double(n - 1) - start) / step
+            let first = min(t1, t2), last = max(t1, t2)
+            guard first.isFinite, last.isFinite else { return range.lowerBound..<range.lowerBound }
+            lo = max(lo, ImageGeometry.saturatingIndex(first.rounded(.up)) + 1)
+            hi = min(hi, ImageGeometry.saturatingIndex(last.rounded(.down)) - 1)
+        }
+        guard lo < hi else { return range.lowerBound..<range.lowerBound }
+        while lo < hi, !interior(lo) { lo += 1 }
+        while hi > lo, !interior(hi - 1) { hi -= 1 }
+        return lo..<hi
+    }
+
+    /// The careful path: per-voxel inside test and edge clamping.
+    func linearBorder<V: VoxelScalar>(_ range: Range<Int>, _ c0: (Double, Double, Double), _ input: UnsafeBufferPointer<V>,
+                                      _ output: UnsafeMutablePointer<V>, _ defaultValue: V) {
         let hiX = Double(ni) - 0.5, hiY = Double(nj) - 0.5, hiZ = Double(nk) - 0.5
         let maxX = Double(ni - 1), maxY = Double(nj - 1), maxZ = Double(nk - 1)
         let strideJ = ni * nc, strideK = ni * nj * nc
