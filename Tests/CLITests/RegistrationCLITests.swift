@@ -72,4 +72,31 @@ final class RegistrationCLITests: XCTestCase {
         XCTAssertEqual(run.stderr.split(separator: "\n").count, 1, run.stderr)
         XCTAssertTrue(run.stderr.contains(broken.path) && run.stderr.contains("BSplineTransform"), run.stderr)
     }
+
+    func testPetCompareWritesTheTableWithScreenMalignancy() throws {
+        let folder = try TestEnvironment.temporaryDirectory(self)
+        let g = try ImageGeometry(size: GridSize(31, 31, 31), spacing: Vector3(2, 2, 2))
+        var mask = Volume<UInt8>(geometry: g, repeating: 0), pet = Volume<Float>(geometry: g, repeating: 1)
+        for k in 13...17 { for j in 13...17 { for i in 13...17 { mask[i, j, k] = 1; pet[i, j, k] = 4 } } }
+        pet[15, 15, 15] = 10
+        for k in 3...7 { for j in 3...7 { for i in 3...7 { mask[i, j, k] = 2 } } }
+        let screen = folder.appendingPathComponent("screen")
+        try ImageFile.write(mask, to: screen.appendingPathComponent("mask.mha"))
+        try Data("seriesuid,coordX,coordY,coordZ,diameter_mm,malignancy\ns,30,30,30,12,0.9\ns,10,10,10,12,0.2\n".utf8)
+            .write(to: screen.appendingPathComponent("findings.csv"))
+        try ImageFile.write(Volume<Int16>(geometry: g, repeating: 40), to: folder.appendingPathComponent("ct.mha"))
+        try ImageFile.write(pet, to: folder.appendingPathComponent("pet.mha"))
+        let out = folder.appendingPathComponent("out")
+        let run = try CLITests.runNodulekit(["pet-compare", "--ct", folder.appendingPathComponent("ct.mha").path, "--pet",
+                                             folder.appendingPathComponent("pet.mha").path, "--findings", screen.path, "--output", out.path])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let rows = try String(contentsOf: out.appendingPathComponent("pet_reference.csv"), encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        XCTAssertEqual(rows.count, 3)
+        XCTAssertEqual(rows[1][0], "1"); XCTAssertEqual(rows[1][6], "10.0000"); XCTAssertEqual(rows[1][7], "4.0480")
+        XCTAssertEqual(rows[1][14], "positive"); XCTAssertEqual(rows[1][15], "0.9000")
+        XCTAssertEqual(rows[2][6], "1.0000"); XCTAssertEqual(rows[2][14], "negative"); XCTAssertEqual(rows[2][15], "0.2000")
+        let md = try String(contentsOf: out.appendingPathComponent("pet_reference.md"), encoding: .utf8)
+        XCTAssertTrue(md.contains("2 of 2 lesions with a definite PET reading agree"), md)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("lesion-1.png").path))
+    }
 }
