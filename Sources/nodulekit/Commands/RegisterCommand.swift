@@ -31,10 +31,13 @@ struct RegisterCommand: ParsableCommand {
     @Option(help: "Gaussian smoothing per level, mm.") var smoothing = "2,1,0"
     @Flag(help: "Also search start rotations (±20° per axis, 10° steps) at the coarsest level: a wider capture range.")
     var rotationSearch = false
+    @Option(help: "Fusion overlay: hot (PET on CT), red-cyan (like images) or auto (hot for SUV, or a non-negative image on a CT).")
+    var overlay = "auto"
     @Option(help: "Compute threads (the result does not depend on it).") var threads: Int?
     @OptionGroup var outputOptions: OutputOptions
 
     func validate() throws {
+        guard overlay == "auto" || FusionStyle(rawValue: overlay) != nil else { throw ValidationError("--overlay must be auto, hot or red-cyan") }
         guard RegistrationInitialiser(rawValue: initialise) != nil else { throw ValidationError("--initialise must be geometry, moments or none") }
         guard parsedList(shrink, Int.init) != nil, parsedList(smoothing, Double.init) != nil else {
             throw ValidationError("--shrink and --smoothing take comma-separated numbers, e.g. 4,2,1 and 2,1,0")
@@ -81,10 +84,12 @@ struct RegisterCommand: ParsableCommand {
 
     private func writePictures(fixed: Volume<Float>, moving: Volume<Float>, movingIsSUV: Bool, result: RigidRegistrationResult, to out: URL) throws {
         let window = FusionPicture.percentileWindow(fixed)
-        // PET (SUV) as a hot map from 0; anything else as red against the fixed image's cyan.
-        let overlayRange = movingIsSUV ? 0...max(5, FusionPicture.percentileWindow(moving, low: 0, high: 0.995).upperBound)
+        // PET as a hot map from 0 (SUV, or a non-negative image on a CT in HU); like images as
+        // red against the fixed image's cyan.
+        let looksLikePETOnCT = (fixed.voxels.min() ?? 0) < -500 && (moving.voxels.min() ?? 0) >= 0
+        let style = FusionStyle(rawValue: overlay) ?? (movingIsSUV || looksLikePETOnCT ? .hot : .redCyan)
+        let overlayRange = style == .hot ? 0...max(1, FusionPicture.percentileWindow(moving, low: 0, high: 0.995).upperBound)
             : FusionPicture.percentileWindow(moving)
-        let style: FusionStyle = movingIsSUV ? .hot : .redCyan
         let centre = fixed.size.k / 2
         for (name, transform) in [("fusion-before.png", result.initialTransform), ("fusion-after.png", result.transform)] {
             let overlay = TransformResampler.resample(moving, onto: fixed.geometry, through: transform, interpolation: .linear, defaultValue: .nan)
