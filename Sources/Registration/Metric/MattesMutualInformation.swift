@@ -7,7 +7,7 @@ import ImagingCore
 /// bins by a zero-order (box) window, moving values spread over bins by a cubic B-spline
 /// Parzen window, and the gradient follows from the moving window's derivative.
 ///
-/// Samples are processed in blocks of a fixed size whose partial histograms and gradients
+/// Samples are processed in blocks of a size set by the sample count whose partial histograms and gradients
 /// are added in block order, so the result is the same for any thread count.
 struct MattesMutualInformation {
     /// Fixed-image samples: world points (LPS mm) and their fixed-histogram bins.
@@ -19,7 +19,9 @@ struct MattesMutualInformation {
     let movingBinWidth: Double
     let threads: Int
     static let padding = 2
-    static let blockSize = 2048
+    /// Samples per block: at least 2048, and few enough blocks (≤ 64) that the partial
+    /// histograms stay small. It depends on the sample count only, never on threads.
+    static func blockSize(for count: Int) -> Int { max(2048, (count + 63) / 64) }
 
     /// Builds the sampled metric; fixed values are binned once here.
     init(points: [Vector3], fixedValues: [Float], moving: Volume<Float>, bins: Int, threads: Int) {
@@ -71,7 +73,7 @@ struct MattesMutualInformation {
                           points: UnsafeBufferPointer<Vector3>, fixedBins: UnsafeBufferPointer<Int32>) -> Evaluation {
         let transform = RigidTransform(eulerAngles: angles, translation: translation, centre: centre)
         let derivatives = Self.rotationDerivatives(angles)
-        let count = points.count, bins = self.bins, blockSize = Self.blockSize
+        let count = points.count, bins = self.bins, blockSize = Self.blockSize(for: points.count)
         let blocks = (count + blockSize - 1) / blockSize
         let samples = SampleReader(metric: self, voxels: voxels, points: points, transform: transform)
         let input = UncheckedBox((points, fixedBins))

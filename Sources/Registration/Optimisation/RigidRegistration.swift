@@ -17,7 +17,9 @@ public struct RigidRegistration: Sendable {
                                                          progress: ProgressReporter = SilentProgress()) throws -> RigidRegistrationResult {
         try settings.validate()
         let started = Date()
-        let fixedFloat = fixed.converted(to: Float.self), movingFloat = moving.converted(to: Float.self)
+        // Float input is used as it is (a CT grid is 78 M voxels: no needless copy).
+        let fixedFloat = (fixed as? Volume<Float>) ?? fixed.converted(to: Float.self)
+        let movingFloat = (moving as? Volume<Float>) ?? moving.converted(to: Float.self)
         if let mask = fixedMask {
             guard mask.voxels.contains(where: { $0 != 0 }) else { throw RegistrationError.emptyMask("the fixed-image mask") }
         }
