@@ -99,4 +99,19 @@ final class RegistrationCLITests: XCTestCase {
         XCTAssertTrue(md.contains("2 of 2 lesions with a definite PET reading agree"), md)
         XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("lesion-1.png").path))
     }
+
+    func testAPETSeriesIsResampledInSUV() throws {
+        let json = try TestEnvironment.sharedFile("pet-suv-metadata/SIEMENS-instances.json")
+        let folder = try TestEnvironment.temporaryDirectory(self)
+        let pet = folder.appendingPathComponent("pet")
+        try PythonOracle.run("dicom_make_pet.py", [json.path, pet.path])
+        let output = folder.appendingPathComponent("suv.mha")
+        let run = try CLITests.runNodulekit(["resample", "--reference", pet.path, "--input", pet.path, "--output", output.path])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stdout.contains("(PET, SUV)"), run.stdout)
+        let suv = try ImageFile.read(output).converted(to: Float.self)
+        // Body-weight factor worked by hand in SUVTests: 67 kg, 374 MBq, 8264 s of decay, half-life 6586.2 s.
+        let factor = 67_000 / (374_000_000 * pow(2, -8264 / 6586.2))
+        for k in 0..<3 { XCTAssertEqual(Double(suv[0, 0, k]), Double(100 + k) * 2 * factor, accuracy: 1e-5) }
+    }
 }
