@@ -44,7 +44,7 @@ let package = Package(
         ]),
         .target(name: "DICOM", dependencies: ["ImagingCore", "CDICOMBridge"]),
         // PET/CT: rigid transforms and ITK .tfm files, resampling through a transform, Mattes MI registration.
-        .target(name: "Registration", dependencies: ["ImagingCore", "DICOM"]),
+        .target(name: "Registration", dependencies: ["ImagingCore"]),
 
         // Umbrella: one dependency and one import for PACS tooling.
         .target(name: "NoduleKit", dependencies: ["ImagingCore", "ImageFormats", "Annotations", "DICOM", "NeuralNet", "NoduleModels", "Reports", "Registration"]),

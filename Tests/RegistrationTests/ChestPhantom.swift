@@ -31,8 +31,8 @@ struct ChestPhantom {
         return value
     }
 
-    static let ctGeometry = try! ImageGeometry(size: GridSize(96, 72, 48), origin: Vector3(-166.25, -124.25, -117.5), spacing: Vector3(3.5, 3.5, 5))
-    static let petGeometry = try! ImageGeometry(size: GridSize(84, 64, 60), origin: Vector3(-166, -126, -118), spacing: Vector3(4, 4, 4))
+    static let ctGeometry = ImageGeometry(unchecked: GridSize(96, 72, 48), origin: Vector3(-166.25, -124.25, -117.5), spacing: Vector3(3.5, 3.5, 5), direction: .identity)
+    static let petGeometry = ImageGeometry(unchecked: GridSize(84, 64, 60), origin: Vector3(-166, -126, -118), spacing: Vector3(4, 4, 4), direction: .identity)
 
     let ct: Volume<Int16>
     let pet: Volume<Float>
