@@ -114,4 +114,18 @@ final class RegistrationCLITests: XCTestCase {
         let factor = 67_000 / (374_000_000 * pow(2, -8264 / 6586.2))
         for k in 0..<3 { XCTAssertEqual(Double(suv[0, 0, k]), Double(100 + k) * 2 * factor, accuracy: 1e-5) }
     }
+
+    func testSeriesOfOneFrameOfReferenceKeepTheIdentity() throws {
+        let folder = try TestEnvironment.temporaryDirectory(self)
+        let scans = folder.appendingPathComponent("dicom")
+        let made = try CLITests.runNodulekit(["phantom", "--format", "dicom", "--output", scans.path, "--size", "24,20,8", "--nodules", "1"])
+        XCTAssertEqual(made.status, 0, made.stderr)
+        let series = try XCTUnwrap(FileManager.default.contentsOfDirectory(at: scans, includingPropertiesForKeys: [.isDirectoryKey])
+            .first { (try? $0.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) == true })
+        let out = folder.appendingPathComponent("out")
+        let run = try CLITests.runNodulekit(["register", "--fixed", series.path, "--moving", series.path, "--output", out.path])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stdout.contains("share FrameOfReferenceUID"), run.stdout)
+        XCTAssertEqual(try TransformFile.read(out.appendingPathComponent("transform.tfm")), .identity)
+    }
 }

@@ -33,6 +33,8 @@ struct RegisterCommand: ParsableCommand {
     var rotationSearch = false
     @Option(help: "Fusion overlay: hot (PET on CT), red-cyan (like images) or auto (hot for SUV, or a non-negative image on a CT).")
     var overlay = "auto"
+    @Flag(help: "Register even when both DICOM series share a FrameOfReferenceUID (otherwise the identity is used).")
+    var force = false
     @Option(help: "Compute threads (the result does not depend on it).") var threads: Int?
     @OptionGroup var outputOptions: OutputOptions
 
@@ -52,8 +54,21 @@ struct RegisterCommand: ParsableCommand {
         settings.shrinkFactors = parsedList(shrink, Int.init) ?? settings.shrinkFactors
         settings.smoothingSigmas = parsedList(smoothing, Double.init) ?? settings.smoothingSigmas
         settings.rotationSearch = rotationSearch; settings.threads = threads
-        let (fixedVolume, _) = try ImageInput.readForRegistration(URL(fileURLWithPath: fixed), seriesUID: fixedSeries)
-        let (movingVolume, movingIsSUV) = try ImageInput.readForRegistration(URL(fileURLWithPath: moving), seriesUID: movingSeries)
+        let fixedInput = try ImageInput.readForRegistration(URL(fileURLWithPath: fixed), seriesUID: fixedSeries)
+        let movingInput = try ImageInput.readForRegistration(URL(fileURLWithPath: moving), seriesUID: movingSeries)
+        let fixedVolume = fixedInput.volume, movingVolume = movingInput.volume, movingIsSUV = movingInput.isSUV
+        if !force, let frame = fixedInput.frameOfReferenceUID, frame == movingInput.frameOfReferenceUID {
+            // One frame of reference: the scanner already placed both in the same world.
+            try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+            try TransformFile.write(.identity, to: out.appendingPathComponent("transform.tfm"))
+            try ImageFile.write(movingVolume.resampled(onto: fixedVolume.geometry), to: out.appendingPathComponent("moving-on-fixed.mha"))
+            let note = ["identity": "true", "frameOfReferenceUID": frame, "reason": "both series share one FrameOfReferenceUID; pass --force to register"]
+            try AtomicFile.write(try JSONSerialization.data(withJSONObject: note, options: [.prettyPrinted, .sortedKeys]),
+                                 to: out.appendingPathComponent("registration.json"))
+            print("both series share FrameOfReferenceUID \(frame): the identity transform is used (pass --force to register anyway)")
+            print("output: \(out.path)")
+            return
+        }
         let fixedFloat = fixedVolume.converted(to: Float.self), movingFloat = movingVolume.converted(to: Float.self)
         let maskVolume = try mask.map { path -> Volume<UInt8> in
             let m = try ImageInput.read(URL(fileURLWithPath: path)).converted(to: UInt8.self)

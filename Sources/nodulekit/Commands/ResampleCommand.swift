@@ -30,7 +30,8 @@ struct ResampleCommand: ParsableCommand {
     func run() throws {
         let referenceURL = URL(fileURLWithPath: reference)
         let grid = ImageFile.isSupported(referenceURL) ? try ImageFile.readGeometry(referenceURL) : try ImageInput.read(referenceURL).geometry
-        let (volume, isSUV) = try ImageInput.readForRegistration(URL(fileURLWithPath: input))
+        let read = try ImageInput.readForRegistration(URL(fileURLWithPath: input))
+        let volume = read.volume, isSUV = read.isSUV
         let t = try transform.map { try TransformFile.read(URL(fileURLWithPath: $0)) } ?? .identity
         let chosen = interpolation.flatMap(Interpolation.init(rawValue:))
         let result = volume.resampled(onto: grid, through: t, interpolation: chosen, defaultValue: defaultValue)
