@@ -66,6 +66,15 @@ final class RigidRegistrationTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(errors.filter { $0 < 2 }.count, 9, "TRE per case: \(errors)")
     }
 
+    func testCoarseRotationSearchPicksTheTrueGridRotation() throws {
+        let truth = RigidTransform(eulerAngles: Vector3(0, -10, 20) * (.pi / 180), centre: .zero)
+        let phantom = ChestPhantom(truth: truth, seed: 9)
+        let registration = RigidRegistration()
+        let metric = try registration.levelMetric(level: 0, fixed: phantom.ct.converted(to: Float.self), moving: phantom.pet, mask: nil, threads: 2)
+        let best = registration.bestStartRotation(metric, angles: .zero, translation: .zero, centre: .zero) * (180 / .pi)
+        XCTAssertEqual(best.x, 0, accuracy: 1e-9); XCTAssertEqual(best.y, -10, accuracy: 1e-9); XCTAssertEqual(best.z, 20, accuracy: 1e-9)
+    }
+
     func testRunningOutOfIterationsIsFlaggedAsNotConverged() throws {
         let phantom = ChestPhantom(truth: ChestPhantom.misalignment(seed: 4, degrees: 10, millimetres: 20), seed: 4)
         var settings = RigidRegistrationSettings()

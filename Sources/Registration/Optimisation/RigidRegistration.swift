@@ -116,7 +116,7 @@ public struct RigidRegistration: Sendable {
 
     /// The metric of one pyramid level: the fixed image shrunk and smoothed, sampled at
     /// seeded random positions (inside the mask), and the moving image smoothed.
-    private func levelMetric(level: Int, fixed: Volume<Float>, moving: Volume<Float>, mask: Volume<UInt8>?, threads: Int) throws -> MattesMutualInformation {
+    func levelMetric(level: Int, fixed: Volume<Float>, moving: Volume<Float>, mask: Volume<UInt8>?, threads: Int) throws -> MattesMutualInformation {
         let sigma = settings.smoothingSigmas[level]
         let shrunk = fixed.shrunk(by: settings.shrinkFactors[level]).smoothed(sigma: sigma)
         let g = shrunk.geometry, n = g.size
@@ -146,7 +146,7 @@ public struct RigidRegistration: Sendable {
     }
 
     /// The start rotation on a coarse grid of angles with the best metric.
-    private func bestStartRotation(_ metric: MattesMutualInformation, angles: Vector3, translation: Vector3, centre: Vector3) -> Vector3 {
+    func bestStartRotation(_ metric: MattesMutualInformation, angles: Vector3, translation: Vector3, centre: Vector3) -> Vector3 {
         let step = settings.rotationSearchStep * .pi / 180, steps = Int((settings.rotationSearchRange / settings.rotationSearchStep).rounded(.down))
         var best = angles, bestValue = metric.evaluate(angles: angles, translation: translation, centre: centre).mutualInformation
         for a in -steps...steps { for b in -steps...steps { for c in -steps...steps where a != 0 || b != 0 || c != 0 {
