@@ -128,4 +128,23 @@ final class RegistrationCLITests: XCTestCase {
         XCTAssertTrue(run.stdout.contains("share FrameOfReferenceUID"), run.stdout)
         XCTAssertEqual(try TransformFile.read(out.appendingPathComponent("transform.tfm")), .identity)
     }
+
+    func testAPETWithoutDecayFieldsIsOneLineNamingTheTag() throws {
+        let json = try TestEnvironment.sharedFile("pet-suv-metadata/SIEMENS-instances.json")
+        let folder = try TestEnvironment.temporaryDirectory(self)
+        var instances = try JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [[String: Any]] ?? []
+        for i in instances.indices {
+            for key in ["RadiopharmaceuticalStartTime", "RadiopharmaceuticalStartDateTime"] { instances[i].removeValue(forKey: key) }
+        }
+        let stripped = folder.appendingPathComponent("meta.json")
+        try JSONSerialization.data(withJSONObject: instances).write(to: stripped)
+        let pet = folder.appendingPathComponent("pet")
+        try PythonOracle.run("dicom_make_pet.py", [stripped.path, pet.path])
+        let (fixed, _, _) = try pair(folder)
+        let run = try CLITests.runNodulekit(["register", "--fixed", fixed.path, "--moving", pet.path, "--output", folder.appendingPathComponent("out").path])
+        XCTAssertNotEqual(run.status, 0)
+        XCTAssertEqual(run.stderr.split(separator: "\n").count, 1, run.stderr)
+        XCTAssertTrue(run.stderr.contains("(0018,"), run.stderr)   // the radiopharmaceutical tag that is missing
+        print("PET without decay fields: \(run.stderr)")
+    }
 }
