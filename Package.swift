@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "Reports", targets: ["Reports"]),
         .library(name: "DICOM", targets: ["DICOM"]),
         .library(name: "MPICollectives", targets: ["MPICollectives"]),
+        .library(name: "Registration", targets: ["Registration"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -48,9 +49,11 @@ let package = Package(
             .linkedLibrary("gdcmDICT"), .linkedLibrary("gdcmCommon"), .linkedLibrary("stdc++"),
         ]),
         .target(name: "DICOM", dependencies: ["ImagingCore", "CDICOMBridge"]),
+        // PET/CT: rigid transforms and ITK .tfm files, resampling through a transform, Mattes MI registration.
+        .target(name: "Registration", dependencies: ["ImagingCore"]),
 
         // Umbrella: one dependency and one import for PACS tooling.
-        .target(name: "NoduleKit", dependencies: ["ImagingCore", "ImageFormats", "Annotations", "DICOM", "NeuralNet", "NoduleModels", "Reports"]),
+        .target(name: "NoduleKit", dependencies: ["ImagingCore", "ImageFormats", "Annotations", "DICOM", "NeuralNet", "NoduleModels", "Reports", "Registration"]),
         .executableTarget(name: "nodulekit", dependencies: [
             "NoduleKit", "MPICollectives",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -59,6 +62,7 @@ let package = Package(
         // Benchmarks (`make bench`), never run by tests.
         .executableTarget(name: "imaging-bench", dependencies: ["NoduleKit"], path: "Benchmarks/ImagingBench"),
         .executableTarget(name: "nn-bench", dependencies: ["NeuralNet", "NoduleModels"], path: "Benchmarks/NeuralNetBench"),
+        .executableTarget(name: "registration-bench", dependencies: ["Registration", "ImageFormats"], path: "Benchmarks/RegistrationBench"),
         .executableTarget(name: "dicom-bench", dependencies: ["DICOM"], path: "Benchmarks/DICOMBench"),
         .executableTarget(name: "lidc-bench", dependencies: ["Annotations"], path: "Benchmarks/LIDCBench"),
 
@@ -68,9 +72,10 @@ let package = Package(
         .testTarget(name: "DICOMTests", dependencies: ["DICOM", "TestSupport"]),
         .testTarget(name: "ImageFormatsTests", dependencies: ["ImageFormats", "TestSupport"]),
         .testTarget(name: "AnnotationsTests", dependencies: ["Annotations", "ImageFormats", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["ImagingCore", "ImageFormats", "Annotations", "NeuralNet", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["ImagingCore", "ImageFormats", "Annotations", "NeuralNet", "Registration", "TestSupport"]),
         .testTarget(name: "NoduleModelsTests", dependencies: ["NoduleModels", "ImagingCore", "NeuralNet", "Annotations", "ImageFormats", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "NoduleModels", "TestSupport"]),
+        .testTarget(name: "RegistrationTests", dependencies: ["Registration", "ImagingCore", "ImageFormats", "TestSupport"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"], resources: [.copy("Fixtures")]),
     ]
 )
