@@ -21,6 +21,9 @@ public struct ChestPhantom: Sendable {
     private let vessels: [(Vector3, Vector3, Double)]
     private let lesions: [(centre: Vector3, reach: Double, pieces: [LesionPiece])]
     private let lungs: [(centre: Vector3, radii: Vector3)]
+    /// The structures around the lungs, for `PhantomAnatomy.chest`.
+    private let anatomy: ChestAnatomy?
+    private let half: Double
 
     /// Lays out a phantom from a spec (nothing is sampled yet).
     public init(_ spec: PhantomSpec) throws {
@@ -40,6 +43,13 @@ public struct ChestPhantom: Sendable {
         let half = min(extent.x, extent.y) / 2
         let lungRadii = Vector3(half * 0.30, half * 0.52, extent.z * 0.62)
         lungs = [(centre + Vector3(-half * 0.40, 0, 0), lungRadii), (centre + Vector3(half * 0.40, 0, 0), lungRadii)]
+        self.half = half
+        if spec.anatomy == .chest {
+            var anatomyRNG = SeededGenerator(seed: spec.seed ^ 0xA7A7_0A7A)
+            anatomy = ChestAnatomy(centre: centre, half: half, sliceExtent: extent.z, lungs: lungs, rng: &anatomyRNG)
+        } else {
+            anatomy = nil
+        }
 
         // Vessels: straight segments fanning out from each hilum.
         var vs: [(Vector3, Vector3, Double)] = []
@@ -65,6 +75,12 @@ public struct ChestPhantom: Sendable {
             let u = Vector3(rng.nextUnit() * 2 - 1, rng.nextUnit() * 2 - 1, rng.nextUnit() * 2 - 1)
             guard dot(u, u) < 0.45 else { continue }
             let c = lung.centre + u * lung.radii
+            if let anatomy {
+                // In lung parenchyma only: no organ, airway or vessel trunk inside the lesion.
+                let probes = [Vector3.zero, Vector3(1, 0, 0), Vector3(-1, 0, 0), Vector3(0, 1, 0), Vector3(0, -1, 0),
+                              Vector3(0, 0, 1), Vector3(0, 0, -1)].map { c + $0 * (diameter * 0.55 + 1) }
+                guard probes.allSatisfy({ anatomy.structure(at: $0, bodyShell: 0) == nil }) else { continue }
+            }
             guard !placed.contains(where: { length($0.center - c) < (($0.diameterMM ?? 0) + diameter) * 0.8 }) else { continue }
             placed.append(NoduleAnnotation(seriesUID: seriesUID, center: c, diameterMM: diameter, line: 0))
             let pieces = LesionBuilder.pieces(spec.lesionKind, ordinal: placed.count, centre: c, diameter: diameter, &rng)
@@ -86,10 +102,15 @@ public struct ChestPhantom: Sendable {
         for lesion in lesions where dot(p - lesion.centre, p - lesion.centre) <= lesion.reach * lesion.reach {
             for piece in lesion.pieces where piece.covers(p) { return piece.hounsfield }
         }
+        if let anatomy, let value = anatomy.structure(at: p, bodyShell: body) { return value }
         var inLung = false
         for lung in lungs {
             let q = (p - lung.centre) / lung.radii
             if dot(q, q) <= 1 { inLung = true; break }
+        }
+        if let anatomy {
+            guard inLung else { return body > 0.85 ? -90 : anatomy.interior(at: p, centre: bodyCentre, half: half) }
+            return anatomy.vessel(at: p) ? 30 : -850
         }
         guard inLung else { return body > 0.85 ? -90 : 40 } // fat rim, then muscle
         for (a, e, r) in vessels where Self.distanceToSegment(p, a, e) <= r { return 30 }
@@ -102,20 +123,33 @@ public struct ChestPhantom: Sendable {
         return length(p - (a + ab * t))
     }
 
-    /// Samples the phantom on its grid with 15 HU of Gaussian noise.
+    /// Samples the phantom on its grid with 15 HU of Gaussian noise. With the chest anatomy,
+    /// each voxel also takes a quarter of each neighbouring slice before the noise (the
+    /// partial volume of a slice profile about as wide as the slice step).
     public func render() -> Volume<Int16> {
         var volume = Volume<Int16>(geometry: geometry, repeating: -1000)
         var rng = SeededGenerator(seed: spec.seed ^ 0x5EED)
         let size = geometry.size
+        var values = [Double](repeating: -1000, count: size.voxelCount)
+        var o = 0
+        for k in 0..<size.k { for j in 0..<size.j { for i in 0..<size.i {
+            values[o] = hounsfield(at: geometry.indexToWorld(VoxelIndex(i, j, k)))
+            o += 1
+        } } }
+        if anatomy != nil && size.k > 1 {
+            let n = size.sliceCount
+            var blurred = values
+            for k in 0..<size.k {
+                let below = max(k - 1, 0) * n, here = k * n, above = min(k + 1, size.k - 1) * n
+                for v in 0..<n { blurred[here + v] = 0.25 * values[below + v] + 0.5 * values[here + v] + 0.25 * values[above + v] }
+            }
+            values = blurred
+        }
         volume.withUnsafeMutableVoxels { out in
-            var o = 0
-            for k in 0..<size.k { for j in 0..<size.j { for i in 0..<size.i {
-                let world = geometry.indexToWorld(VoxelIndex(i, j, k))
-                let hu = hounsfield(at: world)
-                let noisy = hu <= -1000 ? hu : hu + 15 * rng.nextGaussian()
-                out[o] = Int16(clampingDouble: noisy)
-                o += 1
-            } } }
+            for v in values.indices {
+                let hu = values[v]
+                out[v] = Int16(clampingDouble: hu <= -1000 ? hu : hu + 15 * rng.nextGaussian())
+            }
         }
         return volume
     }

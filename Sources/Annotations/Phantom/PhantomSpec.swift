@@ -18,11 +18,13 @@ public struct PhantomSpec: Sendable, Equatable {
     /// The patient's lesion kind (and label); nil draws a mix of smooth and lobulated
     /// nodules with no label.
     public var lesionKind: LesionKind?
+    /// How much anatomy is drawn around the lungs.
+    public var anatomy: PhantomAnatomy
 
     /// Creates a spec.
     public init(size: GridSize = GridSize(128, 128, 80), spacing: Vector3 = Vector3(0.7, 0.7, 2.5),
                 direction: Matrix3 = .identity, noduleCount: Int = 4, seed: UInt64 = 1, compress: Bool = false,
-                lesionKind: LesionKind? = nil) {
+                lesionKind: LesionKind? = nil, anatomy: PhantomAnatomy = .simple) {
         self.size = size
         self.spacing = spacing
         self.direction = direction
@@ -30,6 +32,7 @@ public struct PhantomSpec: Sendable, Equatable {
         self.seed = seed
         self.compress = compress
         self.lesionKind = lesionKind
+        self.anatomy = anatomy
     }
 
     /// A rotation by `degrees` about the world axis `axis` (a right-handed rotation).

@@ -9,9 +9,13 @@ struct Airway: Sendable {
     var seed: Vector3
     var thresholdHU: Double
 
-    /// Cross-sections of a trachea: 8–30 mm across, centred within 30 mm of the midline.
+    /// Cross-sections of a trachea: 8–30 mm across, centred within 30 mm of the midline,
+    /// and dark as air (a lung apex is as round but about −850 HU, the lumen about −1000).
     static let areaRangeMM2 = 50.0...700.0
     static let midlineToleranceMM = 30.0
+    static let darkestMeanHU = -900.0
+    /// A grown airway smaller than this (mL) is a pocket of air, not a trachea.
+    static let minimumVolumeML = 0.5
     /// How far down from the top of the scan the seed is looked for.
     static let searchDepthMM = 100.0
     /// Most an airway grown to its third generation holds (mL); more means a leak.
@@ -19,12 +23,13 @@ struct Airway: Sendable {
 
     static func find(in ct: Volume<Int16>, inside: BinaryGrid, axis: Int, midlineX: Double,
                      options: LungSegmentationOptions) -> Airway? {
-        guard let (seedVoxels, seed) = seedRegion(inside, geometry: ct.geometry, axis: axis, midlineX: midlineX) else { return nil }
+        guard let (seedVoxels, seed) = seedRegion(inside, ct: ct, axis: axis, midlineX: midlineX) else { return nil }
         let voxelML = inside.spacing.x * inside.spacing.y * inside.spacing.z / 1000
         let limit = Int(min(maximumVolumeML, 0.1 * Double(inside.count) * voxelML) / voxelML)
         var threshold = options.airwayThresholdHU
         while threshold >= options.lowestAirwayThresholdHU {
             if let lumen = grow(ct, inside: inside, from: seedVoxels, below: threshold, limit: limit) {
+                guard Double(lumen.count) * voxelML >= minimumVolumeML else { return nil }
                 return Airway(lumen: lumen, seed: seed, thresholdHU: threshold)
             }
             threshold -= options.airwayThresholdStepHU
@@ -32,8 +37,9 @@ struct Airway: Sendable {
         return nil
     }
 
-    /// The seed: in the top cross-sections, the largest trachea-like air region.
-    static func seedRegion(_ inside: BinaryGrid, geometry g: ImageGeometry, axis: Int, midlineX: Double) -> ([Int], Vector3)? {
+    /// The seed: in the top cross-sections, the trachea-like air region nearest the midline.
+    static func seedRegion(_ inside: BinaryGrid, ct: Volume<Int16>, axis: Int, midlineX: Double) -> ([Int], Vector3)? {
+        let g = ct.geometry
         let others = [0, 1, 2].filter { $0 != axis }
         let (a, b) = (others[0], others[1])
         let na = inside.extent(a), nb = inside.extent(b), sa = inside.stride(a), sb = inside.stride(b)
@@ -47,7 +53,7 @@ struct Airway: Sendable {
             let plane = headFirst ? planes - 1 - step : step
             let base = plane * inside.stride(axis)
             for n in label.indices { label[n] = 0 }
-            var best: (members: [Int], world: Vector3, area: Double)?
+            var best: (members: [Int], world: Vector3, offset: Double)?
             var next: Int32 = 0
             for v0 in 0..<nb { for u0 in 0..<na where inside.bits[base + u0 * sa + v0 * sb] != 0 && label[v0 * na + u0] == 0 {
                 next += 1
@@ -70,9 +76,10 @@ struct Airway: Sendable {
                 }
                 let area = Double(members.count) * pixelArea
                 let world = g.continuousIndexToWorld(sum / Double(members.count))
-                if areaRangeMM2.contains(area) && abs(world.x - midlineX) <= midlineToleranceMM && area > (best?.area ?? 0) {
-                    best = (members, world, area)
-                }
+                let offset = abs(world.x - midlineX)
+                guard areaRangeMM2.contains(area), offset <= midlineToleranceMM, offset < (best?.offset ?? .infinity) else { continue }
+                let meanHU = ct.withUnsafeVoxels { hu in members.reduce(0.0) { $0 + Double(hu[$1]) } } / Double(members.count)
+                if meanHU < darkestMeanHU { best = (members, world, offset) }
             } }
             if let best { return (best.members, best.world) }
         }

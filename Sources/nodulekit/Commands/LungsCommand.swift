@@ -17,7 +17,7 @@ struct LungsCommand: ParsableCommand {
     @Option(help: "The mask file to write (.mha, .mhd, .nii, .nii.gz).") var output: String
     @Option(help: "DICOM folders holding several series: the SeriesInstanceUID to use.") var series: String?
     @Option(help: "Air threshold in HU (default: -320 on a calibrated CT, otherwise Otsu's).") var airThreshold: Double?
-    @Option(help: "Radius in mm of the ball that closes each lung.") var closingMm = 10.0
+    @Option(help: "Radius in mm of the ball that closes each lung.") var closingMm = LungSegmentationOptions().closingRadiusMM
     @Option(help: "Folder for overlay PNGs of evenly spaced slices.") var overlays: String?
     @Option(help: "How many overlay slices.") var overlayCount = 6
     @Option(help: "Compute threads.") var threads = 2

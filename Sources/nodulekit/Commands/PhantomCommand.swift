@@ -24,6 +24,8 @@ struct PhantomCommand: ParsableCommand {
     var format = "mhd"
     @Flag(help: "Label each scan benign or malignant (alternating) and draw lesions of that kind; writes labels.csv.")
     var labelled = false
+    @Option(help: "chest (heart, aorta, spine, ribs, liver, stomach, airways, vessel trees) or simple (body, lungs, vessels; the SampleData set).")
+    var anatomy = "chest"
     @OptionGroup var outputOptions: OutputOptions
 
     func specs() throws -> [PhantomSpec] {
@@ -39,7 +41,8 @@ struct PhantomCommand: ParsableCommand {
         return (0..<count).map { n in
             PhantomSpec(size: GridSize(s[0], s[1], s[2]), spacing: Vector3(d[0], d[1], d[2]),
                         noduleCount: nodules, seed: seed &+ UInt64(n) &* 7919, compress: compress,
-                        lesionKind: labelled ? (n % 2 == 0 ? .benign : .malignant) : nil)
+                        lesionKind: labelled ? (n % 2 == 0 ? .benign : .malignant) : nil,
+                        anatomy: PhantomAnatomy(rawValue: anatomy) ?? .chest)
         }
     }
 
@@ -47,6 +50,7 @@ struct PhantomCommand: ParsableCommand {
         guard count >= 1, count <= 10_000 else { throw ValidationError("--count must be between 1 and 10000") }
         guard nodules >= 0, nodules <= 50 else { throw ValidationError("--nodules must be between 0 and 50") }
         guard format == "mhd" || format == "dicom" else { throw ValidationError("--format must be mhd or dicom") }
+        guard PhantomAnatomy(rawValue: anatomy) != nil else { throw ValidationError("--anatomy must be chest or simple, got \(anatomy)") }
         _ = try specs()
     }
 
