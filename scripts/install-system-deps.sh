@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages NoduleKit needs, only those missing. Idempotent.
 set -euo pipefail
-packages=(pkg-config zlib1g-dev libdeflate-dev libopenblas-dev libdcmtk-dev dcmtk libgdcm-dev python3-venv)
+packages=(pkg-config zlib1g-dev libdeflate-dev libopenblas-dev libdcmtk-dev dcmtk libgdcm-dev python3-venv
+  dicom3tools orthanc)  # dciodvfy (IOD checks) and the PACS the network tests start
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -17,7 +17,12 @@ OFCondition putValue(DcmElement *e, const std::string &vr, const uint8_t *v, siz
         return e->putOFStringArray(OFString(text.c_str(), text.size()));
     }
     if (n == 0) return EC_Normal;
-    if (vr == "US" || vr == "OW" || vr == "AT") return e->putUint16Array(reinterpret_cast<const Uint16 *>(v), n / 2);
+    if (vr == "US" || vr == "OW") return e->putUint16Array(reinterpret_cast<const Uint16 *>(v), n / 2);
+    // DcmAttributeTag::putUint16Array counts tags (group, element pairs), not words.
+    if (vr == "AT") {
+        if (n % 4 != 0) return makeOFCondition(0, 1, OF_error, "an AT value is a whole number of 4-byte tags");
+        return e->putUint16Array(reinterpret_cast<const Uint16 *>(v), n / 4);
+    }
     if (vr == "SS") return e->putSint16Array(reinterpret_cast<const Sint16 *>(v), n / 2);
     if (vr == "UL" || vr == "OL") return e->putUint32Array(reinterpret_cast<const Uint32 *>(v), n / 4);
     if (vr == "SL") return e->putSint32Array(reinterpret_cast<const Sint32 *>(v), n / 4);

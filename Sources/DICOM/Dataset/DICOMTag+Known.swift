@@ -96,6 +96,10 @@ extension DICOMTag {
     public static let frameOfReferenceUID = DICOMTag(0x0020, 0x0052)
     /// (0020,1041) SliceLocation.
     public static let sliceLocation = DICOMTag(0x0020, 0x1041)
+    /// PositionReferenceIndicator (0020,1040).
+    public static let positionReferenceIndicator = DICOMTag(0x0020, 0x1040)
+    /// PatientPosition (0018,5100).
+    public static let patientPosition = DICOMTag(0x0018, 0x5100)
     // Image pixel
     /// (0028,0002) SamplesPerPixel.
     public static let samplesPerPixel = DICOMTag(0x0028, 0x0002)
