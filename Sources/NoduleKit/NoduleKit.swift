@@ -5,3 +5,4 @@
 @_exported import NeuralNet
 @_exported import NoduleModels
 @_exported import Reports
+@_exported import DICOMNetwork

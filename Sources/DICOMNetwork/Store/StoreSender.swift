@@ -1,0 +1,139 @@
+import DICOM
+import Foundation
+import ImagingCore
+
+/// What a send did: every file is sent, failed or skipped.
+public struct StoreSummary: Sendable, CustomStringConvertible {
+    /// Files the peer stored (status success or warning).
+    public var sent: [URL] = []
+    /// Files stored with a warning status.
+    public var warnings: [(file: URL, status: DIMSEStatus)] = []
+    /// Files not stored, with the error.
+    public var failed: [(file: URL, error: DICOMNetworkError)] = []
+    /// Files skipped before sending (not DICOM instances).
+    public var skipped: [(file: URL, reason: String)] = []
+
+    /// True when nothing failed.
+    public var succeeded: Bool { failed.isEmpty }
+
+    public var description: String {
+        "sent \(sent.count), failed \(failed.count), skipped \(skipped.count)" + (warnings.isEmpty ? "" : " (\(warnings.count) with warnings)")
+    }
+}
+
+/// C-STORE SCU: sends files and folders to a peer over one or more associations.
+public enum StoreSender {
+    /// Sends `plan`'s files to `peer`, split over `associations` parallel associations
+    /// (each one negotiates the contexts of its own files). A file the peer refuses, or
+    /// has no context for, is listed as failed and the send goes on; an association that
+    /// breaks is retried once for its remaining files. Progress counts files.
+    public static func send(_ plan: StorePlan, to peer: DICOMPeer, associations: Int = 1,
+                            progress: ProgressReporter = SilentProgress()) throws -> StoreSummary {
+        try peer.validate()
+        guard associations >= 1, associations <= 64 else { throw DICOMNetworkError.invalidArgument("associations must be between 1 and 64, got \(associations)") }
+        let lanes = min(associations, max(1, plan.items.count))
+        let chunks = (0..<lanes).map { lane in stride(from: lane, to: plan.items.count, by: lanes).map { plan.items[$0] } }
+        let collector = Collector(total: plan.items.count, progress: progress)
+        DispatchQueue.concurrentPerform(iterations: lanes) { lane in
+            sendLane(chunks[lane], to: peer, collector: collector)
+        }
+        var summary = collector.summary
+        summary.skipped = plan.skipped
+        if let fatal = collector.fatal, summary.sent.isEmpty { throw fatal }
+        return summary
+    }
+
+    /// One association's share; a broken association is reopened once.
+    private static func sendLane(_ items: [StorePlan.Item], to peer: DICOMPeer, collector: Collector) {
+        var pending = items[...]
+        var retries = 1
+        while !pending.isEmpty {
+            let contexts = StorePlan.contexts(for: Array(pending))
+            let association: Association
+            do {
+                association = try Association(peer: peer, contexts: contexts)
+            } catch let error as DICOMNetworkError {
+                if retries > 0, case .aborted = error { retries -= 1; continue }
+                collector.fail(Array(pending), error, fatal: true)
+                return
+            } catch {
+                collector.fail(Array(pending), .protocolFailure(peer: peer.description, reason: "\(error)"), fatal: true)
+                return
+            }
+            var broken = false
+            while let item = pending.first {
+                do {
+                    let status = try association.store(item.file)
+                    collector.sent(item.file, status: status)
+                    pending.removeFirst()
+                } catch let error as DICOMNetworkError {
+                    switch error {
+                    case .aborted, .timedOut, .protocolFailure:
+                        broken = true
+                    default:
+                        collector.fail([item], error, fatal: false)
+                        pending.removeFirst()
+                    }
+                } catch {
+                    collector.fail([item], .protocolFailure(peer: peer.description, reason: "\(error)"), fatal: false)
+                    pending.removeFirst()
+                }
+                if broken { break }
+            }
+            association.close(abort: broken)
+            if broken {
+                if retries == 0, let item = pending.first {
+                    collector.fail([item], .aborted(peer: peer.description, step: "the association broke twice while sending \(item.file.path)"), fatal: false)
+                    pending.removeFirst()
+                }
+                retries = max(0, retries - 1)
+            }
+        }
+    }
+}
+
+extension StorePlan {
+    static func contexts(for items: [Item]) -> [PresentationContext] {
+        var seen = Set<[String]>(), contexts: [PresentationContext] = []
+        for item in items where seen.insert([item.sopClassUID, item.transferSyntaxUID]).inserted {
+            let ts = item.transferSyntaxUID
+            let syntaxes = TransferSyntax.isUncompressed(ts) ? [ts] + TransferSyntax.uncompressed.filter { $0 != ts } : [ts]
+            contexts.append(PresentationContext(item.sopClassUID, transferSyntaxes: syntaxes))
+        }
+        return contexts
+    }
+}
+
+/// Gathers results from the parallel lanes.
+private final class Collector: @unchecked Sendable {
+    private let lock = NSLock()
+    private var result = StoreSummary()
+    private var done = 0
+    private(set) var fatal: DICOMNetworkError?
+    let total: Int
+    let progress: ProgressReporter
+
+    init(total: Int, progress: ProgressReporter) { self.total = total; self.progress = progress }
+
+    var summary: StoreSummary { lock.lock(); defer { lock.unlock() }; return result }
+
+    func sent(_ file: URL, status: DIMSEStatus) {
+        lock.lock()
+        result.sent.append(file)
+        if status.isWarning { result.warnings.append((file, status)) }
+        done += 1
+        let d = done
+        lock.unlock()
+        progress.update(completed: d, total: total, item: file.lastPathComponent)
+    }
+
+    func fail(_ items: [StorePlan.Item], _ error: DICOMNetworkError, fatal isFatal: Bool) {
+        lock.lock()
+        for item in items { result.failed.append((item.file, error)) }
+        if isFatal, fatal == nil { fatal = error }
+        done += items.count
+        let d = done
+        lock.unlock()
+        progress.update(completed: d, total: total, item: items.last?.file.lastPathComponent ?? "")
+    }
+}
