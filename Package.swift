@@ -62,7 +62,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ImagingCoreTests", dependencies: ["ImagingCore", "TestSupport"]),
         .testTarget(name: "DICOMTests", dependencies: ["DICOM", "TestSupport"]),
-        .testTarget(name: "DICOMNetworkTests", dependencies: ["DICOMNetwork", "DICOM", "TestSupport"]),
+        .testTarget(name: "DICOMNetworkTests", dependencies: ["DICOMNetwork", "DICOM", "ImagingCore", "TestSupport"]),
         .testTarget(name: "ImageFormatsTests", dependencies: ["ImageFormats", "TestSupport"]),
         .testTarget(name: "AnnotationsTests", dependencies: ["Annotations", "ImageFormats", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["ImagingCore", "ImageFormats", "Annotations", "TestSupport"]),

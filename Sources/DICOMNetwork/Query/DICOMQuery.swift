@@ -64,6 +64,13 @@ public struct DICOMQuery: Sendable {
         return DICOMDataset(elements: elements)
     }
 
+    /// The identifier of a C-MOVE or C-GET: QueryRetrieveLevel and the unique keys with
+    /// values only (PS3.4 C.4.2.1.4; Orthanc refuses a C-GET carrying empty return keys).
+    public var retrieveIdentifier: DICOMDataset {
+        let unique: Set<DICOMTag> = [.patientID, .studyInstanceUID, .seriesInstanceUID, .sopInstanceUID]
+        return DICOMDataset(elements: identifier.elements.filter { $0.tag == DICOMTag(0x0008, 0x0052) || (unique.contains($0.tag) && !($0.text ?? "").isEmpty) })
+    }
+
     /// Keys returned by default at each level.
     static func returnKeys(_ level: QueryLevel, _ model: QueryModel) -> [String] {
         let patient = ["PatientName", "PatientID", "PatientBirthDate", "PatientSex"]

@@ -27,7 +27,7 @@ public enum Retriever {
         let sopClass = query.model.moveSOPClass
         let association = try Association(peer: peer, contexts: [PresentationContext(sopClass)])
         defer { association.close() }
-        let bytes = try query.identifier.encoded()
+        let bytes = try query.retrieveIdentifier.encoded()
         var result = ndk_retrieve_result()
         var error = ndk_error()
         let code = try bytes.withUnsafeBufferPointer { ndk_assoc_move(try association.raw, sopClass, destination, $0.baseAddress, $0.count, &result, &error) }
@@ -47,7 +47,7 @@ public enum Retriever {
         let association = try Association(peer: peer, contexts: [PresentationContext(sopClass)] + storage)
         defer { association.close() }
         let writer = InstanceWriter(root: folder, allowedCallingAETitles: [], log: nil)
-        let bytes = try query.identifier.encoded()
+        let bytes = try query.retrieveIdentifier.encoded()
         var result = ndk_retrieve_result()
         var error = ndk_error()
         let code = try writer.withSink { sink in
