@@ -109,7 +109,7 @@ extern "C" ndk_assoc *ndk_assoc_request(const ndk_net_config *config, const ndk_
             if (list.empty() || !contexts[i].abstract_syntax) { c = ASC_BADPRESENTATIONCONTEXTID; break; }
             c = ASC_addPresentationContext(params, static_cast<T_ASC_PresentationContextID>(2 * i + 1), contexts[i].abstract_syntax,
                                            list.data(), static_cast<int>(list.size()),
-                                           contexts[i].scp_role ? ASC_SC_ROLE_SCUSCP : ASC_SC_ROLE_DEFAULT);
+                                           contexts[i].scp_role ? ASC_SC_ROLE_SCP : ASC_SC_ROLE_DEFAULT);
         }
         if (c.bad()) {
             ASC_destroyAssociationParameters(&params);

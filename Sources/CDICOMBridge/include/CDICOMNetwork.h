@@ -46,7 +46,9 @@ typedef struct ndk_net_config {
 void ndk_net_set_tcp_nodelay(int32_t enabled);
 
 /* A presentation context to propose: an abstract syntax, transfer syntaxes separated
- * by '\\', and whether we propose the SCP role too (C-GET storage sub-operations). */
+ * by '\\', and whether we propose the SCP role for it (SCP/SCU role selection with
+ * SCP-role 1, SCU-role 0, as getscu does: the storage contexts of a C-GET; dcmqrscp
+ * sends C-GET sub-operations on no other). */
 typedef struct ndk_context {
     const char *abstract_syntax;
     const char *transfer_syntaxes;
