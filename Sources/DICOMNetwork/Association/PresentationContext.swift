@@ -6,7 +6,8 @@ public struct PresentationContext: Sendable, Hashable {
     public var abstractSyntax: String
     /// Transfer syntax UIDs, preferred first.
     public var transferSyntaxes: [String]
-    /// Propose the SCP role as well as SCU.
+    /// Propose the SCP role for this context (role selection SCU 0, SCP 1, as getscu
+    /// does): the storage contexts of a C-GET.
     public var scpRole: Bool
 
     /// A context for `abstractSyntax` in `transferSyntaxes`.
