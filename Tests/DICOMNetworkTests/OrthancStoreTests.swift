@@ -52,6 +52,50 @@ final class OrthancStoreTests: XCTestCase {
     }
 }
 
+
+extension OrthancStoreTests {
+    /// A compressed file goes as it is where its syntax is accepted (Orthanc keeps it
+    /// RLE) and fails alone, naming the file and the syntax, where it is not (storescp
+    /// accepts uncompressed syntaxes only by default).
+    func testCompressedFilesAreSentAsTheyAreOrFailNamingTheSyntax() throws {
+        let storescp = try ExternalTool.find("storescp", package: "dcmtk")
+        let rle = try TestEnvironment.downloadedFile("pydicom/pydicom/data/test_files/MR_small_RLE.dcm")
+        let folder = try TestEnvironment.temporaryDirectory(self)
+        try FileManager.default.copyItem(at: rle, to: folder.appendingPathComponent("mr-rle.dcm"))
+        let geometry = try ImageGeometry(size: GridSize(8, 8, 2), origin: Vector3(0, 0, 0), spacing: Vector3(1, 1, 1), direction: .identity)
+        _ = try CTSeriesWriter.write(Volume<Int16>(geometry: geometry, repeating: 7), to: folder.appendingPathComponent("ct"))
+        let plan = try StorePlan(paths: [folder])
+        XCTAssertEqual(Set(plan.presentationContexts.map(\.transferSyntaxes)),
+                       [["1.2.840.10008.1.2.5"], TransferSyntax.uncompressed])
+
+        let orthanc = try OrthancServer(self)
+        let toOrthanc = try StoreSender.send(plan, to: DICOMPeer(host: "127.0.0.1", port: orthanc.dicomPort, calledAETitle: orthanc.aeTitle))
+        XCTAssertEqual(toOrthanc.sent.count, 3)
+        let sop = try XCTUnwrap(try DICOMFile(contentsOf: rle).dataset.string(.sopInstanceUID))
+        let ids = try orthanc.rest("/tools/lookup", post: sop) as? [[String: Any]] ?? []
+        let id = try XCTUnwrap(ids.first?["ID"] as? String)
+        XCTAssertEqual(try orthanc.text("/instances/\(id)/metadata/TransferSyntax"), "1.2.840.10008.1.2.5")
+
+        let port = try FreePort.next()
+        let received = try TestEnvironment.temporaryDirectory(self)
+        let scp = Process()
+        scp.executableURL = storescp
+        scp.arguments = ["-od", received.path, String(port)]
+        scp.standardOutput = FileHandle.nullDevice
+        scp.standardError = FileHandle.nullDevice
+        try scp.run()
+        addTeardownBlock { scp.terminate(); scp.waitUntilExit() }
+        let peer = DICOMPeer(host: "127.0.0.1", port: port, calledAETitle: "ANY-SCP")
+        let deadline = Date().addingTimeInterval(10)
+        while (try? QueryClient.echo(peer)) == nil, Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+        let toStorescp = try StoreSender.send(plan, to: peer)
+        XCTAssertEqual(toStorescp.sent.count, 2)
+        XCTAssertEqual(toStorescp.failed.map(\.file.lastPathComponent), ["mr-rle.dcm"])
+        guard case .noPresentationContext(_, let why)? = toStorescp.failed.first?.error else { return XCTFail("\(toStorescp.failed)") }
+        XCTAssertTrue(why.contains("mr-rle.dcm") && why.contains("RLE Lossless") && why.contains("1.2.840.10008.1.2.5"), why)
+    }
+}
+
 /// Remembers the last completed count it was told.
 final class CountingProgress: ProgressReporter, @unchecked Sendable {
     private let lock = NSLock()

@@ -60,7 +60,15 @@ public final class OrthancServer: @unchecked Sendable {
 
     /// GET (or POST `body`) on the REST API; returns the JSON.
     public func rest(_ path: String, post body: String? = nil) throws -> Any {
-        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(httpPort)\(path)")!)
+        try JSONSerialization.jsonObject(with: try data(path, post: body), options: [.fragmentsAllowed])
+    }
+
+    /// GET on the REST API; returns the body as text (metadata values are plain text).
+    public func text(_ path: String) throws -> String { String(decoding: try data(path, post: nil), as: UTF8.self) }
+
+    private func data(_ path: String, post body: String?) throws -> Data {
+        guard let url = URL(string: "http://127.0.0.1:\(httpPort)\(path)") else { throw OrthancFailure(message: "bad REST path \(path)") }
+        var request = URLRequest(url: url)
         request.timeoutInterval = 10
         if let body { request.httpMethod = "POST"; request.httpBody = Data(body.utf8) }
         let done = DispatchSemaphore(value: 0)
@@ -72,7 +80,7 @@ public final class OrthancServer: @unchecked Sendable {
             done.signal()
         }.resume()
         done.wait()
-        return try JSONSerialization.jsonObject(with: try result.get(), options: [.fragmentsAllowed])
+        return try result.get()
     }
 
     /// SOPInstanceUIDs of every instance Orthanc stores for a series.
