@@ -189,6 +189,25 @@ extern "C" int32_t ndk_assoc_echo(ndk_assoc *a, uint16_t *status, ndk_error *err
     });
 }
 
+extern "C" int32_t ndk_read_store_identity(const char *path, char sopClass[72], char sopInstance[72], char transferSyntax[72],
+                                           ndk_error *error) {
+    return ndk::guarded(error, "read", [&]() -> int32_t {
+        if (!path || !sopClass || !sopInstance || !transferSyntax) return ndk::fail(error, NDK_E_ARGUMENT, "read: null argument");
+        DcmFileFormat file;
+        OFCondition c = file.loadFileUntilTag(OFFilename(path), EXS_Unknown, EGL_noChange, DCM_MaxReadLength, ERM_autoDetect,
+                                              DcmTagKey(0x0008, 0x0019));
+        if (c.bad()) return ndk::fail(error, NDK_E_PARSE, std::string("not a readable DICOM file: ") + c.text());
+        OFString klass, instance;
+        file.getDataset()->findAndGetOFString(DCM_SOPClassUID, klass);
+        file.getDataset()->findAndGetOFString(DCM_SOPInstanceUID, instance);
+        DcmXfer xfer(file.getDataset()->getOriginalXfer());
+        std::snprintf(sopClass, 72, "%s", klass.c_str());
+        std::snprintf(sopInstance, 72, "%s", instance.c_str());
+        std::snprintf(transferSyntax, 72, "%s", xfer.getXfer() == EXS_Unknown ? "" : xfer.getXferID());
+        return NDK_OK;
+    });
+}
+
 extern "C" int32_t ndk_assoc_store_file(ndk_assoc *a, const char *path, uint16_t *status, ndk_error *error) {
     return ndk::guarded(error, "C-STORE", [&]() -> int32_t {
         if (!a || !a->assoc || !path) return ndk::fail(error, NDK_E_ARGUMENT, "C-STORE: null argument");

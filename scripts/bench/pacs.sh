@@ -30,19 +30,21 @@ trap cleanup EXIT
 for _ in $(seq 100); do "$nk" pacs echo --host 127.0.0.1 --port "$dicom" --called-ae ORTHANC >/dev/null 2>&1 && break; sleep 0.1; done
 export TCP_NODELAY=1
 peer=(--host 127.0.0.1 --port "$dicom" --called-ae ORTHANC)
-files=$(find "$series" -name '*.dcm' | sort)
+folder=$(dirname "$(find "$series" -name '*.dcm' | head -1)")   # the series' own folder, DICOM only
+files=$(find "$folder" -name '*.dcm' | sort)
 count=$(echo "$files" | wc -l)
-split -n l/4 <(echo "$files") "$tmp/quarter-"
-"$nk" pacs send "${peer[@]}" --quiet "$series" >/dev/null   # Orthanc holds the series from here on
+echo "$files" > "$tmp/files.txt"
+split -n l/4 "$tmp/files.txt" "$tmp/quarter-"
+"$nk" pacs send "${peer[@]}" --quiet "$folder" >/dev/null   # Orthanc holds the series from here on
 
 seconds() { local s; s=$(date +%s.%N); "$@" >/dev/null 2>&1; awk -v a="$s" -v b="$(date +%s.%N)" 'BEGIN { print b - a }'; }
 storescu4() { for q in "$tmp"/quarter-*; do xargs storescu -aec ORTHANC 127.0.0.1 "$dicom" < "$q" & done; wait; }
 median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2) }'; }
 o1=() a1=() o4=() a4=()
 for _ in $(seq "$repeats"); do
-    o1+=("$(seconds "$nk" pacs send "${peer[@]}" --quiet "$series")")
-    a1+=("$(seconds storescu -aec ORTHANC +sd +r 127.0.0.1 "$dicom" "$series")")
-    o4+=("$(seconds "$nk" pacs send "${peer[@]}" --quiet --associations 4 "$series")")
+    o1+=("$(seconds "$nk" pacs send "${peer[@]}" --quiet "$folder")")
+    a1+=("$(seconds storescu -aec ORTHANC +sd 127.0.0.1 "$dicom" "$folder")")
+    o4+=("$(seconds "$nk" pacs send "${peer[@]}" --quiet --associations 4 "$folder")")
     a4+=("$(seconds storescu4)")
 done
 line() {

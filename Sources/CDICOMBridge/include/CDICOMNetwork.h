@@ -70,6 +70,11 @@ int32_t ndk_assoc_accepted(ndk_assoc *assoc, const char *abstract_syntax, const 
 /* C-ECHO. `status` receives the DIMSE status. */
 int32_t ndk_assoc_echo(ndk_assoc *assoc, uint16_t *status, ndk_error *error);
 
+/* What a C-STORE of `path` needs, read cheaply (parsing stops after SOPInstanceUID):
+ * SOPClassUID, SOPInstanceUID and the transfer syntax, each into 72 bytes. */
+int32_t ndk_read_store_identity(const char *path, char sop_class[72], char sop_instance[72], char transfer_syntax[72],
+                                ndk_error *error);
+
 /* C-STORE of one file, in its own transfer syntax when the peer accepted it, else in an
  * accepted uncompressed one when the file is uncompressed; NDK_E_NET_NO_CONTEXT otherwise. */
 int32_t ndk_assoc_store_file(ndk_assoc *assoc, const char *path, uint16_t *status, ndk_error *error);

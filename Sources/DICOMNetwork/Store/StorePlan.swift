@@ -1,3 +1,4 @@
+import CDICOMBridge
 import DICOM
 import Foundation
 
@@ -36,18 +37,22 @@ public struct StorePlan: Sendable {
             }
         }
         var items: [Item] = [], skipped: [(URL, String)] = []
+        try DICOMLibrary.ensureInitialized()
         for file in files.sorted(by: { $0.path < $1.path }) {
-            do {
-                let f = try DICOMFile(contentsOf: file)
-                guard let sopClass = f.dataset.string(.sopClassUID), let sop = f.dataset.string(.sopInstanceUID), !sopClass.isEmpty, !sop.isEmpty else {
-                    skipped.append((file, "no SOPClassUID or SOPInstanceUID"))
-                    continue
-                }
-                items.append(Item(file: file, sopClassUID: sopClass, sopInstanceUID: sop,
-                                  transferSyntaxUID: f.transferSyntaxUID.isEmpty ? TransferSyntax.implicitLittleEndian : f.transferSyntaxUID))
-            } catch {
-                skipped.append((file, "\(error)"))
+            // Parsing stops after SOPInstanceUID: the plan costs little beside the send.
+            var sopClass = [CChar](repeating: 0, count: 72), sop = sopClass, ts = sopClass
+            var error = ndk_error()
+            guard ndk_read_store_identity(file.path, &sopClass, &sop, &ts, &error) == 0 else {
+                skipped.append((file, NetworkBridge.message(error)))
+                continue
             }
+            let klass = String(cString: sopClass), instance = String(cString: sop), syntax = String(cString: ts)
+            guard !klass.isEmpty, !instance.isEmpty else {
+                skipped.append((file, "no SOPClassUID or SOPInstanceUID"))
+                continue
+            }
+            items.append(Item(file: file, sopClassUID: klass, sopInstanceUID: instance,
+                              transferSyntaxUID: syntax.isEmpty ? TransferSyntax.implicitLittleEndian : syntax))
         }
         self.items = items
         self.skipped = skipped
