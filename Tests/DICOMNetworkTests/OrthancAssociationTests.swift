@@ -34,6 +34,30 @@ final class OrthancAssociationTests: XCTestCase {
         }
     }
 
+    /// A peer that takes the TCP connection but never answers the A-ASSOCIATE-RQ: the
+    /// ACSE timeout ends the wait with an error that says so.
+    func testAPeerThatNeverAnswersTimesOutNamingTheStep() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        XCTAssertGreaterThanOrEqual(fd, 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let listening = withUnsafeMutablePointer(to: &address) { p in
+            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && listen(fd, 4) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        XCTAssertTrue(listening)
+        var peer = DICOMPeer(host: "127.0.0.1", port: UInt16(bigEndian: address.sin_port), calledAETitle: "SILENT")
+        peer.acseTimeout = 1
+        let started = Date()
+        XCTAssertThrowsError(try QueryClient.echo(peer)) { error in
+            guard case DICOMNetworkError.timedOut(_, let why)? = error as? DICOMNetworkError else { return XCTFail("\(error)") }
+            XCTAssertTrue(why.contains("requesting an association") && why.contains("SILENT@127.0.0.1"), why)
+        }
+        XCTAssertLessThan(Date().timeIntervalSince(started), 5)
+    }
+
     func testDIMSEStatusNamesItsMeaning() {
         XCTAssertEqual(DIMSEStatus(0xA702).description, "0xA702 (refused: out of resources (unable to perform sub-operations))")
         XCTAssertEqual(DIMSEStatus(0xA801).meaning, "refused: move destination unknown")
