@@ -1,4 +1,5 @@
 import CDICOMBridge
+import Foundation
 
 /// A DICOM application entity to talk to, and how: AE titles, timeouts, PDU size.
 public struct DICOMPeer: Sendable, Hashable, CustomStringConvertible {
@@ -58,5 +59,3 @@ public enum DICOMNetworkSettings {
         }
     }
 }
-
-import Foundation

@@ -31,6 +31,8 @@ extension DICOMTag {
     public static let contentTime = DICOMTag(0x0008, 0x0033)
     /// (0008,0060) Modality.
     public static let modality = DICOMTag(0x0008, 0x0060)
+    /// (0008,0052) QueryRetrieveLevel.
+    public static let queryRetrieveLevel = DICOMTag(0x0008, 0x0052)
     /// (0008,0070) Manufacturer.
     public static let manufacturer = DICOMTag(0x0008, 0x0070)
     /// (0008,1030) StudyDescription.

@@ -12,7 +12,7 @@ final class InstanceWriter: @unchecked Sendable {
     private let lock = NSLock()
     private var stored: [URL] = []
 
-    init(root: URL, allowedCallingAETitles: [String], log: (@Sendable (DICOMLogLevel, String) -> Void)?) {
+    init(root: URL, log: (@Sendable (DICOMLogLevel, String) -> Void)?) {
         self.root = root.standardizedFileURL
         self.log = log
     }

@@ -48,7 +48,7 @@ public final class StorageListener: @unchecked Sendable {
             throw DICOMNetworkError.listenerFailed(reason: "cannot create \(configuration.output.path): \(error.localizedDescription)")
         }
         self.configuration = configuration
-        writer = InstanceWriter(root: configuration.output, allowedCallingAETitles: configuration.allowedCallingAETitles, log: log)
+        writer = InstanceWriter(root: configuration.output, log: log)
         sink = writer.withSink { $0 }
         var error = ndk_error()
         let handle: OpaquePointer? = try withCStrings([configuration.aeTitle] + configuration.allowedCallingAETitles) { s in

@@ -34,7 +34,6 @@ public struct DICOMQuery: Sendable {
     public init(level: QueryLevel, model: QueryModel = .studyRoot) throws {
         self.level = level
         self.model = model
-        if model == .patientRoot, level != .patient { try require(["PatientID"]) }
         for keyword in Self.returnKeys(level, model) { try set(keyword, "") }
     }
 
@@ -51,12 +50,10 @@ public struct DICOMQuery: Sendable {
     /// Sets a key by tag.
     public mutating func set(_ tag: DICOMTag, _ value: String) { keys[tag] = value }
 
-    private mutating func require(_ keywords: [String]) throws { for k in keywords where (try? DICOMTag(keyword: k)).map({ keys[$0] == nil }) ?? true { try set(k, "") } }
-
     /// The identifier dataset: QueryRetrieveLevel, then the keys in tag order with the
     /// dictionary's VR.
     public var identifier: DICOMDataset {
-        var elements: [DICOMElement] = [.text(DICOMTag(0x0008, 0x0052), "CS", level.rawValue)]
+        var elements: [DICOMElement] = [.text(.queryRetrieveLevel, "CS", level.rawValue)]
         for tag in keys.keys.sorted() {
             let vr = tag.dictionaryVR.count == 2 ? tag.dictionaryVR : "LO"
             elements.append(vr == "SQ" ? .sequence(tag, []) : .text(tag, vr, keys[tag] ?? ""))
@@ -68,7 +65,7 @@ public struct DICOMQuery: Sendable {
     /// values only (PS3.4 C.4.2.1.4; Orthanc refuses a C-GET carrying empty return keys).
     public var retrieveIdentifier: DICOMDataset {
         let unique: Set<DICOMTag> = [.patientID, .studyInstanceUID, .seriesInstanceUID, .sopInstanceUID]
-        return DICOMDataset(elements: identifier.elements.filter { $0.tag == DICOMTag(0x0008, 0x0052) || (unique.contains($0.tag) && !($0.text ?? "").isEmpty) })
+        return DICOMDataset(elements: identifier.elements.filter { $0.tag == .queryRetrieveLevel || (unique.contains($0.tag) && !($0.text ?? "").isEmpty) })
     }
 
     /// Keys returned by default at each level.

@@ -46,7 +46,7 @@ public enum Retriever {
         let storage = storageSOPClasses.map { PresentationContext($0, transferSyntaxes: TransferSyntax.uncompressed + TransferSyntax.compressed, scpRole: true) }
         let association = try Association(peer: peer, contexts: [PresentationContext(sopClass)] + storage)
         defer { association.close() }
-        let writer = InstanceWriter(root: folder, allowedCallingAETitles: [], log: nil)
+        let writer = InstanceWriter(root: folder, log: nil)
         let bytes = try query.retrieveIdentifier.encoded()
         var result = ndk_retrieve_result()
         var error = ndk_error()

@@ -36,7 +36,7 @@ struct PACSFindCommand: ParsableCommand {
     func run() throws {
         let q = try query()
         let results = try QueryClient.find(q, on: peer.peer)
-        let columns = q.keys.keys.sorted().filter { $0 != DICOMTag(0x0008, 0x0052) }
+        let columns = q.keys.keys.sorted().filter { $0 != .queryRetrieveLevel }
         let header = columns.map { $0.keyword ?? "\($0)" }
         let rows = results.map { ds in columns.map { ds.strings($0).joined(separator: "\\") } }
         if tsv {
