@@ -52,7 +52,21 @@ void reject(T_ASC_Association *assoc, T_ASC_RejectParametersResult result, T_ASC
     ASC_destroyAssociation(&assoc);
 }
 
+void serveMessages(ndk_scp *scp, T_ASC_Association *assoc, const std::string &calling);
+
+// The thread of one association: no exception may leave it (it would end the process).
 void serve(ndk_scp *scp, T_ASC_Association *assoc, std::string calling) {
+    try {
+        serveMessages(scp, assoc, calling);
+    } catch (...) {
+        try { ASC_abortAssociation(assoc); ASC_destroyAssociation(&assoc); } catch (...) {}
+    }
+    std::lock_guard<std::mutex> lock(scp->mutex);
+    scp->active--;
+    scp->idle.notify_all();
+}
+
+void serveMessages(ndk_scp *scp, T_ASC_Association *assoc, const std::string &calling) {
     int idleSeconds = 0;
     std::string end = "released";
     while (true) {
@@ -82,9 +96,6 @@ void serve(ndk_scp *scp, T_ASC_Association *assoc, std::string calling) {
     ndk::notify(&scp->sink, NDK_LOG_INFO, "association from " + calling + " " + end);
     ASC_dropSCPAssociation(assoc);
     ASC_destroyAssociation(&assoc);
-    std::lock_guard<std::mutex> lock(scp->mutex);
-    scp->active--;
-    scp->idle.notify_all();
 }
 
 void accept(ndk_scp *scp, T_ASC_Association *assoc) {
@@ -138,7 +149,7 @@ void accept(ndk_scp *scp, T_ASC_Association *assoc) {
 }
 
 void acceptLoop(ndk_scp *scp) {
-    while (!scp->stopping.load()) {
+    while (!scp->stopping.load()) try {
         T_ASC_Association *assoc = nullptr;
         OFCondition c = ASC_receiveAssociation(scp->net, &assoc, scp->maxPDU, nullptr, nullptr, OFFalse, DUL_NOBLOCK, 1);
         if (c.good()) {
@@ -147,6 +158,8 @@ void acceptLoop(ndk_scp *scp) {
         }
         if (c != DUL_NOASSOCIATIONREQUEST) ndk::notify(&scp->sink, NDK_LOG_WARNING, std::string("receiving an association: ") + c.text());
         if (assoc) { ASC_dropAssociation(assoc); ASC_destroyAssociation(&assoc); }
+    } catch (...) {
+        // Keep accepting: one bad association must not end the listener thread.
     }
 }
 

@@ -18,9 +18,12 @@ final class PACSCLITests: XCTestCase {
         listen.standardOutput = out
         try listen.run()
         addTeardownBlock { if listen.isRunning { listen.terminate() } }
-        Thread.sleep(forTimeInterval: 0.5)
-
-        let echo = try CLITests.runNodulekit(["pacs", "echo", "--host", "127.0.0.1", "--port", String(port), "--called-ae", "NKCLI"])
+        var echo = try CLITests.runNodulekit(["pacs", "echo", "--host", "127.0.0.1", "--port", String(port), "--called-ae", "NKCLI"])
+        let deadline = Date().addingTimeInterval(15)
+        while echo.status != 0, Date() < deadline {  // until the listener is up
+            Thread.sleep(forTimeInterval: 0.2)
+            echo = try CLITests.runNodulekit(["pacs", "echo", "--host", "127.0.0.1", "--port", String(port), "--called-ae", "NKCLI"])
+        }
         XCTAssertEqual(echo.status, 0, echo.stderr)
         XCTAssertTrue(echo.stdout.contains("C-ECHO NKCLI@127.0.0.1:\(port): success"), echo.stdout)
         let seriesFolder = try XCTUnwrap(try FileManager.default.contentsOfDirectory(at: sample, includingPropertiesForKeys: nil).first { $0.hasDirectoryPath })

@@ -57,15 +57,16 @@ line "pacs_store_${count}_ct512_4assoc" "$(median "${o4[@]}")" storescu_x4 "$(me
 
 # C-MOVE back to NKLISTEN (Orthanc's modality at $move): ours into `listen`, movescu into storescp.
 study=$(dcmdump +P StudyInstanceUID "$(echo "$files" | head -1)" | sed 's/.*\[\(.*\)\].*/\1/')
+up() { for _ in $(seq 100); do echoscu -aec NKLISTEN 127.0.0.1 "$1" >/dev/null 2>&1 && return; sleep 0.1; done; }
 om=() am=()
 for r in $(seq "$repeats"); do
     "$nk" listen --port "$move" --ae-title NKLISTEN --output "$tmp/ours-$r" --quiet >/dev/null 2>&1 & listener=$!
-    sleep 0.5
+    up "$move"
     om+=("$(seconds "$nk" pacs move "${peer[@]}" --study "$study" --destination NKLISTEN)")
     kill "$listener"; wait "$listener" 2>/dev/null || true
     mkdir -p "$tmp/theirs-$r"
     storescp -aet NKLISTEN -od "$tmp/theirs-$r" "$move" >/dev/null 2>&1 & listener=$!
-    sleep 0.5
+    up "$move"
     am+=("$(seconds movescu -S -aec ORTHANC -aem NKLISTEN -k QueryRetrieveLevel=STUDY -k StudyInstanceUID="$study" 127.0.0.1 "$dicom")")
     kill "$listener"; wait "$listener" 2>/dev/null || true
     listener=
