@@ -24,6 +24,22 @@ std::vector<std::string> split(const char *text) {
     return parts;
 }
 
+/// The accepted context for `abstractSyntax` in exactly `transferSyntax` (any syntax when
+/// null). DCMTK's transfer-syntax-aware ASC_findAcceptedPresentationContextID falls back
+/// to any accepted context of the abstract syntax, which would send a compressed dataset
+/// on an uncompressed context.
+T_ASC_PresentationContextID acceptedContext(T_ASC_Association *assoc, const char *abstractSyntax, const char *transferSyntax) {
+    int count = ASC_countPresentationContexts(assoc->params);
+    for (int i = 0; i < count; i++) {
+        T_ASC_PresentationContext pc;
+        if (ASC_getPresentationContext(assoc->params, i, &pc).bad() || pc.resultReason != ASC_P_ACCEPTANCE) continue;
+        if (std::strcmp(pc.abstractSyntax, abstractSyntax) != 0) continue;
+        if (transferSyntax && std::strcmp(pc.acceptedTransferSyntax, transferSyntax) != 0) continue;
+        return pc.presentationContextID;
+    }
+    return 0;
+}
+
 bool isUncompressed(E_TransferSyntax x) {
     return x == EXS_LittleEndianImplicit || x == EXS_LittleEndianExplicit || x == EXS_BigEndianExplicit;
 }
@@ -164,8 +180,7 @@ extern "C" void ndk_assoc_close(ndk_assoc *a, int32_t abort) {
 extern "C" int32_t ndk_assoc_accepted(ndk_assoc *a, const char *abstractSyntax, const char *transferSyntax, char out[72]) {
     try {
         if (!a || !a->assoc || !abstractSyntax) return NDK_E_ARGUMENT;
-        T_ASC_PresentationContextID id = transferSyntax ? ASC_findAcceptedPresentationContextID(a->assoc, abstractSyntax, transferSyntax)
-                                                        : ASC_findAcceptedPresentationContextID(a->assoc, abstractSyntax);
+        T_ASC_PresentationContextID id = acceptedContext(a->assoc, abstractSyntax, transferSyntax);
         if (id == 0) return NDK_E_NET_NO_CONTEXT;
         T_ASC_PresentationContext pc;
         if (ASC_findAcceptedPresentationContext(a->assoc->params, id, &pc).bad()) return NDK_E_NET_NO_CONTEXT;
@@ -208,7 +223,7 @@ extern "C" int32_t ndk_read_store_identity(const char *path, char sopClass[72], 
     });
 }
 
-extern "C" int32_t ndk_assoc_store_file(ndk_assoc *a, const char *path, uint16_t *status, ndk_error *error) {
+extern "C" int32_t ndk_assoc_store_file(ndk_assoc *a, const char *path, int32_t decompress, uint16_t *status, ndk_error *error) {
     return ndk::guarded(error, "C-STORE", [&]() -> int32_t {
         if (!a || !a->assoc || !path) return ndk::fail(error, NDK_E_ARGUMENT, "C-STORE: null argument");
         DcmFileFormat file;
@@ -222,11 +237,25 @@ extern "C" int32_t ndk_assoc_store_file(ndk_assoc *a, const char *path, uint16_t
             return ndk::fail(error, NDK_E_ARGUMENT, std::string(path) + ": no SOPClassUID or SOPInstanceUID; nothing to store");
         E_TransferSyntax xfer = dataset->getOriginalXfer();
         DcmXfer original(xfer);
-        T_ASC_PresentationContextID id = ASC_findAcceptedPresentationContextID(a->assoc, sopClass.c_str(), original.getXferID());
+        T_ASC_PresentationContextID id = acceptedContext(a->assoc, sopClass.c_str(), original.getXferID());
+        if (id == 0 && !isUncompressed(xfer) && decompress) {
+            // Asked to: decode to explicit little endian (JPEG, RLE and deflate decoders are
+            // registered) and send in an accepted uncompressed syntax.
+            T_ASC_PresentationContextID plain = acceptedContext(a->assoc, sopClass.c_str(), UID_LittleEndianExplicitTransferSyntax);
+            if (plain == 0) plain = acceptedContext(a->assoc, sopClass.c_str(), UID_LittleEndianImplicitTransferSyntax);
+            if (plain != 0) {
+                c = dataset->chooseRepresentation(EXS_LittleEndianExplicit, nullptr);
+                if (c.bad() || !dataset->canWriteXfer(EXS_LittleEndianExplicit)) {
+                    return ndk::fail(error, NDK_E_UNSUPPORTED, std::string(path) + ": cannot decompress " + original.getXferName() +
+                                                                   " for a peer that does not accept it" + (c.bad() ? std::string(": ") + c.text() : ""));
+                }
+                id = plain;
+            }
+        }
         if (id == 0 && isUncompressed(xfer)) {
             // An uncompressed file goes in any uncompressed syntax the peer accepted.
             for (E_TransferSyntax alt : {EXS_LittleEndianExplicit, EXS_LittleEndianImplicit, EXS_BigEndianExplicit}) {
-                id = ASC_findAcceptedPresentationContextID(a->assoc, sopClass.c_str(), DcmXfer(alt).getXferID());
+                id = acceptedContext(a->assoc, sopClass.c_str(), DcmXfer(alt).getXferID());
                 if (id) break;
             }
         }

@@ -93,6 +93,15 @@ extension OrthancStoreTests {
         XCTAssertEqual(toStorescp.failed.map(\.file.lastPathComponent), ["mr-rle.dcm"])
         guard case .noPresentationContext(_, let why)? = toStorescp.failed.first?.error else { return XCTFail("\(toStorescp.failed)") }
         XCTAssertTrue(why.contains("mr-rle.dcm") && why.contains("RLE Lossless") && why.contains("1.2.840.10008.1.2.5"), why)
+
+        // Asked to, the RLE file is decoded and goes uncompressed, pixel for pixel.
+        let decompressed = try StoreSender.send(plan, to: peer, decompressingRefused: true)
+        XCTAssertEqual(decompressed.sent.count, 3, "\(decompressed.failed)")
+        let landed = try XCTUnwrap(try FileManager.default.contentsOfDirectory(at: received, includingPropertiesForKeys: nil)
+            .first { $0.lastPathComponent.hasPrefix("MR.") })
+        let arrived = try DICOMFile(contentsOf: landed)
+        XCTAssertTrue(TransferSyntax.isUncompressed(arrived.transferSyntaxUID), arrived.transferSyntaxUID)
+        XCTAssertEqual(try arrived.decodePixels().doubleValues, try DICOMFile(contentsOf: rle).decodePixels().doubleValues)
     }
 }
 

@@ -76,8 +76,10 @@ int32_t ndk_read_store_identity(const char *path, char sop_class[72], char sop_i
                                 ndk_error *error);
 
 /* C-STORE of one file, in its own transfer syntax when the peer accepted it, else in an
- * accepted uncompressed one when the file is uncompressed; NDK_E_NET_NO_CONTEXT otherwise. */
-int32_t ndk_assoc_store_file(ndk_assoc *assoc, const char *path, uint16_t *status, ndk_error *error);
+ * accepted uncompressed one when the file is uncompressed, or (with `decompress`) when
+ * the file's compression can be decoded here (JPEG, RLE, deflate); NDK_E_NET_NO_CONTEXT
+ * otherwise. */
+int32_t ndk_assoc_store_file(ndk_assoc *assoc, const char *path, int32_t decompress, uint16_t *status, ndk_error *error);
 
 /* Receives one dataset (DICOM bytes of a bare dataset, explicit VR little endian). */
 typedef void (*ndk_dataset_handler)(void *context, const uint8_t *bytes, size_t length);

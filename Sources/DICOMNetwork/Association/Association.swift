@@ -59,12 +59,13 @@ final class Association {
         guard status == 0 else { throw DICOMNetworkError.failureStatus(peer: peer.description, operation: "C-ECHO", status: DIMSEStatus(status)) }
     }
 
-    /// C-STORE of one file; returns the peer's status (success or warning), throws
-    /// on failure statuses and network errors.
-    func store(_ file: URL) throws -> DIMSEStatus {
+    /// C-STORE of one file (decompressed when its syntax was not accepted and
+    /// `decompress`); returns the peer's status (success or warning), throws on failure
+    /// statuses and network errors.
+    func store(_ file: URL, decompress: Bool = false) throws -> DIMSEStatus {
         var error = ndk_error()
         var status: UInt16 = 0
-        guard ndk_assoc_store_file(try raw, file.path, &status, &error) == 0 else {
+        guard ndk_assoc_store_file(try raw, file.path, decompress ? 1 : 0, &status, &error) == 0 else {
             throw NetworkBridge.error(error, peer: peer.description, step: "C-STORE of \(file.path)", file: file.path)
         }
         let s = DIMSEStatus(status)

@@ -27,7 +27,9 @@ public enum StoreSender {
     /// (each one negotiates the contexts of its own files). A file the peer refuses, or
     /// has no context for, is listed as failed and the send goes on; an association that
     /// breaks is retried once for its remaining files. Progress counts files.
-    public static func send(_ plan: StorePlan, to peer: DICOMPeer, associations: Int = 1,
+    /// With `decompressingRefused`, a compressed file whose syntax the peer refuses is
+    /// decoded and sent uncompressed (JPEG, RLE, deflate; JPEG-LS and JPEG 2000 fail).
+    public static func send(_ plan: StorePlan, to peer: DICOMPeer, associations: Int = 1, decompressingRefused: Bool = false,
                             progress: ProgressReporter = SilentProgress()) throws -> StoreSummary {
         try peer.validate()
         guard associations >= 1, associations <= 64 else { throw DICOMNetworkError.invalidArgument("associations must be between 1 and 64, got \(associations)") }
@@ -35,7 +37,7 @@ public enum StoreSender {
         let chunks = (0..<lanes).map { lane in stride(from: lane, to: plan.items.count, by: lanes).map { plan.items[$0] } }
         let collector = Collector(total: plan.items.count, progress: progress)
         DispatchQueue.concurrentPerform(iterations: lanes) { lane in
-            sendLane(chunks[lane], to: peer, collector: collector)
+            sendLane(chunks[lane], to: peer, decompress: decompressingRefused, collector: collector)
         }
         var summary = collector.summary
         summary.skipped = plan.skipped
@@ -44,11 +46,11 @@ public enum StoreSender {
     }
 
     /// One association's share; a broken association is reopened once.
-    private static func sendLane(_ items: [StorePlan.Item], to peer: DICOMPeer, collector: Collector) {
+    private static func sendLane(_ items: [StorePlan.Item], to peer: DICOMPeer, decompress: Bool, collector: Collector) {
         var pending = items[...]
         var retries = 1
         while !pending.isEmpty {
-            let contexts = StorePlan.contexts(for: Array(pending))
+            let contexts = StorePlan.contexts(for: Array(pending), uncompressedFallback: decompress)
             let association: Association
             do {
                 association = try Association(peer: peer, contexts: contexts)
@@ -60,16 +62,16 @@ public enum StoreSender {
                 collector.fail(Array(pending), .protocolFailure(peer: peer.description, reason: "\(error)"), fatal: true)
                 return
             }
-            var broken = false
+            var broken: DICOMNetworkError?
             while let item = pending.first {
                 do {
-                    let status = try association.store(item.file)
+                    let status = try association.store(item.file, decompress: decompress)
                     collector.sent(item.file, status: status)
                     pending.removeFirst()
                 } catch let error as DICOMNetworkError {
                     switch error {
                     case .aborted, .timedOut, .protocolFailure:
-                        broken = true
+                        broken = error
                     default:
                         collector.fail([item], error, fatal: false)
                         pending.removeFirst()
@@ -78,12 +80,13 @@ public enum StoreSender {
                     collector.fail([item], .protocolFailure(peer: peer.description, reason: "\(error)"), fatal: false)
                     pending.removeFirst()
                 }
-                if broken { break }
+                if broken != nil { break }
             }
-            association.close(abort: broken)
-            if broken {
+            association.close(abort: broken != nil)
+            if let broken {
+                // The file the association broke on fails with that error after one retry.
                 if retries == 0, let item = pending.first {
-                    collector.fail([item], .aborted(peer: peer.description, step: "the association broke twice while sending \(item.file.path)"), fatal: false)
+                    collector.fail([item], broken, fatal: false)
                     pending.removeFirst()
                 }
                 retries = max(0, retries - 1)
@@ -93,12 +96,21 @@ public enum StoreSender {
 }
 
 extension StorePlan {
-    static func contexts(for items: [Item]) -> [PresentationContext] {
+    /// One context per (SOP class, transfer syntax); with `uncompressedFallback`, a
+    /// compressed syntax also gets a second, uncompressed context for its SOP class, so
+    /// the peer can accept the compressed one (sent as is) or only the fallback.
+    static func contexts(for items: [Item], uncompressedFallback: Bool = false) -> [PresentationContext] {
         var seen = Set<[String]>(), contexts: [PresentationContext] = []
         for item in items where seen.insert([item.sopClassUID, item.transferSyntaxUID]).inserted {
             let ts = item.transferSyntaxUID
-            let syntaxes = TransferSyntax.isUncompressed(ts) ? [ts] + TransferSyntax.uncompressed.filter { $0 != ts } : [ts]
-            contexts.append(PresentationContext(item.sopClassUID, transferSyntaxes: syntaxes))
+            if TransferSyntax.isUncompressed(ts) {
+                contexts.append(PresentationContext(item.sopClassUID, transferSyntaxes: [ts] + TransferSyntax.uncompressed.filter { $0 != ts }))
+            } else {
+                contexts.append(PresentationContext(item.sopClassUID, transferSyntaxes: [ts]))
+                if uncompressedFallback, seen.insert([item.sopClassUID, "fallback"]).inserted {
+                    contexts.append(PresentationContext(item.sopClassUID, transferSyntaxes: Array(TransferSyntax.uncompressed.prefix(2))))
+                }
+            }
         }
         return contexts
     }

@@ -15,6 +15,8 @@ struct PACSSendCommand: ParsableCommand {
     @OptionGroup var peer: PeerOptions
     @Argument(help: "DICOM files or folders.") var paths: [String]
     @Option(help: "Parallel associations.") var associations = 1
+    @Flag(help: "Decompress (JPEG, RLE, deflate) a file whose compressed syntax the PACS refuses, instead of failing it.")
+    var decompress = false
     @OptionGroup var outputOptions: OutputOptions
 
     func validate() throws {
@@ -25,7 +27,7 @@ struct PACSSendCommand: ParsableCommand {
     func run() throws {
         let plan = try StorePlan(paths: paths.map { URL(fileURLWithPath: $0) })
         let started = Date()
-        let summary = try StoreSender.send(plan, to: peer.peer, associations: associations,
+        let summary = try StoreSender.send(plan, to: peer.peer, associations: associations, decompressingRefused: decompress,
                                            progress: TerminalProgress(label: "send", quiet: outputOptions.quiet))
         let seconds = Date().timeIntervalSince(started)
         for (file, reason) in summary.skipped { FileHandle.standardError.write(Data("skipped \(file.path): \(reason)\n".utf8)) }
