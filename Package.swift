@@ -38,7 +38,7 @@ let package = Package(
         // pkg-config: dcmtk.pc needs sndfile.pc and GDCM ships none), and the Swift API.
         .target(name: "CDICOMBridge", linkerSettings: [
             .linkedLibrary("dcmjpeg"), .linkedLibrary("ijg8"), .linkedLibrary("ijg12"), .linkedLibrary("ijg16"),
-            .linkedLibrary("dcmimgle"), .linkedLibrary("dcmnet"), .linkedLibrary("dcmdata"), .linkedLibrary("oflog"), .linkedLibrary("ofstd"),
+            .linkedLibrary("dcmimgle"), .linkedLibrary("dcmtls"), .linkedLibrary("dcmnet"), .linkedLibrary("dcmdata"), .linkedLibrary("oflog"), .linkedLibrary("ofstd"),
             .linkedLibrary("gdcmMSFF"), .linkedLibrary("gdcmDSED"), .linkedLibrary("gdcmIOD"),
             .linkedLibrary("gdcmDICT"), .linkedLibrary("gdcmCommon"), .linkedLibrary("stdc++"),
         ]),

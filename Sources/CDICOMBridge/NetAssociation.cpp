@@ -4,6 +4,7 @@
 
 #include <dcmtk/dcmdata/dcistrmb.h>
 #include <dcmtk/dcmdata/dcostrmb.h>
+#include <dcmtk/dcmtls/tlslayer.h>
 
 #include <cstdlib>
 #include <mutex>
@@ -112,10 +113,33 @@ extern "C" ndk_assoc *ndk_assoc_request(const ndk_net_config *config, const ndk_
         if (config->connect_timeout > 0) dcmConnectionTimeout.set(config->connect_timeout);
         OFCondition c = ASC_initializeNetwork(NET_REQUESTOR, 0, config->acse_timeout > 0 ? config->acse_timeout : 30, &a->net);
         if (c.bad()) return ndk::netFail(error, c, a->peer, "initializing the network");
+        const bool tls = config->tls_trusted_certificates && *config->tls_trusted_certificates;
+        if (tls) {
+            // The network owns the layer (takeover) and frees it with ASC_dropNetwork.
+            auto *layer = new DcmTLSTransportLayer(NET_REQUESTOR, nullptr, OFTrue);
+            std::string step;
+            if (config->tls_certificate && *config->tls_certificate) {
+                if (layer->setPrivateKeyFile(config->tls_private_key ? config->tls_private_key : "", DCF_Filetype_PEM).bad()) step = "reading the TLS private key";
+                else if (layer->setCertificateFile(config->tls_certificate, DCF_Filetype_PEM).bad()) step = "reading the TLS certificate";
+                else if (!layer->checkPrivateKeyMatchesCertificate()) step = "matching the TLS private key to the certificate";
+            }
+            if (step.empty() && layer->addTrustedCertificateFile(config->tls_trusted_certificates, DCF_Filetype_PEM).bad())
+                step = std::string("reading trusted certificates from ") + config->tls_trusted_certificates;
+            if (step.empty() && (layer->setTLSProfile(TSP_Profile_BCP195).bad() || layer->activateCipherSuites().bad())) step = "setting the TLS ciphersuites";
+            if (!step.empty()) {
+                delete layer;
+                ASC_dropNetwork(&a->net);
+                return ndk::fail(error, NDK_E_ARGUMENT, "TLS for " + a->peer + ": failed " + step);
+            }
+            layer->setCertificateVerification(config->tls_verify ? DCV_requireCertificate : DCV_ignoreCertificate);
+            c = ASC_setTransportLayer(a->net, layer, 1);
+            if (c.bad()) { ASC_dropNetwork(&a->net); return ndk::netFail(error, c, a->peer, "setting up TLS"); }
+        }
         T_ASC_Parameters *params = nullptr;
         c = ASC_createAssociationParameters(&params, config->max_pdu ? config->max_pdu : ASC_DEFAULTMAXPDU);
         if (c.bad()) { ASC_dropNetwork(&a->net); return ndk::netFail(error, c, a->peer, "creating association parameters"); }
         ASC_setAPTitles(params, config->calling_ae, config->called_ae, nullptr);
+        if (tls) ASC_setTransportLayerType(params, OFTrue);
         std::string address = std::string(config->host) + ":" + std::to_string(config->port);
         ASC_setPresentationAddresses(params, "localhost", address.c_str());
         for (size_t i = 0; i < count && c.good(); i++) {

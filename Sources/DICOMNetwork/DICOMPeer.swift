@@ -19,6 +19,8 @@ public struct DICOMPeer: Sendable, Hashable, CustomStringConvertible {
     public var dimseTimeout: Int32 = 60
     /// The largest PDU we accept, bytes (the peer's own limit governs what we send).
     public var maxPDU: UInt32 = 65536
+    /// TLS settings; nil talks plain TCP.
+    public var tls: TLSSettings?
 
     /// A peer; AE titles are 1–16 characters.
     public init(host: String, port: UInt16, calledAETitle: String, callingAETitle: String = "NODULEKIT") {
@@ -37,6 +39,24 @@ public struct DICOMPeer: Sendable, Hashable, CustomStringConvertible {
         for (what, ae) in [("called", calledAETitle), ("calling", callingAETitle)] {
             try DICOMNetworkSettings.validateAETitle(ae, what: what)
         }
+    }
+}
+
+/// TLS for an association (dcmtls over OpenSSL, BCP 195 ciphersuites).
+public struct TLSSettings: Sendable, Hashable {
+    /// PEM file of the certificates we trust: the peer's own, or its CA.
+    public var trustedCertificates: URL
+    /// Our certificate and private key (PEM), for peers that require one.
+    public var certificate: URL?
+    public var privateKey: URL?
+    /// Require the peer's certificate to verify against `trustedCertificates`.
+    public var verifyPeer: Bool = true
+
+    public init(trustedCertificates: URL, certificate: URL? = nil, privateKey: URL? = nil, verifyPeer: Bool = true) {
+        self.trustedCertificates = trustedCertificates
+        self.certificate = certificate
+        self.privateKey = privateKey
+        self.verifyPeer = verifyPeer
     }
 }
 

@@ -17,15 +17,17 @@ public final class OrthancServer: @unchecked Sendable {
     private let process: Process
     public let log: URL
 
-    /// Starts Orthanc and waits until its REST API answers.
-    public init(_ testCase: XCTestCase, file: StaticString = #filePath, line: UInt = #line) throws {
+    /// Starts Orthanc and waits until its REST API answers; `extraSettings` are JSON
+    /// members added to the config (e.g. the DICOM TLS settings).
+    public init(_ testCase: XCTestCase, extraSettings: String = "", file: StaticString = #filePath, line: UInt = #line) throws {
         let binary = try ExternalTool.find("Orthanc", package: "orthanc", file: file, line: line)
         let folder = try TestEnvironment.temporaryDirectory(testCase)
         dicomPort = try FreePort.next()
         httpPort = try FreePort.next()
         movePort = try FreePort.next()
         let template = try String(contentsOf: TestEnvironment.repositoryRoot.appendingPathComponent("scripts/orthanc/test-config.json"), encoding: .utf8)
-        let config = template.replacingOccurrences(of: "@STORAGE@", with: folder.appendingPathComponent("db").path)
+        let config = template.replacingOccurrences(of: "{\n", with: "{\n" + (extraSettings.isEmpty ? "" : extraSettings + ",\n"), options: [], range: template.range(of: "{\n"))
+            .replacingOccurrences(of: "@STORAGE@", with: folder.appendingPathComponent("db").path)
             .replacingOccurrences(of: "@HTTP_PORT@", with: String(httpPort))
             .replacingOccurrences(of: "@DICOM_PORT@", with: String(dicomPort))
             .replacingOccurrences(of: "@MOVE_PORT@", with: String(movePort))

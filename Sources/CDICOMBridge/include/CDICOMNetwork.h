@@ -35,6 +35,13 @@ typedef struct ndk_net_config {
     int32_t connect_timeout;    /* process-wide in dcmnet (dcmConnectionTimeout) */
     int32_t acse_timeout;
     int32_t dimse_timeout;
+    /* TLS (DICOM PS3.15 B.1, through dcmtls/OpenSSL): on when tls_trusted_certificates
+     * (PEM, the peer's certificate or its CA) is given; our own certificate and key
+     * (PEM) only when the peer requires one; tls_verify 0 accepts any peer certificate. */
+    const char *tls_trusted_certificates;
+    const char *tls_certificate;
+    const char *tls_private_key;
+    int32_t tls_verify;
 } ndk_net_config;
 
 /*

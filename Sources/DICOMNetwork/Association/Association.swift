@@ -15,9 +15,12 @@ final class Association {
         _ = DICOMNetworkSettings.applyDefaults
         self.peer = peer
         var error = ndk_error()
-        let handle: OpaquePointer? = try withCStrings([peer.host, peer.callingAETitle, peer.calledAETitle]) { s in
+        let tls = [peer.tls?.trustedCertificates.path ?? "", peer.tls?.certificate?.path ?? "", peer.tls?.privateKey?.path ?? ""]
+        let handle: OpaquePointer? = try withCStrings([peer.host, peer.callingAETitle, peer.calledAETitle] + tls) { s in
             var config = ndk_net_config(host: s[0], port: peer.port, calling_ae: s[1], called_ae: s[2], max_pdu: peer.maxPDU,
-                                        connect_timeout: peer.connectTimeout, acse_timeout: peer.acseTimeout, dimse_timeout: peer.dimseTimeout)
+                                        connect_timeout: peer.connectTimeout, acse_timeout: peer.acseTimeout, dimse_timeout: peer.dimseTimeout,
+                                        tls_trusted_certificates: s[3], tls_certificate: s[4], tls_private_key: s[5],
+                                        tls_verify: (peer.tls?.verifyPeer ?? true) ? 1 : 0)
             let texts = contexts.flatMap { [$0.abstractSyntax, $0.transferSyntaxes.joined(separator: "\\")] }
             return try withCStrings(texts) { t in
                 var list = contexts.indices.map { i in ndk_context(abstract_syntax: t[2 * i], transfer_syntaxes: t[2 * i + 1], scp_role: contexts[i].scpRole ? 1 : 0) }

@@ -10,6 +10,10 @@ struct PeerOptions: ParsableArguments {
     @Option(help: "Our AE title (Calling AE); the PACS must know it for moves to us.") var callingAe = "NODULEKIT"
     @Option(help: "Seconds to wait for the connection, for association negotiation and for each DIMSE response.") var timeout: Int32 = 30
     @Option(help: "Largest PDU we receive, bytes.") var maxPdu: UInt32 = 65536
+    @Option(help: "TLS: PEM file of the certificates we trust (the PACS's or its CA's); turns TLS on.") var tlsTrust: String?
+    @Option(help: "TLS: our certificate (PEM), when the PACS requires one.") var tlsCertificate: String?
+    @Option(help: "TLS: our private key (PEM), with --tls-certificate.") var tlsKey: String?
+    @Flag(help: "TLS: accept the PACS's certificate without verifying it.") var tlsNoVerify = false
 
     var peer: DICOMPeer {
         var p = DICOMPeer(host: host, port: port, calledAETitle: calledAe, callingAETitle: callingAe)
@@ -17,6 +21,10 @@ struct PeerOptions: ParsableArguments {
         p.acseTimeout = timeout
         p.dimseTimeout = timeout
         p.maxPDU = maxPdu
+        p.tls = tlsTrust.map {
+            TLSSettings(trustedCertificates: URL(fileURLWithPath: $0), certificate: tlsCertificate.map { URL(fileURLWithPath: $0) },
+                        privateKey: tlsKey.map { URL(fileURLWithPath: $0) }, verifyPeer: !tlsNoVerify)
+        }
         return p
     }
 
@@ -24,6 +32,8 @@ struct PeerOptions: ParsableArguments {
         guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
         guard maxPdu >= 4096, maxPdu <= 131072 else { throw ValidationError("--max-pdu must be between 4096 and 131072") }
         do { try peer.validate() } catch { throw ValidationError("\(error)") }
+        if (tlsCertificate == nil) != (tlsKey == nil) { throw ValidationError("--tls-certificate and --tls-key go together") }
+        if tlsTrust == nil, tlsCertificate != nil || tlsNoVerify { throw ValidationError("TLS options need --tls-trust") }
     }
 }
 
