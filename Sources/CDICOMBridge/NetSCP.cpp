@@ -4,6 +4,7 @@
 #include "NetInternal.hpp"
 
 #include <dcmtk/dcmdata/dcuid.h>
+#include <dcmtk/dcmtls/tlslayer.h>
 
 #include <algorithm>
 #include <atomic>
@@ -19,6 +20,7 @@ struct ndk_scp {
     int dimseTimeout = 60;
     uint32_t maxAssociations = 16;
     ndk_store_sink sink{};
+    bool tls = false;
     std::atomic<bool> stopping{false};
     std::thread acceptor;
     std::mutex mutex;
@@ -151,7 +153,7 @@ void accept(ndk_scp *scp, T_ASC_Association *assoc) {
 void acceptLoop(ndk_scp *scp) {
     while (!scp->stopping.load()) try {
         T_ASC_Association *assoc = nullptr;
-        OFCondition c = ASC_receiveAssociation(scp->net, &assoc, scp->maxPDU, nullptr, nullptr, OFFalse, DUL_NOBLOCK, 1);
+        OFCondition c = ASC_receiveAssociation(scp->net, &assoc, scp->maxPDU, nullptr, nullptr, scp->tls ? OFTrue : OFFalse, DUL_NOBLOCK, 1);
         if (c.good()) {
             try { accept(scp, assoc); } catch (...) {}
             continue;
@@ -179,6 +181,26 @@ extern "C" ndk_scp *ndk_scp_start(const ndk_scp_config *config, const ndk_store_
         scp->sink = *sink;
         OFCondition c = ASC_initializeNetwork(NET_ACCEPTOR, config->port, config->acse_timeout > 0 ? config->acse_timeout : 30, &scp->net);
         if (c.bad()) return ndk::fail(error, NDK_E_NET_BIND, "cannot listen on port " + std::to_string(config->port) + ": " + c.text());
+        if (config->tls_certificate && *config->tls_certificate) {
+            auto *layer = new DcmTLSTransportLayer(NET_ACCEPTOR, nullptr, OFTrue);
+            std::string step;
+            if (layer->setPrivateKeyFile(config->tls_private_key ? config->tls_private_key : "", DCF_Filetype_PEM).bad()) step = "reading the TLS private key";
+            else if (layer->setCertificateFile(config->tls_certificate, DCF_Filetype_PEM).bad()) step = "reading the TLS certificate";
+            else if (!layer->checkPrivateKeyMatchesCertificate()) step = "matching the TLS private key to the certificate";
+            else if (layer->setTLSProfile(TSP_Profile_BCP195).bad() || layer->activateCipherSuites().bad()) step = "setting the TLS ciphersuites";
+            const bool trusted = config->tls_trusted_certificates && *config->tls_trusted_certificates;
+            if (step.empty() && trusted && layer->addTrustedCertificateFile(config->tls_trusted_certificates, DCF_Filetype_PEM).bad())
+                step = std::string("reading trusted certificates from ") + config->tls_trusted_certificates;
+            if (!step.empty()) {
+                delete layer;
+                ASC_dropNetwork(&scp->net);
+                return ndk::fail(error, NDK_E_ARGUMENT, "listen with TLS: failed " + step);
+            }
+            layer->setCertificateVerification(trusted ? DCV_requireCertificate : DCV_ignoreCertificate);
+            c = ASC_setTransportLayer(scp->net, layer, 1);
+            if (c.bad()) { ASC_dropNetwork(&scp->net); return ndk::fail(error, NDK_E_ARGUMENT, std::string("listen with TLS: ") + c.text()); }
+            scp->tls = true;
+        }
         scp->acceptor = std::thread(acceptLoop, scp.get());
         result = scp.release();
         return NDK_OK;

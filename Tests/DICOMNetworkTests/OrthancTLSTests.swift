@@ -48,4 +48,31 @@ final class OrthancTLSTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("certificate verify failed"), "\(error)")
         }
     }
+
+    /// Our listener over TLS: our SCU trusting its certificate stores into it; plain TCP
+    /// does not get through.
+    func testListenerOverTLSReceivesFromOurTLSClientOnly() throws {
+        let openssl = try ExternalTool.find("openssl", package: "openssl")
+        let folder = try TestEnvironment.temporaryDirectory(self)
+        let cert = folder.appendingPathComponent("scp.crt"), key = folder.appendingPathComponent("scp.key")
+        let made = try ExternalTool.run(openssl, ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                                                  "-keyout", key.path, "-out", cert.path])
+        XCTAssertEqual(made.status, 0, made.stderr)
+        let port = try FreePort.next()
+        var config = StorageListener.Configuration(port: port, aeTitle: "NKTLS", output: folder.appendingPathComponent("in"))
+        config.tlsCertificate = cert
+        config.tlsPrivateKey = key
+        let listener = try StorageListener(config)
+        addTeardownBlock { listener.stop() }
+        var peer = DICOMPeer(host: "127.0.0.1", port: port, calledAETitle: "NKTLS")
+        peer.acseTimeout = 5
+        XCTAssertThrowsError(try QueryClient.echo(peer), "plain TCP to a TLS listener")
+        peer.tls = TLSSettings(trustedCertificates: cert)
+        let geometry = try ImageGeometry(size: GridSize(8, 8, 3), origin: Vector3(0, 0, 0), spacing: Vector3(1, 1, 1), direction: .identity)
+        _ = try CTSeriesWriter.write(Volume<Int16>(geometry: geometry, repeating: 1), to: folder.appendingPathComponent("ct"))
+        let summary = try StoreSender.send(try StorePlan(paths: [folder.appendingPathComponent("ct")]), to: peer)
+        XCTAssertEqual(summary.sent.count, 3, "\(summary.failed)")
+        listener.stop()
+        XCTAssertEqual(listener.receivedFiles.count, 3)
+    }
 }

@@ -137,6 +137,11 @@ typedef struct ndk_scp_config {
     int32_t acse_timeout;
     int32_t dimse_timeout;            /* idle seconds before an association is aborted (0: 60) */
     uint32_t max_associations;        /* at once (0: 16) */
+    /* TLS: on when tls_certificate and tls_private_key (PEM) are given; peers must then
+     * present a certificate verifying against tls_trusted_certificates when given. */
+    const char *tls_certificate;
+    const char *tls_private_key;
+    const char *tls_trusted_certificates;
 } ndk_scp_config;
 
 typedef struct ndk_scp ndk_scp;

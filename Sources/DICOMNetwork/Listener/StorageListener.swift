@@ -21,6 +21,11 @@ public final class StorageListener: @unchecked Sendable {
         /// Associations at once; more are rejected (transient).
         public var maxAssociations: UInt32 = 16
         public var maxPDU: UInt32 = 65536
+        /// TLS: our certificate and key (PEM); with `tlsTrustedCertificates`, callers must
+        /// present a certificate that verifies against them. nil: plain TCP.
+        public var tlsCertificate: URL?
+        public var tlsPrivateKey: URL?
+        public var tlsTrustedCertificates: URL?
 
         public init(port: UInt16, aeTitle: String, output: URL) {
             self.port = port
@@ -51,12 +56,14 @@ public final class StorageListener: @unchecked Sendable {
         writer = InstanceWriter(root: configuration.output, log: log)
         sink = writer.withSink { $0 }
         var error = ndk_error()
-        let handle: OpaquePointer? = try withCStrings([configuration.aeTitle] + configuration.allowedCallingAETitles) { s in
-            let allowed = Array(s.dropFirst()).map { Optional($0) }
+        let tls = [configuration.tlsCertificate, configuration.tlsPrivateKey, configuration.tlsTrustedCertificates].map { $0?.path ?? "" }
+        let handle: OpaquePointer? = try withCStrings(tls + [configuration.aeTitle] + configuration.allowedCallingAETitles) { s in
+            let allowed = Array(s.dropFirst(4)).map { Optional($0) }
             return allowed.withUnsafeBufferPointer { list in
-                var config = ndk_scp_config(port: configuration.port, ae_title: s[0], allowed_calling: list.baseAddress, allowed_count: list.count,
+                var config = ndk_scp_config(port: configuration.port, ae_title: s[3], allowed_calling: list.baseAddress, allowed_count: list.count,
                                             max_pdu: configuration.maxPDU, acse_timeout: 30, dimse_timeout: configuration.idleTimeout,
-                                            max_associations: configuration.maxAssociations)
+                                            max_associations: configuration.maxAssociations,
+                                            tls_certificate: s[0], tls_private_key: s[1], tls_trusted_certificates: s[2])
                 return ndk_scp_start(&config, &sink, &error)
             }
         }

@@ -20,13 +20,24 @@ struct ListenCommand: ParsableCommand {
     @Option(help: "A calling AE title to accept (repeatable); none given: any.") var allow: [String] = []
     @Option(help: "Associations at once.") var maxAssociations: UInt32 = 16
     @Option(help: "Seconds an idle association stays open.") var idleTimeout: Int32 = 60
+    @Option(help: "TLS: our certificate (PEM); turns TLS on, with --tls-key.") var tlsCertificate: String?
+    @Option(help: "TLS: our private key (PEM).") var tlsKey: String?
+    @Option(help: "TLS: PEM of the certificates callers must present one of (without it, any caller).") var tlsTrust: String?
     @OptionGroup var outputOptions: OutputOptions
+
+    func validate() throws {
+        if (tlsCertificate == nil) != (tlsKey == nil) { throw ValidationError("--tls-certificate and --tls-key go together") }
+        if tlsTrust != nil, tlsCertificate == nil { throw ValidationError("--tls-trust needs --tls-certificate and --tls-key") }
+    }
 
     func run() throws {
         var config = StorageListener.Configuration(port: port, aeTitle: aeTitle, output: URL(fileURLWithPath: output))
         config.allowedCallingAETitles = allow
         config.maxAssociations = maxAssociations
         config.idleTimeout = idleTimeout
+        config.tlsCertificate = tlsCertificate.map { URL(fileURLWithPath: $0) }
+        config.tlsPrivateKey = tlsKey.map { URL(fileURLWithPath: $0) }
+        config.tlsTrustedCertificates = tlsTrust.map { URL(fileURLWithPath: $0) }
         let quiet = outputOptions.quiet
         let listener = try StorageListener(config) { level, line in
             guard level >= .warning || !quiet else { return }
