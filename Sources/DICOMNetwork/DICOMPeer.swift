@@ -30,6 +30,19 @@ public struct DICOMPeer: Sendable, Hashable, CustomStringConvertible {
         self.callingAETitle = callingAETitle
     }
 
+    /// Parses `HOST:PORT:AE` (an IPv6 host in brackets: `[::1]:104:PACS`).
+    public init(address: String, callingAETitle: String = "NODULEKIT") throws {
+        let bad = DICOMNetworkError.invalidArgument("'\(address)' is not HOST:PORT:AE_TITLE (e.g. pacs.example.org:104:ARCHIVE)")
+        guard let aeColon = address.lastIndex(of: ":") else { throw bad }
+        let rest = address[..<aeColon], ae = String(address[address.index(after: aeColon)...])
+        guard let portColon = rest.lastIndex(of: ":"), let port = UInt16(rest[rest.index(after: portColon)...]), port > 0 else { throw bad }
+        var host = String(rest[..<portColon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty, !ae.isEmpty else { throw bad }
+        self.init(host: host, port: port, calledAETitle: ae, callingAETitle: callingAETitle)
+        try validate()
+    }
+
     /// "AE@host:port".
     public var description: String { "\(calledAETitle)@\(host):\(port)" }
 
