@@ -11,6 +11,7 @@ final class InstanceWriter: @unchecked Sendable {
     let log: (@Sendable (DICOMLogLevel, String) -> Void)?
     private let lock = NSLock()
     private var stored: [URL] = []
+    private var folders: Set<String> = []
 
     init(root: URL, log: (@Sendable (DICOMLogLevel, String) -> Void)?) {
         self.root = root.standardizedFileURL
@@ -31,10 +32,14 @@ final class InstanceWriter: @unchecked Sendable {
         let folder = root.appendingPathComponent(study).appendingPathComponent(series)
         let file = folder.appendingPathComponent(sop + ".dcm").standardizedFileURL
         guard file.path.hasPrefix(root.path + "/") else { return .refused("\(file.path) would leave \(root.path)") }
-        do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        } catch {
-            return .refused("cannot create \(folder.path): \(error.localizedDescription)")
+        lock.lock(); let known = folders.contains(folder.path); lock.unlock()
+        if !known {  // a series' folder is made once, not per instance
+            do {
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            } catch {
+                return .refused("cannot create \(folder.path): \(error.localizedDescription)")
+            }
+            lock.lock(); folders.insert(folder.path); lock.unlock()
         }
         return .file(file)
     }
