@@ -36,9 +36,18 @@ public enum StoreSender {
         let lanes = min(associations, max(1, plan.items.count))
         let chunks = (0..<lanes).map { lane in stride(from: lane, to: plan.items.count, by: lanes).map { plan.items[$0] } }
         let collector = Collector(total: plan.items.count, progress: progress)
-        DispatchQueue.concurrentPerform(iterations: lanes) { lane in
-            sendLane(chunks[lane], to: peer, decompress: decompressingRefused, collector: collector)
+        // One thread per association: they wait on the network, so GCD's pool (one thread
+        // per core) would run only as many lanes as there are cores.
+        let group = DispatchGroup()
+        for lane in 0..<lanes {
+            group.enter()
+            let chunk = chunks[lane]
+            Thread.detachNewThread {
+                sendLane(chunk, to: peer, decompress: decompressingRefused, collector: collector)
+                group.leave()
+            }
         }
+        group.wait()
         var summary = collector.summary
         summary.skipped = plan.skipped
         if let fatal = collector.fatal, summary.sent.isEmpty { throw fatal }
