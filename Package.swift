@@ -17,6 +17,8 @@ let package = Package(
         .library(name: "Reports", targets: ["Reports"]),
         .library(name: "DICOM", targets: ["DICOM"]),
         .library(name: "DICOMNetwork", targets: ["DICOMNetwork"]),
+        .library(name: "MPICollectives", targets: ["MPICollectives"]),
+        .library(name: "Registration", targets: ["Registration"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -34,6 +36,11 @@ let package = Package(
         .target(name: "NoduleModels", dependencies: ["NeuralNet", "ImagingCore", "Annotations"]),
         .target(name: "Reports", dependencies: ["ImagingCore", "ImageFormats"]),
 
+        // Open MPI (Debian's libopenmpi-dev) behind NoduleModels' Collectives protocol, for
+        // data-parallel training. Only the CLI links it: library users of NoduleKit never need MPI.
+        .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
+        .target(name: "MPICollectives", dependencies: ["CMPI", "NoduleModels"]),
+
         // DICOM: the C++ bridge over DCMTK and GDCM (Debian's libdcmtk-dev, libgdcm-dev; no
         // pkg-config: dcmtk.pc needs sndfile.pc and GDCM ships none), and the Swift API.
         .target(name: "CDICOMBridge", linkerSettings: [
@@ -46,17 +53,22 @@ let package = Package(
         // DICOMNetwork: C-ECHO/FIND/MOVE/GET/STORE as SCU and a storage SCP over dcmnet.
         .target(name: "DICOMNetwork", dependencies: ["DICOM", "ImagingCore", "CDICOMBridge"]),
 
+        // PET/CT: rigid transforms and ITK .tfm files, resampling through a transform, Mattes MI registration.
+        .target(name: "Registration", dependencies: ["ImagingCore"]),
+
         // Umbrella: one dependency and one import for PACS tooling.
-        .target(name: "NoduleKit", dependencies: ["ImagingCore", "ImageFormats", "Annotations", "DICOM", "DICOMNetwork", "NeuralNet", "NoduleModels", "Reports"]),
+        .target(name: "NoduleKit", dependencies: ["ImagingCore", "ImageFormats", "Annotations", "DICOM", "DICOMNetwork", "NeuralNet", "NoduleModels", "Reports", "Registration"]),
         .executableTarget(name: "nodulekit", dependencies: [
-            "NoduleKit",
+            "NoduleKit", "MPICollectives",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // Benchmarks (`make bench`), never run by tests.
         .executableTarget(name: "imaging-bench", dependencies: ["NoduleKit"], path: "Benchmarks/ImagingBench"),
         .executableTarget(name: "nn-bench", dependencies: ["NeuralNet", "NoduleModels"], path: "Benchmarks/NeuralNetBench"),
+        .executableTarget(name: "registration-bench", dependencies: ["Registration", "ImageFormats"], path: "Benchmarks/RegistrationBench"),
         .executableTarget(name: "dicom-bench", dependencies: ["DICOM"], path: "Benchmarks/DICOMBench"),
+        .executableTarget(name: "lidc-bench", dependencies: ["Annotations"], path: "Benchmarks/LIDCBench"),
 
         // Shared test helpers: real-data paths, the Python oracle runner.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
@@ -65,9 +77,10 @@ let package = Package(
         .testTarget(name: "DICOMNetworkTests", dependencies: ["DICOMNetwork", "DICOM", "ImagingCore", "TestSupport"]),
         .testTarget(name: "ImageFormatsTests", dependencies: ["ImageFormats", "TestSupport"]),
         .testTarget(name: "AnnotationsTests", dependencies: ["Annotations", "ImageFormats", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["ImagingCore", "ImageFormats", "Annotations", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["ImagingCore", "ImageFormats", "Annotations", "NeuralNet", "Registration", "TestSupport"]),
         .testTarget(name: "NoduleModelsTests", dependencies: ["NoduleModels", "ImagingCore", "NeuralNet", "Annotations", "ImageFormats", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "NoduleModels", "TestSupport"]),
+        .testTarget(name: "RegistrationTests", dependencies: ["Registration", "ImagingCore", "ImageFormats", "TestSupport"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"], resources: [.copy("Fixtures")]),
     ]
 )

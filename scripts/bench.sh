@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every benchmark in scripts/bench/*.sh. Each prints lines
 #   bench: NAME ours_s=… anchor=TOOL anchor_s=… ratio=…
-# (medians of at least 3 runs, ours and the anchor measured in the same run).
+# (medians of at least 3 runs, ours and the anchor measured in the same run). Every script
+# takes the nodulekit binary as its one argument; knobs are environment variables. Exits
+# non-zero when any benchmark failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 status=0

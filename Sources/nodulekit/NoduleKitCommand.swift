@@ -9,8 +9,8 @@ struct NoduleKitCommand: ParsableCommand {
         version: NoduleKitVersion.current,
         subcommands: [
             InfoCommand.self, ConvertCommand.self, WorldToVoxelCommand.self, MasksCommand.self,
-            MergeReportsCommand.self, OverlayCommand.self, PhantomCommand.self, DatasetCommand.self, TrainCommand.self, EvaluateCommand.self, ScreenCommand.self,
-            SeriesCommand.self, SuvCommand.self, PACSCommand.self, ListenCommand.self,
+            MergeReportsCommand.self, OverlayCommand.self, PhantomCommand.self, DatasetCommand.self, TrainCommand.self, EvaluateCommand.self, ScreenCommand.self, ExportCommand.self,
+            SeriesCommand.self, SuvCommand.self, LungsCommand.self, ResampleCommand.self, RegisterCommand.self, PetCompareCommand.self, PACSCommand.self, ListenCommand.self,
         ]
     )
 }

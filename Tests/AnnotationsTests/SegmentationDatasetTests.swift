@@ -39,6 +39,37 @@ final class SegmentationDatasetTests: XCTestCase {
         XCTAssertEqual(up[7 * 8], 7)    // bottom-left
     }
 
+    func testWithTheLungMaskEachSliceCarriesItsLungRegionAndTheNodulesLieInIt() throws {
+        let root = try TestEnvironment.temporaryDirectory(self)
+        let scans = root.appendingPathComponent("scans")
+        let spec = PhantomSpec(size: GridSize(64, 64, 24), spacing: Vector3(1.4, 1.4, 2.5), noduleCount: 2, seed: 52)
+        let nodules = try PhantomSet.write([spec], to: scans)
+        var options = SegmentationDatasetOptions()
+        options.size = 32
+        options.lungMask = true
+        let out = root.appendingPathComponent("dataset")
+        let builder = SegmentationDatasetBuilder(annotations: nodules, imagesFolder: scans, outputFolder: out, options: options)
+        let summary = try builder.run()
+        XCTAssertEqual(summary.processed.count, 1, "\(summary.failures)")
+        let uid = try ChestPhantom(spec).seriesUID
+        let images = try NumPyArray<Float>(contentsOf: builder.files(seriesUID: uid).images)
+        let masks = try NumPyArray<UInt8>(contentsOf: builder.files(seriesUID: uid).masks)
+        let lungs = try NumPyArray<UInt8>(contentsOf: builder.lungsFile(seriesUID: uid))
+        XCTAssertEqual(lungs.shape, images.shape)
+        // Every nodule pixel is inside the search region; the air outside the body is not.
+        for (m, l) in zip(masks.values, lungs.values) where m != 0 { XCTAssertNotEqual(l, 0) }
+        for row in 0..<lungs.shape[0] { XCTAssertEqual(lungs.values[row * 32 * 32], 0, "corner pixel of row \(row)") }
+        XCTAssertGreaterThan(lungs.values.filter { $0 != 0 }.count, lungs.values.count / 5)
+        let manifest = try SegmentationDatasetManifest(folder: out)
+        XCTAssertTrue(manifest.entries.allSatisfy { $0.lungsFile == "scans/\(uid).lungs.npy" })
+        // Without it, no lungs file and an empty column (older sets, with no column, still read).
+        options.lungMask = false
+        let plain = root.appendingPathComponent("plain")
+        _ = try SegmentationDatasetBuilder(annotations: nodules, imagesFolder: scans, outputFolder: plain, options: options).run()
+        XCTAssertTrue(try SegmentationDatasetManifest(folder: plain).entries.allSatisfy { $0.lungsFile == nil })
+        XCTAssertFalse(FileManager.default.fileExists(atPath: plain.appendingPathComponent("scans/\(uid).lungs.npy").path))
+    }
+
     func testBuildKeepsNoduleSlicesPlusMarginAndNoPatientCrossesSplits() throws {
         let root = try TestEnvironment.temporaryDirectory(self)
         let scans = root.appendingPathComponent("scans")

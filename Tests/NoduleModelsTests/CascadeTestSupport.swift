@@ -51,3 +51,32 @@ enum CascadeFixtures {
                    readVolume: { AnyVolume(volume) }, fingerprint: { "memory:\(uid)" })
     }
 }
+
+extension CascadeFixtures {
+    /// A small torso in HU on a 1.5 × 1.5 × 2.5 mm grid: air around an elliptic body of soft
+    /// tissue (40 HU), two lungs (−850 HU), and bright (200 HU) spheres, centres in world mm.
+    /// With `BrightPixelSegmenter`, all soft tissue lights up as the heart did for the
+    /// phantom-trained U-Net on real CT.
+    static func torso(spheres: [(center: Vector3, radiusMM: Double)]) throws -> Volume<Int16> {
+        let size = GridSize(96, 72, 36), spacing = Vector3(1.5, 1.5, 2.5)
+        let extent = Vector3(Double(size.i - 1), Double(size.j - 1), Double(size.k - 1)) * spacing
+        let g = try ImageGeometry(size: size, origin: extent / -2, spacing: spacing)
+        var v = Volume<Int16>(geometry: g, repeating: -1000)
+        for k in 0..<size.k { for j in 0..<size.j { for i in 0..<size.i {
+            let p = g.indexToWorld(VoxelIndex(i, j, k))
+            guard (p.x * p.x) / (68 * 68) + (p.y * p.y) / (50 * 50) <= 1 else { continue }
+            var hu: Int16 = 40
+            for centre in torsoLungCentres {
+                let q = (p - centre) / torsoLungRadii
+                if dot(q, q) <= 1 { hu = -850 }
+            }
+            for s in spheres where length(p - s.center) <= s.radiusMM { hu = 200 }
+            v[i, j, k] = hu
+        } } }
+        return v
+    }
+
+    /// The torso's right (world −x) and left lung centres, and their radii.
+    static let torsoLungCentres = [Vector3(-30, 0, 0), Vector3(30, 0, 0)]
+    static let torsoLungRadii = Vector3(22, 34, 40)
+}

@@ -9,14 +9,13 @@ import XCTest
 /// The classifier's training loop, its augmentation and the model files of a run.
 final class ClassifierTrainingTests: XCTestCase {
     /// Pairs whose class is the disc's size: radius 2–3 px benign, 5–6 px malignant, anywhere
-    /// in a noisy 16×16 slice; channel 1 is the disc's "segmentation".
-    private func writeDataset(in folder: URL) throws {
+    /// in a noisy 16×16 slice; channel 1 is the disc's "segmentation". `count` pairs a patient.
+    static func writeDataset(in folder: URL, count: Int = 24) throws {
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("scans"), withIntermediateDirectories: true)
         var g = NeuralNet.SeededGenerator(seed: 9)
         var rows = [ClassificationManifest.columns.dropLast().joined(separator: ",")]  // without the optional nodule column
         for (p, split) in [(0, "train"), (1, "train"), (2, "train"), (3, "train"), (4, "validation"), (5, "test")] {
             var values: [Float] = []
-            let count = 24
             for n in 0..<count {
                 let malignant = n % 2 == 1
                 let r = (malignant ? 5 : 2) + g.nextUniform(), cx = 5 + g.nextUniform() * 6, cy = 5 + g.nextUniform() * 6
@@ -37,7 +36,7 @@ final class ClassifierTrainingTests: XCTestCase {
     func testEncoderClassifierLearnsDiscSizeAndEvaluatesOnTheTestSplit() throws {
         ComputeThreads.set(1)
         let folder = try TestEnvironment.temporaryDirectory(self)
-        try writeDataset(in: folder)
+        try Self.writeDataset(in: folder)
         let train = try ClassificationDatasetReader(folder: folder, split: .train)
         let validation = try ClassificationDatasetReader(folder: folder, split: .validation)
         XCTAssertEqual([train.count, validation.count, train.channels, train.size], [96, 24, 2, 16])

@@ -84,3 +84,51 @@ final class ScreeningTests: XCTestCase {
         XCTAssertThrowsError(try CascadeScreener(screener: screener, classifier: EncoderClassifier(.init(imageSize: 32))))
     }
 }
+
+/// Screening inside the lungs: the probability map is cut to the lungs grown by the margin,
+/// findings mostly outside the lungs are dropped, and what passes 30 mm is a mass.
+final class LungScreeningTests: XCTestCase {
+    let nodule = (center: Vector3(-32, 4, 6), radiusMM: 5.0)
+    let mass = (center: Vector3(30, -2, -4), radiusMM: 17.0)
+
+    func cascade(_ region: SearchRegion) throws -> CascadeScreener {
+        let screener = try SliceScreener(segmenter: BrightPixelSegmenter(), sampler: SliceSampler(size: 48, lower: -1000, upper: 400),
+                                         searchRegion: region)
+        return try CascadeScreener(screener: screener, classifier: nil)
+    }
+
+    func testOnlyFindingsInsideTheLungsAreReportedAndLargeOnesAreMasses() throws {
+        let scan = try CascadeFixtures.torso(spheres: [nodule, mass])
+        let report = try cascade(.lungs(marginMM: 3, options: .init())).screen(AnyVolume(scan))
+        let lungs = try XCTUnwrap(report.lungs)
+        XCTAssertGreaterThan(lungs.rightVolumeML, 80)
+        XCTAssertGreaterThan(lungs.leftVolumeML, 80)
+        // Soft tissue lights up everywhere outside the lungs; none of it is reported.
+        XCTAssertEqual(report.nodules.count, 2, "\(report.nodules)")
+        let found = report.nodules.sorted { $0.equivalentDiameterMM > $1.equivalentDiameterMM }
+        XCTAssertEqual(found[0].kind, "mass")
+        XCTAssertLessThan(length(found[0].center - mass.center), 2)
+        XCTAssertEqual(found[1].kind, "nodule")
+        XCTAssertLessThan(length(found[1].center - nodule.center), 1)
+        XCTAssertEqual(found[1].equivalentDiameterMM, 10, accuracy: 1.5)
+        for n in report.nodules {
+            XCTAssertNotEqual(lungs.labels[scan.geometry.worldToIndex(n.center)], 0, "\(n.kind) \(n.label) at \(n.center)")
+        }
+        // The probability map is 0 outside the search region, and the mask's labels are 1…n.
+        let region = try XCTUnwrap(report.screened.searchRegion)
+        for i in report.probabilities.voxels.indices where region.voxels[i] == 0 { XCTAssertEqual(report.probabilities.voxels[i], 0) }
+        XCTAssertEqual(Set(report.mask.voxels), [0, 1, 2])
+        // No slice outside the lungs' extent is suspicious.
+        let lungSlices = Set((0..<scan.size.k).filter { k in region.slice(k: k).contains { $0 != 0 } })
+        XCTAssertTrue(Set(report.screened.suspiciousSlices).isSubset(of: lungSlices))
+    }
+
+    func testWithoutTheLungMaskTheBodyItselfIsReportedAsAMass() throws {
+        let scan = try CascadeFixtures.torso(spheres: [nodule])
+        let report = try cascade(.everywhere).screen(AnyVolume(scan))
+        XCTAssertNil(report.lungs)
+        let largest = try XCTUnwrap(report.nodules.first)
+        XCTAssertEqual(largest.kind, "mass")
+        XCTAssertGreaterThan(largest.equivalentDiameterMM, 60)
+    }
+}

@@ -94,14 +94,14 @@ public struct OracleFailure: Error, CustomStringConvertible {
 }
 
 /// Reads a file handle to its end on a background thread.
-final class ReadAsync: @unchecked Sendable {
+public final class ReadAsync: @unchecked Sendable {
     private var data = Data()
     private let done = DispatchSemaphore(value: 0)
-    init(_ handle: FileHandle) {
+    public init(_ handle: FileHandle) {
         Thread.detachNewThread { [self] in
             data = handle.readDataToEndOfFile()
             done.signal()
         }
     }
-    func wait() -> Data { done.wait(); return data }
+    public func wait() -> Data { done.wait(); return data }
 }

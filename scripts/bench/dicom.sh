@@ -2,10 +2,10 @@
 # DICOM series load bench: a 300-slice 512x512 CT series written by pydicom
 # (uncompressed, shuffled file names) loaded into an Int16 HU volume by NoduleKit,
 # SimpleITK's ImageSeriesReader and pydicom's read-sort-stack; best of 5 with the files
-# in the page cache. Usage: scripts/bench/dicom.sh [SLICES]
+# in the page cache. Usage: DICOM_BENCH_SLICES=N scripts/bench/dicom.sh [NODULEKIT]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-SLICES=${1:-300}
+SLICES=${DICOM_BENCH_SLICES:-300}  # $1 is the nodulekit binary, as for every bench script
 PY=.venv/bin/python
 FLAGS=(-c release ${SCRATCH:+--scratch-path "$SCRATCH"})  # SCRATCH: another build folder
 swift build "${FLAGS[@]}" --product dicom-bench >/dev/null

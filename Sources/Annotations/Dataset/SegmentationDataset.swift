@@ -20,6 +20,13 @@ public struct SegmentationDatasetOptions: Sendable, Equatable {
     /// at random (seeded by `seed` and the series UID). The paper adds none; a few teach the
     /// segmenter the anatomy far from nodules (lung apices and bases) that screening meets.
     public var backgroundSlices = 0
+    /// Segment each scan's lungs (`LungSegmenter`): background slices are drawn only from
+    /// slices that show lung, and each slice's search region (the lungs grown by
+    /// `lungMarginMM`, resized as the slice) is written beside it for evaluation to use as
+    /// `screen` does. Off by default in the library; the command line turns it on.
+    public var lungMask = false
+    public var lungMarginMM = 3.0
+    public var lungOptions = LungSegmentationOptions()
 
     public init() {}
 }
@@ -71,6 +78,11 @@ public struct SegmentationDatasetBuilder: Sendable {
         return (folder.appendingPathComponent("\(seriesUID).images.npy"), folder.appendingPathComponent("\(seriesUID).masks.npy"))
     }
 
+    /// The lung search-region file of a scan (written with `lungMask`).
+    public func lungsFile(seriesUID: String) -> URL {
+        outputFolder.appendingPathComponent("scans").appendingPathComponent("\(seriesUID).lungs.npy")
+    }
+
     /// Runs the build.
     public func run(progress: ProgressReporter = SilentProgress()) throws -> Summary {
         let annotated = Set(annotations.map(\.seriesUID))
@@ -109,11 +121,12 @@ public struct SegmentationDatasetBuilder: Sendable {
             }
             progress.update(completed: n + 1, total: scans.count, item: scan.seriesUID)
         }
-        var manifest = CSVWriter(header: ["seriesuid", "split", "row", "slice", "nodule_pixels", "images_file", "masks_file"])
+        var manifest = CSVWriter(header: ["seriesuid", "split", "row", "slice", "nodule_pixels", "images_file", "masks_file", "lungs_file"])
         for r in summary.slices {
             let f = files(seriesUID: r.seriesUID)
             manifest.append([r.seriesUID, r.split.rawValue, String(r.row), String(r.slice), String(r.nodulePixels),
-                             "scans/" + f.images.lastPathComponent, "scans/" + f.masks.lastPathComponent])
+                             "scans/" + f.images.lastPathComponent, "scans/" + f.masks.lastPathComponent,
+                             options.lungMask ? "scans/" + lungsFile(seriesUID: r.seriesUID).lastPathComponent : ""])
         }
         try AtomicFile.write(Data(manifest.text.utf8), to: summary.manifestURL)
         try SliceSampler(size: options.size, lower: options.lower, upper: options.upper).write(toDataset: outputFolder)
@@ -128,21 +141,29 @@ public struct SegmentationDatasetBuilder: Sendable {
         let image = try ImageFile.read(scan.url).converted(to: Int16.self)
         let (mask, placements) = try NoduleMaskRenderer().render(nodules, on: image.geometry, seriesUID: scan.seriesUID)
         var slices = SliceSelection.union(SliceSelection.select(placements, margin: options.margin, sliceCount: image.size.k))
+        var region: Volume<UInt8>?
+        if options.lungMask {
+            let lungs = try LungSegmenter.segment(image, options: options.lungOptions)
+            region = lungs.regionVolume(dilatedByMM: options.lungMarginMM, threads: options.lungOptions.threads)
+        }
         if options.backgroundSlices > 0 {
             let chosen = Set(slices)
-            var others = (0..<image.size.k).filter { !chosen.contains($0) }
+            var others = (0..<image.size.k).filter { k in
+                !chosen.contains(k) && (region.map { $0.slice(k: k).contains { $0 != 0 } } ?? true)
+            }
             var rng = SeededGenerator(seed: options.seed ^ ResumeStore<Int>.hash(scan.seriesUID))
             for n in stride(from: others.count - 1, to: 0, by: -1) { others.swapAt(n, Int(rng.next() % UInt64(n + 1))) }
             slices = (slices + others.prefix(options.backgroundSlices)).sorted()
         }
         let sampler = SliceSampler(size: options.size, lower: options.lower, upper: options.upper)
-        var pixels: [Float] = [], labels: [UInt8] = []
+        var pixels: [Float] = [], labels: [UInt8] = [], searched: [UInt8] = []
         var records: [SliceRecord] = []
         pixels.reserveCapacity(slices.count * options.size * options.size)
         for (row, k) in slices.enumerated() {
             pixels += sampler.image(image, k: k)
             let m = sampler.labels(mask, k: k)
             labels += m
+            if let region { searched += sampler.labels(region, k: k) }
             records.append(SliceRecord(seriesUID: scan.seriesUID, split: split, row: row, slice: k,
                                        nodulePixels: m.reduce(0) { $0 + ($1 != 0 ? 1 : 0) }))
         }
@@ -150,12 +171,14 @@ public struct SegmentationDatasetBuilder: Sendable {
         let outputs = files(seriesUID: scan.seriesUID)
         try NumPyArray(shape: shape, values: pixels).write(to: outputs.images)
         try NumPyArray(shape: shape, values: labels).write(to: outputs.masks)
+        if region != nil { try NumPyArray(shape: shape, values: searched).write(to: lungsFile(seriesUID: scan.seriesUID)) }
         return records
     }
 
     private func fingerprint(_ nodules: [NoduleAnnotation], split: DatasetSplit, scan: ScanFile) -> String {
         var text = "seg-v2 size=\(options.size) margin=\(options.margin) window=\(options.lower),\(options.upper) split=\(split.rawValue)"
         if options.backgroundSlices > 0 { text += " background=\(options.backgroundSlices) seed=\(options.seed)" }
+        if options.lungMask { text += " lungs=\(options.lungMarginMM) \(options.lungOptions.resultKey)" }
         text += " scan=\(scan.fileFingerprint())"
         for a in nodules { text += "|\(a.center.x),\(a.center.y),\(a.center.z),\(a.diameterMM ?? -1)" }
         return ResumeStore<[SliceRecord]>.fingerprint(text)

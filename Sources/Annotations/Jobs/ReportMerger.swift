@@ -15,7 +15,8 @@ public enum ReportMerger {
         public var missingShards: [Int]
     }
 
-    /// Merges every shard report in `folder`. Rows are ordered by annotation line.
+    /// Merges every shard report in `folder`. Rows are ordered by annotation line (an LIDC
+    /// run's by series, then label, as the unsharded run writes them).
     public static func merge(folder: URL) throws -> Result {
         let names: [String]
         do { names = try FileManager.default.contentsOfDirectory(atPath: folder.path) } catch {
@@ -25,6 +26,8 @@ public enum ReportMerger {
         var present = Set<Int>()
         var nodules: [(line: Int, fields: [String])] = []
         var slices: [(line: Int, fields: [String])] = []
+        // A LUNA16 run's reports or an LIDC run's (`masks --lidc`), told by the first header.
+        var layout: Layout?
         for name in names.sorted() {
             guard let (index, count) = shardName(name, prefix: "nodules") else { continue }
             if shardCount != 0 && count != shardCount {
@@ -32,19 +35,22 @@ public enum ReportMerger {
             }
             shardCount = count
             present.insert(index)
-            nodules += try rows(folder.appendingPathComponent(name), header: NoduleReport.noduleHeader)
+            let url = folder.appendingPathComponent(name)
+            let kind = try layout ?? Layout(firstReport: url)
+            layout = kind
+            nodules += try rows(url, header: kind.noduleHeader, order: kind.orderColumn)
             let sliceName = "slices" + name.dropFirst("nodules".count)
-            slices += try rows(folder.appendingPathComponent(sliceName), header: NoduleReport.sliceHeader)
+            slices += try rows(folder.appendingPathComponent(sliceName), header: NoduleReport.sliceHeader, order: "line")
         }
-        guard shardCount > 0 else {
+        guard shardCount > 0, let layout else {
             throw AnnotationError.unreadable(file: folder.path, reason: "no nodules.shard-I-of-N.csv files to merge")
         }
         // With shards missing, write nothing under the final names: a partial
         // nodules.csv would look whole to everything downstream.
         let missing = (0..<shardCount).filter { !present.contains($0) }
         if missing.isEmpty {
-            try write(nodules, header: NoduleReport.noduleHeader, to: folder.appendingPathComponent("nodules.csv"))
-            try write(slices, header: NoduleReport.sliceHeader, to: folder.appendingPathComponent("slices.csv"))
+            try write(nodules, header: layout.noduleHeader, seriesFirst: layout.seriesFirst, to: folder.appendingPathComponent("nodules.csv"))
+            try write(slices, header: NoduleReport.sliceHeader, seriesFirst: layout.seriesFirst, to: folder.appendingPathComponent("slices.csv"))
         }
         return Result(shardCount: shardCount, foundShards: present.count, rowCount: nodules.count, missingShards: missing)
     }
@@ -57,18 +63,38 @@ public enum ReportMerger {
         return (i, n)
     }
 
-    static func rows(_ url: URL, header: [String]) throws -> [(line: Int, fields: [String])] {
+    /// Which run wrote the reports: its nodules header, the column rows are ordered by,
+    /// and whether the series UID comes first in that order (as `LidcReport` writes).
+    struct Layout {
+        var noduleHeader: [String]
+        var orderColumn: String
+        var seriesFirst: Bool
+
+        init(firstReport url: URL) throws {
+            let header = try CSVTable(contentsOf: url).header
+            if header == LidcReport.noduleHeader {
+                (noduleHeader, orderColumn, seriesFirst) = (LidcReport.noduleHeader, "label", true)
+            } else {
+                (noduleHeader, orderColumn, seriesFirst) = (NoduleReport.noduleHeader, "line", false)
+            }
+        }
+    }
+
+    static func rows(_ url: URL, header: [String], order: String) throws -> [(line: Int, fields: [String])] {
         let table = try CSVTable(contentsOf: url)
         guard table.header == header else {
             throw AnnotationError.headerMismatch(file: url.path, expected: header, found: table.header)
         }
-        let lineColumn = try table.column("line")
+        let lineColumn = try table.column(order)
         return try table.rows.map { (try table.int($0, lineColumn), $0.fields) }
     }
 
-    static func write(_ rows: [(line: Int, fields: [String])], header: [String], to url: URL) throws {
+    static func write(_ rows: [(line: Int, fields: [String])], header: [String], seriesFirst: Bool, to url: URL) throws {
         var csv = CSVWriter(header: header)
-        for r in rows.sorted(by: { ($0.line, $0.fields[0]) < ($1.line, $1.fields[0]) }) { csv.append(r.fields) }
+        let sorted = rows.sorted { a, b in
+            seriesFirst ? (a.fields[0], a.line) < (b.fields[0], b.line) : (a.line, a.fields[0]) < (b.line, b.fields[0])
+        }
+        for r in sorted { csv.append(r.fields) }
         try AtomicFile.write(Data(csv.text.utf8), to: url)
     }
 }

@@ -17,6 +17,9 @@ public struct ScanSource: Sendable {
     public var readVolume: @Sendable () throws -> AnyVolume
     /// Names, sizes and times of the scan's files, so a resumed job notices a change.
     public var fingerprint: @Sendable () -> String
+    /// The SOP Instance UID of each k-slice where the format knows it (DICOM), else empty:
+    /// LIDC ROIs name their slice by it.
+    public var sliceSOPInstanceUIDs: @Sendable () -> [String?] = { [] }
 
     /// A source from custom readers.
     public init(seriesUID: String, location: String, readGeometry: @escaping @Sendable () throws -> ImageGeometry,

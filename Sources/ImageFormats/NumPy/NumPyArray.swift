@@ -55,6 +55,20 @@ public struct NumPyArray<Element: VoxelScalar>: Sendable, Equatable {
 
     /// Reads an array written by NumPy or by `write(to:)`; the element type must match.
     public init(contentsOf url: URL) throws {
+        let (data, dims, offset, count) = try Self.mapped(url)
+        var values = [Element](repeating: .zero, count: count)
+        values.withUnsafeMutableBytes { out in
+            data.withUnsafeBytes { raw in
+                out.copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + out.count)]))
+            }
+        }
+        self.shape = dims
+        self.values = values
+    }
+
+    /// The file mapped into memory, its header checked: the shape, and where its `count`
+    /// elements start (whole: the file holds every byte they need).
+    static func mapped(_ url: URL) throws -> (data: Data, shape: [Int], offset: Int, count: Int) {
         let path = url.path
         let data: Data
         do { data = try Data(contentsOf: url, options: .alwaysMapped) } catch {
@@ -100,13 +114,40 @@ public struct NumPyArray<Element: VoxelScalar>: Sendable, Equatable {
             throw ImageFormatError.truncatedData(path: path, offset: offset, expectedBytes: needed.overflow ? Int.max : needed.partialValue,
                                                  foundBytes: data.count - offset)
         }
-        var values = [Element](repeating: .zero, count: count)
-        values.withUnsafeMutableBytes { out in
-            data.withUnsafeBytes { raw in
-                out.copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + needed.partialValue)]))
+        return (data, dims, offset, count)
+    }
+}
+
+/// A `.npy` file mapped into memory rather than read: its pages come from the file on demand
+/// and the kernel may drop them again, so a dataset larger than memory can be served a few
+/// rows at a time. The header is checked as `NumPyArray` checks it.
+public struct MappedNumPyArray<Element: VoxelScalar>: Sendable {
+    /// The dimensions, outermost first.
+    public let shape: [Int]
+    /// The number of elements.
+    public let count: Int
+    private let data: Data
+    private let offset: Int
+
+    /// Maps `url`; throws naming the file for a bad or truncated header or another element type.
+    public init(contentsOf url: URL) throws {
+        (data, shape, offset, count) = try NumPyArray<Element>.mapped(url)
+    }
+
+    /// Calls `body` with the elements in `range` (clamped to the array), read in place.
+    public func withElements<R>(_ range: Range<Int>, _ body: (UnsafeBufferPointer<Element>) -> R) -> R {
+        let r = range.clamped(to: 0..<count)
+        return data.withUnsafeBytes { raw in
+            let start = offset + r.lowerBound * MemoryLayout<Element>.stride
+            let bytes = UnsafeRawBufferPointer(rebasing: raw[start..<(start + r.count * MemoryLayout<Element>.stride)])
+            // NumPy pads its header to 64 bytes, so the data is aligned; a file that is not
+            // is read through a copy.
+            guard let base = bytes.baseAddress, Int(bitPattern: base) % MemoryLayout<Element>.alignment == 0 else {
+                var copy = [Element](repeating: .zero, count: r.count)
+                copy.withUnsafeMutableBytes { $0.copyMemory(from: bytes) }
+                return copy.withUnsafeBufferPointer(body)
             }
+            return body(UnsafeBufferPointer(start: base.assumingMemoryBound(to: Element.self), count: r.count))
         }
-        self.shape = dims
-        self.values = values
     }
 }

@@ -134,7 +134,7 @@ public struct ClassificationDatasetBuilder {
             let nodules = annotationsBySeries[scan.seriesUID] ?? []
             let key = ResumeStore<ScanRecord>.fingerprint(
                 "cls-v2 \(scan.fingerprint()) seg=\(options.segmenterFingerprint) t=\(screener.discriminator.threshold) "
-                + "sampler=\(screener.sampler) \(entry.patient) \(entry.label) \(split) "
+                + "sampler=\(screener.sampler) region=\(screener.searchRegion.resultKey) \(entry.patient) \(entry.label) \(split) "
                 + nodules.map { "\($0.center.x),\($0.center.y),\($0.center.z),\($0.diameterMM ?? -1)" }.joined(separator: ";"))
             let pairsURL = outputFolder.appendingPathComponent(pairsFile(seriesUID: scan.seriesUID))
             if FileManager.default.fileExists(atPath: pairsURL.path), let done = store.finished(scan.seriesUID, key: key) {

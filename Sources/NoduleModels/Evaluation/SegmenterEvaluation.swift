@@ -3,7 +3,8 @@ import NeuralNet
 
 /// How well a segmenter and the discriminator do on one split of a segmentation dataset:
 /// Dice and IoU per scan over its nodule slices, and the discriminator's slice-level
-/// sensitivity (nodule slices it flags) and specificity (nodule-free slices it leaves).
+/// sensitivity (nodule slices it flags) and specificity (nodule-free slices it leaves). When
+/// the set carries lung search regions, probabilities outside them count as 0, as in `screen`.
 public struct SegmenterEvaluation: Sendable {
     /// One scan's figures.
     public struct Scan: Sendable, Equatable {
@@ -40,10 +41,16 @@ public struct SegmenterEvaluation: Sendable {
         var confusion = BinaryConfusion()
         for indices in TrainingLoop.batchIndices(count: reader.count, batchSize: batchSize, shuffleSeed: nil) {
             let (x, y) = try reader.batch(indices)
-            let p = try segmenter.probabilities(x)
+            var p = try segmenter.probabilities(x).scalars
+            if let regions = reader.lungRegions {
+                // As `screen` does: only the lungs (grown by the set's margin) are searched.
+                for (b, i) in indices.enumerated() {
+                    for q in 0..<per where regions[i * per + q] == 0 { p[b * per + q] = 0 }
+                }
+            }
             for (b, i) in indices.enumerated() {
                 let uid = reader.seriesUIDs[i]
-                let probs = p.scalars[(b * per)..<((b + 1) * per)]
+                let probs = p[(b * per)..<((b + 1) * per)]
                 let truth = y.scalars[(b * per)..<((b + 1) * per)]
                 let hasNodule = truth.contains { $0 > 0.5 }
                 confusion.add(predicted: discriminator.isSuspicious(probs), actual: hasNodule)

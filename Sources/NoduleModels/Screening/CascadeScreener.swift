@@ -14,7 +14,10 @@ public struct ScreeningReport: Sendable {
     public var nodules: [ScreenedNodule]
     /// Malignant probability of each suspicious slice (when a classifier ran).
     public var sliceMalignancy: [Int: Double]
-    /// The patient's malignancy: the highest of its nodules'; nil without nodules or classifier.
+    /// The lung mask, when the cascade searched the lungs only.
+    public var lungs: LungMask? { screened.lungs }
+    /// The patient's malignancy: the highest of its nodules' and masses'; nil without
+    /// findings or classifier.
     public var patientMalignancy: Double? { nodules.compactMap(\.malignancy).max() }
 }
 
@@ -30,9 +33,18 @@ public struct CascadeScreener {
     public var pixelThreshold: Float
     /// Regions with fewer voxels are dropped as noise.
     public var minimumNoduleVoxels: Int
+    /// Regions whose equivalent diameter passes this (mm) are masses, not nodules (the
+    /// Fleischner Society's 3 cm line).
+    public var massDiameterMM: Double
+    /// When the lungs were searched, a region is kept only if its centre and at least this
+    /// fraction of its voxels lie inside the lungs themselves (not only in the search
+    /// margin): what lights up along the heart's or the chest wall's border, or curves
+    /// around the hilum, is not a lung finding.
+    public var minimumLungFraction: Double
 
     /// A cascade; the classifier must take the screener's pairs (2 × S × S).
-    public init(screener: SliceScreener, classifier: Classifier?, pixelThreshold: Float = 0.5, minimumNoduleVoxels: Int = 3) throws {
+    public init(screener: SliceScreener, classifier: Classifier?, pixelThreshold: Float = 0.5, minimumNoduleVoxels: Int = 3,
+                massDiameterMM: Double = 30, minimumLungFraction: Double = 0.5) throws {
         if let classifier {
             try classifier.validateInput(shape: [1, 2, screener.sampler.size, screener.sampler.size])
         }
@@ -40,13 +52,30 @@ public struct CascadeScreener {
         self.classifier = classifier
         self.pixelThreshold = pixelThreshold
         self.minimumNoduleVoxels = minimumNoduleVoxels
+        self.massDiameterMM = massDiameterMM
+        self.minimumLungFraction = minimumLungFraction
     }
 
     /// Screens `volume`; `progress` counts slices.
     public func screen(_ volume: AnyVolume, progress: ProgressReporter = SilentProgress()) throws -> ScreeningReport {
         let screened = try screener.screen(volume, progress: progress)
-        let probabilities = try Self.probabilityVolume(screened, on: volume.geometry)
+        var probabilities = try Self.probabilityVolume(screened, on: volume.geometry)
+        if let region = screened.searchRegion {
+            // Bilinear resizing blurs the network-space region's edge: cut on the scan's grid too.
+            region.withUnsafeVoxels { inside in
+                probabilities.withUnsafeMutableVoxels { p in for n in p.indices where inside[n] == 0 { p[n] = 0 } }
+            }
+        }
         var (nodules, mask) = ConnectedNodules.find(in: probabilities, threshold: pixelThreshold, minimumVoxels: minimumNoduleVoxels)
+        if let lungs = screened.lungs {
+            let inside = ConnectedNodules.fractionInside(lungs.labels, mask: mask)
+            let labels = lungs.labels
+            (nodules, mask) = ConnectedNodules.filtered(nodules, mask: mask) { n in
+                let centre = labels.geometry.worldToIndex(n.center)
+                return inside[n.label] >= minimumLungFraction && labels.size.contains(centre) && labels[centre] != 0
+            }
+        }
+        for n in nodules.indices { nodules[n].isMass = nodules[n].equivalentDiameterMM > massDiameterMM }
         var sliceMalignancy: [Int: Double] = [:]
         if let classifier {
             let kept = screened.suspiciousSlices

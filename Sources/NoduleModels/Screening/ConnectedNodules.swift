@@ -18,6 +18,11 @@ public struct ScreenedNodule: Sendable, Equatable {
     public var maximumProbability: Float
     /// Mean malignant probability over the region's suspicious slices (set by the cascade).
     public var malignancy: Double?
+    /// Larger than a nodule can be (over 30 mm across by default): reported as a mass.
+    public var isMass = false
+
+    /// "mass" or "nodule", as findings.csv's kind column says.
+    public var kind: String { isMass ? "mass" : "nodule" }
 }
 
 /// Finds 3-D nodules in a probability volume: voxels above a threshold, grouped into
@@ -80,5 +85,38 @@ public enum ConnectedNodules {
         // The geometry is the probability volume's own, so the voxel count matches.
         let labels = (try? Volume(geometry: g, voxels: mask)) ?? Volume(geometry: g, repeating: 0)
         return (nodules, labels)
+    }
+}
+
+extension ConnectedNodules {
+    /// The nodules `keep` accepts, relabelled 1…n in their order, with the mask rewritten to
+    /// match (the voxels of dropped nodules set to 0).
+    public static func filtered(_ nodules: [ScreenedNodule], mask: Volume<UInt8>,
+                                keep: (ScreenedNodule) -> Bool) -> (nodules: [ScreenedNodule], mask: Volume<UInt8>) {
+        var newLabel = [UInt8](repeating: 0, count: 256)
+        var kept: [ScreenedNodule] = []
+        for n in nodules where keep(n) {
+            var copy = n
+            copy.label = kept.count + 1
+            newLabel[n.label] = UInt8(copy.label)
+            kept.append(copy)
+        }
+        var out = mask
+        out.withUnsafeMutableVoxels { v in for i in v.indices where v[i] != 0 { v[i] = newLabel[Int(v[i])] } }
+        return (kept, out)
+    }
+
+    /// For each label 1…255 of `mask`, the fraction of its voxels where `region` is nonzero.
+    public static func fractionInside(_ region: Volume<UInt8>, mask: Volume<UInt8>) -> [Double] {
+        var total = [Int](repeating: 0, count: 256), inside = [Int](repeating: 0, count: 256)
+        region.withUnsafeVoxels { r in
+            mask.withUnsafeVoxels { m in
+                for i in m.indices where m[i] != 0 {
+                    total[Int(m[i])] += 1
+                    if r[i] != 0 { inside[Int(m[i])] += 1 }
+                }
+            }
+        }
+        return (0..<256).map { total[$0] == 0 ? 0 : Double(inside[$0]) / Double(total[$0]) }
     }
 }

@@ -17,6 +17,11 @@ public struct ScreenedScan: Sendable {
     public let maximumProbabilities: [Float]
     /// Whether the discriminator fired on each slice.
     public let suspicious: [Bool]
+    /// The lungs, when the screener searched inside them.
+    public var lungs: LungMask?
+    /// Where probabilities were kept (the lungs grown by the margin), on the scan's grid;
+    /// nil when the whole scan was searched.
+    public var searchRegion: Volume<UInt8>?
 
     /// The indices of the suspicious slices.
     public var suspiciousSlices: [Int] { suspicious.indices.filter { suspicious[$0] } }
@@ -29,18 +34,42 @@ public struct ScreenedScan: Sendable {
     }
 }
 
+/// Where a screener looks for nodules.
+public enum SearchRegion: Sendable, Equatable {
+    /// Every pixel of every slice.
+    case everywhere
+    /// Inside the lungs (`LungSegmenter`) grown by `marginMM`: probabilities outside are set
+    /// to 0 before the discriminator and the 3-D nodules see them.
+    case lungs(marginMM: Double, options: LungSegmentationOptions)
+
+    /// What changes the result (not thread counts), for resume keys.
+    public var resultKey: String {
+        switch self {
+        case .everywhere: return "everywhere"
+        case .lungs(let margin, let options): return "lungs+\(margin)mm \(options.resultKey)"
+        }
+    }
+
+    /// The lungs grown by 3 mm, with the segmenter's defaults: what the commands use.
+    public static let lungsWithDefaultMargin = SearchRegion.lungs(marginMM: 3, options: .init())
+}
+
 /// Runs a `Segmenter` over a scan slice by slice — each slice windowed and resized by a
 /// `SliceSampler` exactly as the training set was — and flags slices with a
-/// `NoduleDiscriminator`. Slices go through the network in batches.
+/// `NoduleDiscriminator`. Slices go through the network in batches. With a lung search
+/// region, the lungs are segmented first and only probabilities inside them count.
 public struct SliceScreener {
     public var segmenter: Segmenter
     public var sampler: SliceSampler
     public var discriminator: NoduleDiscriminator
     /// Slices per forward pass.
     public var batchSize: Int
+    /// Where nodules are looked for.
+    public var searchRegion: SearchRegion
 
     /// A screener; `sampler.size` must be an input side the segmenter takes.
-    public init(segmenter: Segmenter, sampler: SliceSampler, discriminator: NoduleDiscriminator = .init(), batchSize: Int = 16) throws {
+    public init(segmenter: Segmenter, sampler: SliceSampler, discriminator: NoduleDiscriminator = .init(), batchSize: Int = 16,
+                searchRegion: SearchRegion = .everywhere) throws {
         try segmenter.validateInput(shape: [1, segmenter.inputChannels, sampler.size, sampler.size])
         guard segmenter.inputChannels == 1 else {
             throw NoduleModelsError.unsupportedInput(model: "SliceScreener", expected: "a segmenter of 1 input channel",
@@ -50,11 +79,19 @@ public struct SliceScreener {
         self.sampler = sampler
         self.discriminator = discriminator
         self.batchSize = max(1, batchSize)
+        self.searchRegion = searchRegion
     }
 
-    /// Screens every slice of `volume`; `progress` counts slices.
+    /// Screens every slice of `volume`; `progress` counts slices. Throws
+    /// `ImagingError.lungsNotFound` when searching the lungs of a scan that has none.
     public func screen<V: VoxelScalar>(_ volume: Volume<V>, progress: ProgressReporter = SilentProgress()) throws -> ScreenedScan {
         let k = volume.size.k, s = sampler.size, per = s * s
+        var lungs: LungMask?, region: Volume<UInt8>?
+        if case .lungs(let margin, let options) = searchRegion {
+            let mask = try LungSegmenter.segment(volume.converted(to: Int16.self), options: options)
+            lungs = mask
+            region = mask.regionVolume(dilatedByMM: margin, threads: options.threads)
+        }
         var inputs = [Float](), probabilities = [Float]()
         inputs.reserveCapacity(k * per)
         probabilities.reserveCapacity(k * per)
@@ -63,14 +100,24 @@ public struct SliceScreener {
             var batch: [Float] = []
             batch.reserveCapacity((end - start) * per)
             for slice in start..<end { batch += sampler.image(volume, k: slice) }
-            let out = try segmenter.probabilities(Tensor(shape: [end - start, 1, s, s], scalars: batch))
+            var out = try segmenter.probabilities(Tensor(shape: [end - start, 1, s, s], scalars: batch)).scalars
+            if let region {
+                // The region resized as the slice was (nearest, so it stays a mask).
+                for slice in start..<end {
+                    let inside = sampler.labels(region, k: slice), base = (slice - start) * per
+                    for p in 0..<per where inside[p] == 0 { out[base + p] = 0 }
+                }
+            }
             inputs += batch
-            probabilities += out.scalars
+            probabilities += out
             progress.update(completed: end, total: k, item: "slice \(end)")
         }
         let maxima = (0..<k).map { probabilities[($0 * per)..<(($0 + 1) * per)].max() ?? 0 }
-        return ScreenedScan(size: s, sliceCount: k, inputs: inputs, probabilities: probabilities,
-                            maximumProbabilities: maxima, suspicious: maxima.map { $0 > discriminator.threshold })
+        var scan = ScreenedScan(size: s, sliceCount: k, inputs: inputs, probabilities: probabilities,
+                                maximumProbabilities: maxima, suspicious: maxima.map { $0 > discriminator.threshold })
+        scan.lungs = lungs
+        scan.searchRegion = region
+        return scan
     }
 
     /// Screens a volume of any voxel type (read as Float).
@@ -83,7 +130,8 @@ extension SliceScreener {
     /// The screener of a trained segmenter: its checkpoint (run folder or `.safetensors`
     /// file) and, beside it, `model.json` and the `dataset.json` of its training set, so
     /// slices are windowed and resized exactly as in training.
-    public static func load(segmenter checkpoint: URL, discriminator: NoduleDiscriminator = .init(), batchSize: Int = 16) throws -> SliceScreener {
+    public static func load(segmenter checkpoint: URL, discriminator: NoduleDiscriminator = .init(), batchSize: Int = 16,
+                            searchRegion: SearchRegion = .everywhere) throws -> SliceScreener {
         let (description, weights) = try ModelDescription.locate(checkpoint)
         let segmenter = try description.makeSegmenter()
         try segmenter.loadWeights(from: weights)
@@ -93,6 +141,7 @@ extension SliceScreener {
                 path: folder.appendingPathComponent(SliceSampler.datasetFileName).path,
                 reason: "missing: the segmenter's run folder needs the dataset.json of its training set (window and size)")
         }
-        return try SliceScreener(segmenter: segmenter, sampler: sampler, discriminator: discriminator, batchSize: batchSize)
+        return try SliceScreener(segmenter: segmenter, sampler: sampler, discriminator: discriminator, batchSize: batchSize,
+                                 searchRegion: searchRegion)
     }
 }

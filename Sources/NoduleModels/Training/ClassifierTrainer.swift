@@ -10,6 +10,10 @@ public struct ClassifierTrainer {
     public var validation: ClassificationDatasetReader
     public var outputFolder: URL
     public var options: TrainingOptions
+    /// Data-parallel training over these ranks (see Docs/Distributed.md); nil: one process.
+    /// With a group, `options.batchSize` is the per-rank batch, and dropout masks and
+    /// augmentation draws are keyed by epoch and sample index.
+    public var collectives: Collectives?
 
     /// A run of `classifier` on the two splits, writing into `outputFolder`.
     public init(classifier: Classifier, training: ClassificationDatasetReader, validation: ClassificationDatasetReader,
@@ -31,13 +35,22 @@ public struct ClassifierTrainer {
         }
         let net = classifier.network
         let loop = TrainingLoop(network: net, files: files, options: options, scoreName: "accuracy",
-                                datasets: ["training": training.fingerprint, "validation": validation.fingerprint])
-        var generator = SeededGenerator(seed: options.seed ^ 0x5EED_A06)
+                                datasets: ["training": training.fingerprint, "validation": validation.fingerprint],
+                                parallel: collectives.map(DataParallel.init))
+        let augmentSeed = options.seed ^ 0x5EED_A06
+        var generator = SeededGenerator(seed: augmentSeed)
         return try loop.run(
             trainingCount: training.count,
-            step: { indices in
+            step: { indices, epoch in
                 var (x, y) = try training.batch(indices)
-                if options.augmentsBySymmetry { x = try Self.applyRandomSymmetries(x, using: &generator) }
+                if options.augmentsBySymmetry, collectives != nil {  // one draw per sample, keyed as its dropout mask
+                    x = try Self.applyRandomSymmetries(x) { b in
+                        var g = SeededGenerator(seed: augmentSeed ^ DataParallel.sampleKey(epoch: epoch, index: indices[b]) &* 0x9E37_79B9_7F4A_7C15)
+                        return g.next()
+                    }
+                } else if options.augmentsBySymmetry {
+                    x = try Self.applyRandomSymmetries(x) { _ in generator.next() }
+                }
                 return try Loss.categoricalCrossEntropyWithLogits(logits: net.forward(x, training: true), targets: y)
             },
             validate: validate, onEvent: onEvent)
@@ -46,11 +59,16 @@ public struct ClassifierTrainer {
     /// Each sample of [N, C, S, S] mapped by one of the square's eight symmetries (flip
     /// across i, across j, transpose), the same for all of its channels.
     static func applyRandomSymmetries(_ x: Tensor, using generator: inout SeededGenerator) throws -> Tensor {
+        try applyRandomSymmetries(x) { _ in generator.next() }
+    }
+
+    /// The same, with sample b's 64 random bits from `draw(b)`.
+    static func applyRandomSymmetries(_ x: Tensor, draw: (Int) -> UInt64) throws -> Tensor {
         let (n, c, h, w) = try x.nchw("applyRandomSymmetries")
         guard h == w else { return x }
         var out = x
         for b in 0..<n {
-            let symmetry = generator.next() % 8
+            let symmetry = draw(b) % 8
             let flipI = symmetry & 1 != 0, flipJ = symmetry & 2 != 0, transpose = symmetry & 4 != 0
             for ch in 0..<c {
                 let base = (b * c + ch) * h * w
@@ -66,18 +84,22 @@ public struct ClassifierTrainer {
         return out
     }
 
-    /// Mean cross-entropy and accuracy over the validation split (dropout off).
+    /// Mean cross-entropy and accuracy over the validation split (dropout off). With
+    /// `collectives`, rank r takes every size-th batch from the r-th and the sums are reduced.
     func validate() throws -> (loss: Double, score: Double) {
-        var total = 0.0, correct = 0
-        for indices in TrainingLoop.batchIndices(count: validation.count, batchSize: options.batchSize, shuffleSeed: nil) {
+        var sums = [0.0, 0]  // loss × samples, correct
+        let (rank, size) = (collectives?.rank ?? 0, collectives?.size ?? 1)
+        let batches = TrainingLoop.batchIndices(count: validation.count, batchSize: options.batchSize, shuffleSeed: nil)
+        for (b, indices) in batches.enumerated() where b % size == rank {
             let (x, y) = try validation.batch(indices)
             let logits = try classifier.network.forward(x, training: false)
-            total += Double(try Loss.categoricalCrossEntropyWithLogits(logits: logits, targets: y).loss) * Double(indices.count)
+            sums[0] += Double(try Loss.categoricalCrossEntropyWithLogits(logits: logits, targets: y).loss) * Double(indices.count)
             for (b, i) in indices.enumerated() where (logits.scalars[2 * b + 1] > logits.scalars[2 * b]) == (validation.samples[i].label == .malignant) {
-                correct += 1
+                sums[1] += 1
             }
         }
-        return (total / Double(max(1, validation.count)), Double(correct) / Double(max(1, validation.count)))
+        try collectives?.allreduceSum(&sums)
+        return (sums[0] / Double(max(1, validation.count)), sums[1] / Double(max(1, validation.count)))
     }
 }
 

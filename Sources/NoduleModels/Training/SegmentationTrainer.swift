@@ -10,6 +10,10 @@ public struct SegmentationTrainer {
     public var validation: SegmentationDatasetReader
     public var outputFolder: URL
     public var options: TrainingOptions
+    /// Data-parallel training over these ranks (see Docs/Distributed.md); nil: one process.
+    /// With a group, `options.batchSize` is the per-rank batch and dropout masks are keyed by
+    /// epoch and sample index, so any number of ranks trains the same weights.
+    public var collectives: Collectives?
 
     /// A run of `segmenter` on the two splits, writing into `outputFolder`.
     public init(segmenter: Segmenter, training: SegmentationDatasetReader, validation: SegmentationDatasetReader,
@@ -30,10 +34,11 @@ public struct SegmentationTrainer {
         try segmenter.validateInput(shape: [1, segmenter.inputChannels, validation.size, validation.size])
         let net = segmenter.network
         let loop = TrainingLoop(network: net, files: files, options: options, scoreName: "dice",
-                                datasets: ["training": training.fingerprint, "validation": validation.fingerprint])
+                                datasets: ["training": training.fingerprint, "validation": validation.fingerprint],
+                                parallel: collectives.map(DataParallel.init))
         return try loop.run(
             trainingCount: training.count,
-            step: { indices in
+            step: { indices, _ in
                 let (x, y) = try training.batch(indices)
                 return try Loss.binaryCrossEntropyWithLogits(logits: net.forward(x, training: true), targets: y,
                                                              weights: pixelWeights(y))
@@ -48,18 +53,28 @@ public struct SegmentationTrainer {
         return try Tensor(shape: masks.shape, scalars: masks.scalars.map { 1 + w * $0 })
     }
 
-    /// Mean BCE and pooled Dice over the validation split (dropout off).
+    /// Mean BCE and pooled Dice over the validation split (dropout off). With `collectives`,
+    /// rank r takes every size-th batch from the r-th and the sums are reduced over the ranks.
     func validate() throws -> (loss: Double, score: Double) {
-        var total = 0.0
-        var predicted: [UInt8] = [], actual: [UInt8] = []
+        var sums = [0.0, 0, 0, 0]  // loss × samples, |predicted ∩ actual|, |predicted|, |actual|
         let logitThreshold = log(options.diceThreshold / (1 - options.diceThreshold))  // σ(x) > t ⇔ x > logit(t)
-        for indices in TrainingLoop.batchIndices(count: validation.count, batchSize: options.batchSize, shuffleSeed: nil) {
+        let (rank, size) = (collectives?.rank ?? 0, collectives?.size ?? 1)
+        let batches = TrainingLoop.batchIndices(count: validation.count, batchSize: options.batchSize, shuffleSeed: nil)
+        for (b, indices) in batches.enumerated() where b % size == rank {
             let (x, y) = try validation.batch(indices)
             let logits = try segmenter.network.forward(x, training: false)
-            total += Double(try Loss.binaryCrossEntropyWithLogits(logits: logits, targets: y, weights: pixelWeights(y)).loss) * Double(indices.count)
-            predicted += logits.scalars.map { $0 > logitThreshold ? 1 : 0 }
-            actual += y.scalars.map { $0 > 0.5 ? 1 : 0 }
+            sums[0] += Double(try Loss.binaryCrossEntropyWithLogits(logits: logits, targets: y, weights: pixelWeights(y)).loss) * Double(indices.count)
+            var both = 0, predicted = 0, actual = 0
+            for (p, t) in zip(logits.scalars, y.scalars) {
+                let isPredicted = p > logitThreshold, isActual = t > 0.5
+                if isPredicted { predicted += 1 }
+                if isActual { actual += 1 }
+                if isPredicted && isActual { both += 1 }
+            }
+            sums[1] += Double(both); sums[2] += Double(predicted); sums[3] += Double(actual)
         }
-        return (total / Double(max(1, validation.count)), OverlapMetrics.dice(predicted, actual))
+        try collectives?.allreduceSum(&sums)
+        let dice = sums[2] + sums[3] == 0 ? 1 : 2 * sums[1] / (sums[2] + sums[3])  // OverlapMetrics.dice, pooled
+        return (sums[0] / Double(max(1, validation.count)), dice)
     }
 }

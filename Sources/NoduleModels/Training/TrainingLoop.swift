@@ -59,6 +59,10 @@ public struct TrainingResult: Sendable {
     public var stoppedEarly: Bool
     /// The epoch a resumed run started from (0 for a fresh run).
     public var resumedAfterEpoch: Int
+    /// Data-parallel runs: mean seconds a step spent in the gradient allreduce (copies included).
+    public var allreduceSecondsPerStep: Double?
+    /// Data-parallel runs: mean seconds a step waited for the slowest rank before the allreduce.
+    public var waitSecondsPerStep: Double?
 }
 
 /// The files a training run keeps in its output folder.
@@ -86,46 +90,73 @@ struct TrainingLoop {
     var scoreName: String
     /// Fingerprints of the splits (`training`, `validation`), kept in run.json for resume.
     var datasets: [String: String]
+    /// Data-parallel training over a group of ranks (nil: one process, the classic loop).
+    /// `options.batchSize` is then the per-rank batch; validation is sharded; rank 0 alone writes files.
+    var parallel: DataParallel? = nil
 
     /// Runs the loop. `trainingCount` samples are shuffled per epoch (seed + epoch);
-    /// `step` takes a batch's indices and returns its loss and gradient of the logits
-    /// (after the forward pass it ran); `validate` returns the validation loss and score.
+    /// `step` takes a batch's indices and the epoch and returns its loss and gradient of the
+    /// logits (after the forward pass it ran); `validate` returns the validation loss and score.
     func run(
         trainingCount: Int,
-        step: ([Int]) throws -> (loss: Float, gradient: Tensor),
+        step: ([Int], Int) throws -> (loss: Float, gradient: Tensor),
         validate: () throws -> (loss: Double, score: Double),
         onEvent: (TrainingEvent) -> Void
     ) throws -> TrainingResult {
         try options.validate(outputFolder: files.folder)
-        try FileManager.default.createDirectory(at: files.folder, withIntermediateDirectories: true)
+        let writes = (parallel?.rank ?? 0) == 0
+        if writes { try FileManager.default.createDirectory(at: files.folder, withIntermediateDirectories: true) }
+        try parallel?.checkFingerprints(datasets, path: files.folder.path)
         var history = TrainingHistory(scoreName: scoreName)
         let fm = FileManager.default
         let record = TrainingRunRecord(datasets: datasets)
-        if options.resume, fm.fileExists(atPath: files.last.path), fm.fileExists(atPath: files.history.path) {
+        if writes, options.resume, fm.fileExists(atPath: files.last.path), fm.fileExists(atPath: files.history.path) {
             try TrainingRunRecord.read(in: files.folder)?.check(resumingWith: record, in: files.folder)
             try network.loadCheckpoint(from: files.last)
             history = try TrainingHistory(contentsOf: files.history)
             history.scoreName = scoreName
         }
-        try record.write(in: files.folder)
-        let resumedAfter = history.records.last?.epoch ?? 0
-        if resumedAfter > 0 { onEvent(.resumed(afterEpoch: resumedAfter)) }
+        if writes { try record.write(in: files.folder) }
+        var resumedAfter = history.records.last?.epoch ?? 0
+        if let parallel {
+            try parallel.broadcastParameters(network)
+            resumedAfter = try broadcastCount(resumedAfter, parallel)
+        }
+        if resumedAfter > 0, writes { onEvent(.resumed(afterEpoch: resumedAfter)) }
         let adam = Adam(learningRate: options.learningRate)
+        let dropouts = parallel == nil ? [] : DataParallel.dropoutLayers(network)
+        let globalBatch = options.batchSize * (parallel?.size ?? 1)
         var epoch = resumedAfter
-        while epoch < options.epochs, history.epochsSinceBest < options.patience {
+        while try broadcastFlag(epoch < options.epochs && history.epochsSinceBest < options.patience) {
             epoch += 1
-            let batches = Self.batchIndices(count: trainingCount, batchSize: options.batchSize,
+            let batches = Self.batchIndices(count: trainingCount, batchSize: globalBatch,
                                             shuffleSeed: options.seed &+ UInt64(epoch))
             var total = 0.0, seen = 0
-            for (b, indices) in batches.enumerated() {
-                let (loss, gradient) = try step(indices)
-                try network.backwardParameters(gradient)
+            for (b, global) in batches.enumerated() {
+                let indices = parallel?.shard(global, perRank: options.batchSize) ?? global
+                var lossSum = 0.0
+                if !indices.isEmpty {
+                    for d in dropouts { d.sampleKeys = indices.map { DataParallel.sampleKey(epoch: epoch, index: $0) } }
+                    var (loss, gradient) = try step(indices, epoch)
+                    if parallel != nil {  // this rank's share of the global batch's mean
+                        let share = Float(indices.count) / Float(global.count)
+                        for i in gradient.scalars.indices { gradient.scalars[i] *= share }
+                    }
+                    try network.backwardParameters(gradient)
+                    lossSum = Double(loss) * Double(indices.count)
+                }
+                if let parallel {
+                    var extra = [lossSum]
+                    try parallel.allreduceGradients(network, extra: &extra)
+                    lossSum = extra[0]
+                }
                 adam.update(network)
-                total += Double(loss) * Double(indices.count)
-                seen += indices.count
-                onEvent(.batch(epoch: epoch, batch: b + 1, batches: batches.count, runningLoss: total / Double(seen)))
+                total += lossSum
+                seen += global.count
+                if writes { onEvent(.batch(epoch: epoch, batch: b + 1, batches: batches.count, runningLoss: total / Double(seen))) }
             }
-            let (valLoss, score) = try validate()
+            let (valLoss, score) = try validate()  // sharded over the ranks by the trainer
+            guard writes else { continue }
             let record = EpochRecord(epoch: epoch, trainLoss: total / Double(max(1, seen)), validationLoss: valLoss,
                                      validationScore: score)
             let improved = history.best.map { valLoss < $0.validationLoss } ?? true
@@ -135,9 +166,26 @@ struct TrainingLoop {
             try history.write(to: files.history)
             onEvent(.epoch(record, improved: improved))
         }
+        for d in dropouts { d.sampleKeys = nil }  // the network goes back to the single mask stream
+        try parallel?.collectives.barrier()
         return TrainingResult(
             history: history, bestCheckpoint: files.best,
-            stoppedEarly: (history.records.last?.epoch ?? 0) < options.epochs, resumedAfterEpoch: resumedAfter)
+            stoppedEarly: (history.records.last?.epoch ?? 0) < options.epochs, resumedAfterEpoch: resumedAfter,
+            allreduceSecondsPerStep: parallel.map { $0.timing.seconds / Double(max(1, $0.timing.steps)) },
+            waitSecondsPerStep: parallel.map { $0.timing.waitSeconds / Double(max(1, $0.timing.steps)) })
+    }
+
+    /// Rank 0's decision, on every rank (the loop's condition depends on rank 0's history).
+    private func broadcastFlag(_ flag: Bool) throws -> Bool {
+        guard let parallel else { return flag }
+        return try broadcastCount(flag ? 1 : 0, parallel) != 0
+    }
+
+    /// Rank 0's count, on every rank (exact in a Float below 2^24).
+    private func broadcastCount(_ count: Int, _ parallel: DataParallel) throws -> Int {
+        var buffer = [Float(count)]
+        try parallel.collectives.broadcast(&buffer, root: 0)
+        return Int(buffer[0])
     }
 
     /// Indices 0..<count cut into batches of `batchSize` (the last may be smaller), shuffled

@@ -11,7 +11,8 @@ struct ClassificationDatasetCommand: ParsableCommand {
             LABELS is a CSV with columns seriesuid,label (benign|malignant or 0|1) and an optional \
             patient column. Scans are <seriesuid>.mhd/.mha files and DICOM series (by \
             SeriesInstanceUID) under SERIES. A slice is kept when its highest nodule probability \
-            exceeds --threshold; the pair (slice, segmented image) gets its patient's label. The \
+            exceeds --threshold; only the lungs (grown by --lung-margin-mm) are searched unless \
+            --no-lung-mask. The pair (slice, segmented image) gets its patient's label. The \
             training split's minority class is oversampled --oversampling times. Writes \
             OUTPUT/scans/<seriesuid>.pairs.npy (float32, N×2×S×S), OUTPUT/manifest.csv, \
             OUTPUT/slices.csv, OUTPUT/splits.csv and OUTPUT/dataset.json. A rerun skips finished scans.
@@ -27,6 +28,7 @@ struct ClassificationDatasetCommand: ParsableCommand {
     @Option(help: "Seed of the patient split.") var seed: UInt64 = 0
     @Option(help: "Nodule annotations of the scans, if any (LUNA16 CSV): marks each pair on_nodule 1/0.") var annotations: String?
     @Option(help: "Compute threads.") var threads = 2
+    @OptionGroup var lungSearch: LungSearchOptions
     @OptionGroup var outputOptions: OutputOptions
 
     func validate() throws {
@@ -39,7 +41,8 @@ struct ClassificationDatasetCommand: ParsableCommand {
     func run() throws {
         NeuralNetProcess.configure(threads: threads)
         let checkpoint = URL(fileURLWithPath: segmenter)
-        let screener = try SliceScreener.load(segmenter: checkpoint, discriminator: NoduleDiscriminator(threshold: threshold))
+        let screener = try SliceScreener.load(segmenter: checkpoint, discriminator: NoduleDiscriminator(threshold: threshold),
+                                              searchRegion: lungSearch.searchRegion(threads: threads))
         var options = ClassificationDatasetOptions()
         options.fractions = try SplitFractions(parsing: split)
         options.seed = seed

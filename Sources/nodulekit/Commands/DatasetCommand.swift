@@ -18,7 +18,9 @@ struct SegmentationDatasetCommand: ParsableCommand {
         discussion: """
             Writes OUTPUT/scans/<seriesuid>.images.npy (float32, N×1×S×S, window mapped to 0…1), \
             OUTPUT/scans/<seriesuid>.masks.npy (uint8), OUTPUT/manifest.csv (one row per slice) \
-            and OUTPUT/splits.csv. A rerun skips finished scans.
+            and OUTPUT/splits.csv; unless --no-lung-mask, each scan's lungs are segmented, background \
+            slices come only from slices that show lung, and OUTPUT/scans/<seriesuid>.lungs.npy \
+            (uint8) holds each slice's search region for `evaluate segmenter`. A rerun skips finished scans.
             """)
 
     @Option(help: "LUNA16-style annotations CSV.") var annotations: String
@@ -31,6 +33,7 @@ struct SegmentationDatasetCommand: ParsableCommand {
     @Option(help: "Seed of the patient split.") var seed: UInt64 = 0
     @Option(help: "Do part I of N (0-based).") var shard: String?
     @Option(help: "Random nodule-free slices added per scan (the paper adds none).") var backgroundSlices = 0
+    @OptionGroup var lungSearch: LungSearchOptions
     @OptionGroup var outputOptions: OutputOptions
 
     func options() throws -> SegmentationDatasetOptions {
@@ -48,6 +51,8 @@ struct SegmentationDatasetCommand: ParsableCommand {
         o.fractions = try SplitFractions(parsing: split)
         o.seed = seed
         o.shard = try shard.map(Shard.init(parsing:)) ?? .whole
+        o.lungMask = !lungSearch.noLungMask
+        o.lungMarginMM = lungSearch.lungMarginMm
         return o
     }
 

@@ -12,8 +12,11 @@ struct ScreenCommand: ParsableCommand {
             (one row per nodule, LUNA16's seriesuid,coordX,coordY,coordZ,diameter_mm columns first), \
             OUTPUT/slices.csv (per slice: highest probability, suspicious, malignancy), \
             OUTPUT/probabilities.<ext> and OUTPUT/mask.<ext> on the input's grid (--format mha or \
-            nii.gz; labels 1…n by nodule), OUTPUT/mask-seg.dcm (a DICOM SEG referencing the input, \
-            for DICOM input) and OUTPUT/overlays/nodule-<n>.png.
+            nii.gz; labels 1…n by nodule), OUTPUT/lungs.<ext> (the lung mask searched), \
+            OUTPUT/mask-seg.dcm (a DICOM SEG referencing the input, for DICOM input) and \
+            OUTPUT/overlays/nodule-<n>.png (lungs outlined green and blue, the finding red). \
+            Nodules are looked for inside the lungs grown by --lung-margin-mm unless \
+            --no-lung-mask; findings over --mass-diameter-mm are masses (findings.csv's kind).
             """)
 
     @Argument(help: "A MetaImage/NIfTI file or a DICOM series folder.") var input: String
@@ -28,6 +31,8 @@ struct ScreenCommand: ParsableCommand {
     @Option(help: "Compute threads.") var threads = 2
     @Option(help: "After writing it, C-STORE the SEG to this PACS, as HOST:PORT:AE_TITLE (calling AE NODULEKIT).")
     var sendTo: String?
+    @OptionGroup var lungSearch: LungSearchOptions
+    @Option(help: "Findings wider than this (mm, equivalent diameter) are masses, not nodules.") var massDiameterMm = 30.0
     @OptionGroup var outputOptions: OutputOptions
 
     func validate() throws {
@@ -38,18 +43,20 @@ struct ScreenCommand: ParsableCommand {
         guard ["mha", "nii.gz", "nii", "mhd"].contains(format) else { throw ValidationError("--format must be mha, mhd, nii or nii.gz") }
         guard threads > 0 else { throw ValidationError("--threads must be positive") }
         if let sendTo { do { _ = try DICOMPeer(address: sendTo) } catch { throw ValidationError("--send-to: \(error)") } }
+        guard massDiameterMm > 0 else { throw ValidationError("--mass-diameter-mm must be positive") }
     }
 
     func run() throws {
         NeuralNetProcess.configure(threads: threads)
         let inputURL = URL(fileURLWithPath: input), out = URL(fileURLWithPath: output)
         let started = Date()
-        let (volume, seriesUID, dicomSeries) = try readInput(inputURL)
+        let scan = try ScanInput.read(inputURL, series: series)
+        let (volume, seriesUID, dicomSeries) = (scan.volume, scan.seriesUID, scan.dicomSeries)
         let screener = try SliceScreener.load(segmenter: URL(fileURLWithPath: segmenter),
-                                              discriminator: NoduleDiscriminator(threshold: threshold))
+                                              discriminator: NoduleDiscriminator(threshold: threshold), searchRegion: lungSearch.searchRegion(threads: threads))
         let classifierModel = try classifier.map { try ModelDescription.loadClassifier(URL(fileURLWithPath: $0)).classifier }
         let cascade = try CascadeScreener(screener: screener, classifier: classifierModel, pixelThreshold: pixelThreshold,
-                                          minimumNoduleVoxels: minimumVoxels)
+                                          minimumNoduleVoxels: minimumVoxels, massDiameterMM: massDiameterMm)
         let report = try cascade.screen(volume, progress: TerminalProgress(label: "screen", quiet: outputOptions.quiet))
         let seconds = Date().timeIntervalSince(started)
 
@@ -57,7 +64,7 @@ struct ScreenCommand: ParsableCommand {
         try ScreeningFiles(report: report, seriesUID: seriesUID).write(to: out, format: format, scan: volume)
         var seg: URL?
         if let dicomSeries, !report.nodules.isEmpty {
-            let segments = report.nodules.map { SegmentDescription(label: UInt8($0.label), name: "nodule \($0.label)") }
+            let segments = report.nodules.map { SegmentDescription(label: UInt8($0.label), name: "\($0.kind) \($0.label)") }
             let url = out.appendingPathComponent("mask-seg.dcm")
             try SegmentationWriter.write(report.mask, source: dicomSeries, segments: segments, to: url)
             seg = url
@@ -72,33 +79,28 @@ struct ScreenCommand: ParsableCommand {
             }
         }
         let suspicious = report.screened.suspiciousSlices.count
-        print(String(format: "%@: %d slices in %.1f s (%.3f s per slice), %d suspicious (threshold %.2f), %d nodules",
+        let masses = report.nodules.filter(\.isMass).count
+        print(String(format: "%@: %d slices in %.1f s (%.3f s per slice), %d suspicious (threshold %.2f), %d nodules, %d masses",
                      seriesUID, report.screened.sliceCount, seconds, seconds / Double(max(1, report.screened.sliceCount)),
-                     suspicious, threshold, report.nodules.count))
+                     suspicious, threshold, report.nodules.count - masses, masses))
+        if let lungs = report.lungs {
+            print(String(format: "lungs: right %.0f mL, left %.0f mL; searched inside them grown by %.1f mm",
+                         lungs.rightVolumeML, lungs.leftVolumeML, lungSearch.lungMarginMm))
+        } else {
+            print("lungs: not segmented (--no-lung-mask); the whole scan was searched")
+        }
         for n in report.nodules {
             let malignancy = n.malignancy.map { String(format: ", malignancy %.2f", $0) } ?? ""
-            print(String(format: "  nodule %d: centre (%.1f, %.1f, %.1f) mm, diameter %.1f mm, %.0f mm³, slices %d–%d%@",
-                         n.label, n.center.x, n.center.y, n.center.z, n.equivalentDiameterMM, n.volumeMM3,
+            print(String(format: "  %@ %d: centre (%.1f, %.1f, %.1f) mm, diameter %.1f mm, %.0f mm³, slices %d–%d%@",
+                         n.kind, n.label, n.center.x, n.center.y, n.center.z, n.equivalentDiameterMM, n.volumeMM3,
                          n.slices.lowerBound, n.slices.upperBound, malignancy))
         }
         if let p = report.patientMalignancy {
-            print(String(format: "patient: %@ (malignancy %.2f, the highest of its nodules)", p > 0.5 ? "malignant" : "benign", p))
+            print(String(format: "patient: %@ (malignancy %.2f, the highest of its findings)", p > 0.5 ? "malignant" : "benign", p))
         } else if classifierModel != nil {
             print("patient: no nodule found")
         }
         print("findings: \(out.appendingPathComponent("findings.csv").path)")
-    }
-
-    /// The volume, a series UID for the tables, and the DICOM series when the input is one.
-    private func readInput(_ url: URL) throws -> (AnyVolume, String, DICOMSeries?) {
-        if ImageFile.isSupported(url) {
-            var name = url.deletingPathExtension().lastPathComponent
-            if name.hasSuffix(".nii") { name = String(name.dropLast(4)) }
-            return (try ImageFile.read(url), name, nil)
-        }
-        let scan = try SeriesScanner.scan(files: try ImageInput.candidateFiles(url))
-        let chosen = try series.map { try scan.series(withUID: $0) } ?? scan.onlySeries(in: url.path)
-        return (try chosen.loadVolume(), chosen.seriesInstanceUID, chosen)
     }
 }
 
@@ -110,12 +112,15 @@ struct ScreeningFiles {
     func write(to folder: URL, format: String, scan: AnyVolume) throws {
         try ImageFile.write(report.probabilities, to: folder.appendingPathComponent("probabilities.\(format)"))
         try ImageFile.write(report.mask, to: folder.appendingPathComponent("mask.\(format)"))
+        if let lungs = report.lungs {
+            try ImageFile.write(lungs.labels, to: folder.appendingPathComponent("lungs.\(format)"))
+        }
         var findings = CSVWriter(header: ["seriesuid", "coordX", "coordY", "coordZ", "diameter_mm", "volume_mm3", "voxels",
-                                          "first_slice", "last_slice", "max_probability", "malignancy"])
+                                          "first_slice", "last_slice", "max_probability", "malignancy", "kind"])
         for n in report.nodules {
             findings.append([seriesUID, String(n.center.x), String(n.center.y), String(n.center.z), String(n.equivalentDiameterMM),
                              String(n.volumeMM3), String(n.voxelCount), String(n.slices.lowerBound), String(n.slices.upperBound),
-                             String(n.maximumProbability), n.malignancy.map { String($0) } ?? ""])
+                             String(n.maximumProbability), n.malignancy.map { String($0) } ?? "", n.kind])
         }
         try AtomicFile.write(Data(findings.text.utf8), to: folder.appendingPathComponent("findings.csv"))
         var slices = CSVWriter(header: ["slice", "max_probability", "suspicious", "malignancy"])
@@ -128,7 +133,12 @@ struct ScreeningFiles {
         let image = scan.converted(to: Float.self)
         for n in report.nodules {
             let k = Int(image.geometry.worldToContinuousIndex(n.center).z.rounded())
-            try SliceOverlay(image: image, mask: report.mask, k: k, scale: 3)
+            var picture = SliceOverlay(image: image, mask: nil, k: k, scale: 3)
+            if let lungs = report.lungs {
+                picture = picture.outlining(lungs.labels, label: LungMask.rightLung, k: k, colour: LungOverlays.rightColour, scale: 3)
+                    .outlining(lungs.labels, label: LungMask.leftLung, k: k, colour: LungOverlays.leftColour, scale: 3)
+            }
+            try picture.outlining(report.mask, label: UInt8(n.label), k: k, colour: (255, 40, 40), scale: 3)
                 .writePNG(to: folder.appendingPathComponent("overlays/nodule-\(n.label).png"))
         }
     }

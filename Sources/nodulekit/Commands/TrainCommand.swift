@@ -36,22 +36,32 @@ struct TrainSegmenterCommand: ParsableCommand {
 
     func run() throws {
         NeuralNetProcess.configure(threads: training.threads)
+        try DistributedLaunch.run(training.distributed) { group in try train(group) }
+    }
+
+    private func train(_ group: Collectives?) throws {
+        let root = (group?.rank ?? 0) == 0
         let folder = URL(fileURLWithPath: training.dataset), out = URL(fileURLWithPath: training.output)
         let train = try SegmentationDatasetReader(folder: folder, split: .train)
         let validation = try SegmentationDatasetReader(folder: folder, split: .validation)
         let configuration = UNetSegmenter.Configuration(widthMultiplier: width, levels: levels, seed: training.seed)
         let segmenter = try UNetSegmenter(configuration)
-        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
-        try ModelDescription.unet(configuration).write(toRun: out)
-        if let sampler = try SliceSampler.ofDataset(folder) { try sampler.write(toDataset: out) }
-        print("U-Net \(configuration.channels.map(String.init).joined(separator: "-")), \(segmenter.parameterCount) parameters; "
-              + "\(train.count) training and \(validation.count) validation slices of \(train.size)×\(train.size)")
-        let console = TrainingConsole(epochs: training.epochs, scoreLabel: "dice", quiet: outputOptions.quiet)
+        if root {
+            try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+            try ModelDescription.unet(configuration).write(toRun: out)
+            if let sampler = try SliceSampler.ofDataset(folder) { try sampler.write(toDataset: out) }
+            print("U-Net \(configuration.channels.map(String.init).joined(separator: "-")), \(segmenter.parameterCount) parameters; "
+                  + "\(train.count) training and \(validation.count) validation slices of \(train.size)×\(train.size)")
+            DistributedLaunch.describe(group, batchSize: training.batchSize)
+        }
+        let console = TrainingConsole(epochs: training.epochs, scoreLabel: "dice", quiet: outputOptions.quiet || !root)
         var options = training.options
         options.positiveWeight = positiveWeight
-        let result = try SegmentationTrainer(segmenter: segmenter, training: train, validation: validation,
-                                             outputFolder: out, options: options).run(onEvent: console.handle)
-        try console.finish(result, patience: training.patience, in: out)
+        var trainer = SegmentationTrainer(segmenter: segmenter, training: train, validation: validation,
+                                          outputFolder: out, options: options)
+        trainer.collectives = group
+        let result = try trainer.run(onEvent: console.handle)
+        if root { try console.finish(result, patience: training.patience, in: out) }
     }
 }
 
@@ -94,21 +104,32 @@ struct TrainClassifierCommand: ParsableCommand {
 
     func run() throws {
         NeuralNetProcess.configure(threads: training.threads)
+        try DistributedLaunch.run(training.distributed) { group in try train(group) }
+    }
+
+    private func train(_ group: Collectives?) throws {
+        let root = (group?.rank ?? 0) == 0
         let folder = URL(fileURLWithPath: training.dataset), out = URL(fileURLWithPath: training.output)
         let train = try ClassificationDatasetReader(folder: folder, split: .train)
         let validation = try ClassificationDatasetReader(folder: folder, split: .validation)
         let description = description(size: train.size, channels: train.channels)
         let classifier = try description.makeClassifier()
-        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
-        try description.write(toRun: out)
-        let malignant = train.samples.filter { $0.label == .malignant }.count
-        print("\(description.name) classifier, \(classifier.parameterCount) parameters; \(train.count) training pairs "
-              + "(\(malignant) malignant, \(train.count - malignant) benign, oversampling included) and \(validation.count) validation pairs")
-        let console = TrainingConsole(epochs: training.epochs, scoreLabel: "accuracy", quiet: outputOptions.quiet)
+        if root {
+            try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+            try description.write(toRun: out)
+            let malignant = train.samples.filter { $0.label == .malignant }.count
+            print("\(description.name) classifier, \(classifier.parameterCount) parameters; \(train.count) training pairs "
+                  + "(\(malignant) malignant, \(train.count - malignant) benign, oversampling included) and \(validation.count) validation pairs")
+            DistributedLaunch.describe(group, batchSize: training.batchSize)
+        }
+        let console = TrainingConsole(epochs: training.epochs, scoreLabel: "accuracy", quiet: outputOptions.quiet || !root)
         var options = training.options
         options.augmentsBySymmetry = augment
-        let result = try ClassifierTrainer(classifier: classifier, training: train, validation: validation,
-                                           outputFolder: out, options: options).run(onEvent: console.handle)
+        var trainer = ClassifierTrainer(classifier: classifier, training: train, validation: validation,
+                                        outputFolder: out, options: options)
+        trainer.collectives = group
+        let result = try trainer.run(onEvent: console.handle)
+        guard root else { return }
         try console.finish(result, patience: training.patience, in: out)
         try classifier.loadWeights(from: result.bestCheckpoint)
         let evaluation = try ClassifierEvaluation(classifier: classifier, reader: validation, model: description.name)

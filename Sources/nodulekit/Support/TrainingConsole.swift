@@ -13,6 +13,7 @@ struct TrainingArguments: ParsableArguments {
     @Option(help: "Stop after this many epochs without a lower validation loss.") var patience = 10
     @Option(help: "Compute threads.") var threads = 2
     @Flag(help: "Continue from OUTPUT/last.safetensors and OUTPUT/history.csv.") var resume = false
+    @Flag(help: "Data-parallel over MPI (under mpirun -np N or srun): --batch-size is per rank; rank 0 writes OUTPUT.") var distributed = false
 
     func validate() throws {
         guard epochs > 0, batchSize > 0, patience > 0, threads > 0 else {
@@ -70,6 +71,9 @@ struct TrainingConsole {
         for (name, plot) in [("loss", loss), (result.history.scoreName, score)] {
             try plot.writePNG(to: folder.appendingPathComponent("\(name).png"))
             try plot.writeSVG(to: folder.appendingPathComponent("\(name).svg"))
+        }
+        if let seconds = result.allreduceSecondsPerStep, let wait = result.waitSecondsPerStep {
+            print(String(format: "allreduce: %.4f s a step, after waiting %.4f s for the slowest rank (rank 0)", seconds, wait))
         }
         if let best = result.history.best {
             print(String(format: "best: epoch %d, val loss %.4f, val %@ %.3f -> %@",

@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import NoduleKit
+
+/// `nodulekit pet-compare`: PET uptake under each CT lesion.
+struct PetCompareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pet-compare",
+        abstract: "Measure PET uptake (SUVmax, SUVmean, SUVpeak, MTV, TLG, status) under each lesion of a CT mask.",
+        discussion: """
+            The mask is a label map on the CT grid (--mask), or the mask.mha and findings.csv of \
+            `nodulekit screen` (--findings; labels 1…n follow the findings' rows, whose malignancy joins the \
+            table). The PET is read through --transform (CT world → PET world, as `register` writes), \
+            registered first with --register, or taken as already aligned. Writes OUTPUT/pet_reference.csv, \
+            OUTPUT/pet_reference.md and OUTPUT/lesion-<label>.png (axial fusion at each lesion).
+            """)
+
+    @Option(help: "The CT: file or DICOM folder.") var ct: String
+    @Option(help: "The PET: file or DICOM folder (a PET series becomes SUV).") var pet: String
+    @Option(help: "A lesion label map on the CT grid.") var mask: String?
+    @Option(help: "A `screen` output folder (mask.mha and findings.csv).") var findings: String?
+    @Option(help: "An ITK .tfm mapping CT-world points to PET-world points.") var transform: String?
+    @Flag(help: "Register the PET to the CT first (Mattes MI, default settings).") var register = false
+    @Option(help: "SUVmax at or above which a lesion is PET-positive.") var positiveSuv = 2.5
+    @Option(help: "Output folder.") var output: String
+
+    func validate() throws {
+        guard (mask == nil) != (findings == nil) else { throw ValidationError("give exactly one of --mask and --findings") }
+        guard !(register && transform != nil) else { throw ValidationError("give --transform or --register, not both") }
+    }
+
+    func run() throws {
+        let out = URL(fileURLWithPath: output)
+        let ctVolume = try ImageInput.read(URL(fileURLWithPath: ct)).converted(to: Float.self)
+        let petVolume = try ImageInput.readForRegistration(URL(fileURLWithPath: pet)).volume.converted(to: Float.self)
+        let maskURL = mask.map { URL(fileURLWithPath: $0) } ?? URL(fileURLWithPath: findings ?? "").appendingPathComponent("mask.mha")
+        var labels = try ImageFile.read(maskURL).converted(to: UInt8.self)
+        if labels.geometry != ctVolume.geometry { labels = labels.resampled(onto: ctVolume.geometry) }
+        var malignancy: [Int: Double] = [:]
+        if let findings {
+            let table = try CSVTable(contentsOf: URL(fileURLWithPath: findings).appendingPathComponent("findings.csv"))
+            let column = try table.column("malignancy")
+            for (n, row) in table.rows.enumerated() where column < row.fields.count {
+                if let m = Double(row.fields[column]) { malignancy[n + 1] = m }
+            }
+        }
+        var t = try transform.map { try TransformFile.read(URL(fileURLWithPath: $0)) } ?? .identity
+        if register {
+            let result = try RigidRegistration().register(fixed: ctVolume, moving: petVolume)
+            t = result.transform
+            try TransformFile.write(t, to: out.appendingPathComponent("transform.tfm"))
+            print(String(format: "registered: metric %.5f → %.5f%@", result.initialMetric, result.metric, result.converged ? "" : " (did not converge)"))
+        }
+        var settings = UptakeSettings()
+        settings.positiveSUV = positiveSuv
+        let lesions = try LesionUptakeCalculator.measure(pet: petVolume, mask: labels, transform: t, settings: settings)
+        let table = UptakeTable(lesions: lesions, malignancy: malignancy, settings: settings)
+        try AtomicFile.write(Data(table.csv.utf8), to: out.appendingPathComponent("pet_reference.csv"))
+        try AtomicFile.write(Data(table.markdown.utf8), to: out.appendingPathComponent("pet_reference.md"))
+        let petOnCT = TransformResampler.resample(petVolume, onto: ctVolume.geometry, through: t, interpolation: .linear, defaultValue: .nan)
+        let window = -1000.0...400.0
+        for l in lesions {
+            let k = Int(ctVolume.geometry.worldToContinuousIndex(l.centre).z.rounded())
+            let picture = FusionPicture(fixed: ctVolume, overlay: petOnCT, index: k, window: window,
+                                        overlayRange: 0...max(5, l.suvMax.isNaN ? 5 : l.suvMax))
+            try PNGWriter.writeRGB(picture.rgb, width: picture.width, height: picture.height, to: out.appendingPathComponent("lesion-\(l.label).png"))
+            print(String(format: "lesion %d: d %.1f mm, SUVmax %.2f, SUVpeak %.2f, MTV41 %.2f mL, %@", l.label, l.diameterMM, l.suvMax, l.suvPeak, l.mtv41, l.status.rawValue))
+        }
+        print("table: \(out.appendingPathComponent("pet_reference.csv").path)")
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import XCTest
+import ImagingCore
+import ImageFormats
+import Annotations
+import TestSupport
+
+/// `nodulekit screen` on the real CPTAC-LSCC chest CT with the models the cascade trained
+/// on phantoms (`make test` runs scripts/cascade.sh into out/test-cascade before the tests;
+/// `make demo` into out/demo/cascade). Before the lung mask, these models reported the
+/// heart and mediastinum as 140 mm and 111 mm nodules on this scan.
+final class ScreenRealCTTests: XCTestCase {
+    /// The trained models of the newest cascade run, or a skip (a failure under CI).
+    func cascadeModels() throws -> (segmenter: URL, classifier: URL) {
+        let root = TestEnvironment.repositoryRoot
+        for folder in ["out/test-cascade", "out/demo/cascade"] {
+            let segmenter = root.appendingPathComponent("\(folder)/segmenter"), classifier = root.appendingPathComponent("\(folder)/classifier-encoder")
+            if FileManager.default.fileExists(atPath: segmenter.appendingPathComponent("best.safetensors").path),
+               FileManager.default.fileExists(atPath: classifier.appendingPathComponent("best.safetensors").path) {
+                return (segmenter, classifier)
+            }
+        }
+        let message = "no trained cascade models under out/test-cascade or out/demo/cascade: run `make test` or `make demo`"
+        if TestEnvironment.isCI { XCTFail(message) }
+        throw XCTSkip(message)
+    }
+
+    func testEveryFindingOnTheRealChestCTLiesInsideItsLungsAndNoNoduleIsOver30mm() throws {
+        let series = try TestEnvironment.sharedFile("dicom/chest-ct-cptac-lscc-c3n-00247")
+        let models = try cascadeModels()
+        let out = try TestEnvironment.temporaryDirectory(self)
+        let run = try LungsCLITests.runRelease(["screen", series.path, "--segmenter", models.segmenter.path,
+                                                  "--classifier", models.classifier.path, "--output", out.path, "--quiet"])
+        XCTAssertEqual(run.status, 0, run.stdout + run.stderr)
+        XCTAssertTrue(run.stdout.contains("lungs: right "), run.stdout)
+        let lungs = try ImageFile.read(out.appendingPathComponent("lungs.mha")).converted(to: UInt8.self)
+        let findings = try CSVTable(contentsOf: out.appendingPathComponent("findings.csv"))
+        let x = try findings.column("coordX"), y = try findings.column("coordY"), z = try findings.column("coordZ")
+        let diameter = try findings.column("diameter_mm"), kind = try findings.column("kind")
+        for row in findings.rows {
+            let centre = Vector3(try findings.double(row, x), try findings.double(row, y), try findings.double(row, z))
+            let index = lungs.geometry.worldToIndex(centre)
+            XCTAssertTrue(lungs.size.contains(index), "finding on line \(row.line) lies outside the scan")
+            if lungs.size.contains(index) {
+                XCTAssertNotEqual(lungs[index], 0, "finding on line \(row.line) at \(centre) is outside the lungs")
+            }
+            if row.fields[kind] == "nodule" {
+                XCTAssertLessThanOrEqual(try findings.double(row, diameter), 30, "a nodule over 30 mm on line \(row.line)")
+            } else {
+                XCTAssertEqual(row.fields[kind], "mass")
+                XCTAssertGreaterThan(try findings.double(row, diameter), 30)
+            }
+        }
+        // The same models without the lung mask report findings outside the lungs (the
+        // heart and mediastinum): the mask, not luck, keeps them out.
+        let whole = try TestEnvironment.temporaryDirectory(self)
+        let unmasked = try LungsCLITests.runRelease(["screen", series.path, "--segmenter", models.segmenter.path, "--no-lung-mask",
+                                                     "--output", whole.path, "--quiet"])
+        XCTAssertEqual(unmasked.status, 0, unmasked.stdout + unmasked.stderr)
+        let everywhere = try CSVTable(contentsOf: whole.appendingPathComponent("findings.csv"))
+        let outside = try everywhere.rows.filter { row in
+            let c = Vector3(try everywhere.double(row, x), try everywhere.double(row, y), try everywhere.double(row, z))
+            let index = lungs.geometry.worldToIndex(c)
+            return !lungs.size.contains(index) || lungs[index] == 0
+        }
+        XCTAssertFalse(outside.isEmpty, "without the lung mask every finding was inside the lungs already")
+        XCTAssertGreaterThan(everywhere.rows.count, findings.rows.count)
+        // Each finding has its overlay, the lungs outlined in it.
+        let overlays = try FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent("overlays").path)
+        XCTAssertEqual(overlays.filter { $0.hasPrefix("nodule-") }.count, findings.rows.count)
+    }
+}
