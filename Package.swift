@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "NoduleModels", targets: ["NoduleModels"]),
         .library(name: "Reports", targets: ["Reports"]),
         .library(name: "DICOM", targets: ["DICOM"]),
+        .library(name: "DICOMNetwork", targets: ["DICOMNetwork"]),
         .library(name: "MPICollectives", targets: ["MPICollectives"]),
         .library(name: "Registration", targets: ["Registration"]),
     ],
@@ -44,16 +45,19 @@ let package = Package(
         // pkg-config: dcmtk.pc needs sndfile.pc and GDCM ships none), and the Swift API.
         .target(name: "CDICOMBridge", linkerSettings: [
             .linkedLibrary("dcmjpeg"), .linkedLibrary("ijg8"), .linkedLibrary("ijg12"), .linkedLibrary("ijg16"),
-            .linkedLibrary("dcmimgle"), .linkedLibrary("dcmdata"), .linkedLibrary("oflog"), .linkedLibrary("ofstd"),
+            .linkedLibrary("dcmimgle"), .linkedLibrary("dcmtls"), .linkedLibrary("dcmnet"), .linkedLibrary("dcmdata"), .linkedLibrary("oflog"), .linkedLibrary("ofstd"),
             .linkedLibrary("gdcmMSFF"), .linkedLibrary("gdcmDSED"), .linkedLibrary("gdcmIOD"),
             .linkedLibrary("gdcmDICT"), .linkedLibrary("gdcmCommon"), .linkedLibrary("stdc++"),
         ]),
         .target(name: "DICOM", dependencies: ["ImagingCore", "CDICOMBridge"]),
+        // DICOMNetwork: C-ECHO/FIND/MOVE/GET/STORE as SCU and a storage SCP over dcmnet.
+        .target(name: "DICOMNetwork", dependencies: ["DICOM", "ImagingCore", "CDICOMBridge"]),
+
         // PET/CT: rigid transforms and ITK .tfm files, resampling through a transform, Mattes MI registration.
         .target(name: "Registration", dependencies: ["ImagingCore"]),
 
         // Umbrella: one dependency and one import for PACS tooling.
-        .target(name: "NoduleKit", dependencies: ["ImagingCore", "ImageFormats", "Annotations", "DICOM", "NeuralNet", "NoduleModels", "Reports", "Registration"]),
+        .target(name: "NoduleKit", dependencies: ["ImagingCore", "ImageFormats", "Annotations", "DICOM", "DICOMNetwork", "NeuralNet", "NoduleModels", "Reports", "Registration"]),
         .executableTarget(name: "nodulekit", dependencies: [
             "NoduleKit", "MPICollectives",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -70,6 +74,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ImagingCoreTests", dependencies: ["ImagingCore", "TestSupport"]),
         .testTarget(name: "DICOMTests", dependencies: ["DICOM", "TestSupport"]),
+        .testTarget(name: "DICOMNetworkTests", dependencies: ["DICOMNetwork", "DICOM", "ImagingCore", "TestSupport"]),
         .testTarget(name: "ImageFormatsTests", dependencies: ["ImageFormats", "TestSupport"]),
         .testTarget(name: "AnnotationsTests", dependencies: ["Annotations", "ImageFormats", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["ImagingCore", "ImageFormats", "Annotations", "NeuralNet", "Registration", "TestSupport"]),

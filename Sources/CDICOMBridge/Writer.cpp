@@ -1,6 +1,6 @@
 // Writing datasets built element by element from Swift, saved by DCMTK as explicit VR
 // little endian Part 10 files.
-#include "BridgeInternal.hpp"
+#include "NetInternal.hpp"
 
 struct ndk_writer {
     DcmFileFormat format;
@@ -17,7 +17,12 @@ OFCondition putValue(DcmElement *e, const std::string &vr, const uint8_t *v, siz
         return e->putOFStringArray(OFString(text.c_str(), text.size()));
     }
     if (n == 0) return EC_Normal;
-    if (vr == "US" || vr == "OW" || vr == "AT") return e->putUint16Array(reinterpret_cast<const Uint16 *>(v), n / 2);
+    if (vr == "US" || vr == "OW") return e->putUint16Array(reinterpret_cast<const Uint16 *>(v), n / 2);
+    // DcmAttributeTag::putUint16Array counts tags (group, element pairs), not words.
+    if (vr == "AT") {
+        if (n % 4 != 0) return makeOFCondition(0, 1, OF_error, "an AT value is a whole number of 4-byte tags");
+        return e->putUint16Array(reinterpret_cast<const Uint16 *>(v), n / 4);
+    }
     if (vr == "SS") return e->putSint16Array(reinterpret_cast<const Sint16 *>(v), n / 2);
     if (vr == "UL" || vr == "OL") return e->putUint32Array(reinterpret_cast<const Uint32 *>(v), n / 4);
     if (vr == "SL") return e->putSint32Array(reinterpret_cast<const Sint32 *>(v), n / 4);
@@ -90,6 +95,21 @@ extern "C" int32_t ndk_writer_save(ndk_writer *writer, const char *path, ndk_err
         OFCondition c = writer->format.saveFile(OFFilename(path), EXS_LittleEndianExplicit, EET_ExplicitLength, EGL_recalcGL,
                                                  EPD_noChange, 0, 0, EWM_createNewMeta);
         if (c.bad()) return ndk::fail(error, NDK_E_IO, std::string("saving: ") + c.text());
+        return NDK_OK;
+    });
+}
+
+extern "C" int32_t ndk_writer_encode(ndk_writer *writer, uint8_t **outBytes, size_t *outLength, ndk_error *error) {
+    return ndk::guarded(error, "encode", [&]() -> int32_t {
+        if (!writer || !outBytes || !outLength) return ndk::fail(error, NDK_E_ARGUMENT, "encode: null argument");
+        if (writer->stack.size() != 1) return ndk::fail(error, NDK_E_ARGUMENT, "encode: a sequence item is still open");
+        std::vector<uint8_t> bytes = ndk::encodeDataset(writer->format.getDataset());
+        if (bytes.empty()) return ndk::fail(error, NDK_E_INTERNAL, "encode: the dataset cannot be encoded");
+        auto *buffer = static_cast<uint8_t *>(std::malloc(bytes.size()));
+        if (!buffer) return ndk::fail(error, NDK_E_INTERNAL, "encode: out of memory");
+        std::memcpy(buffer, bytes.data(), bytes.size());
+        *outBytes = buffer;
+        *outLength = bytes.size();
         return NDK_OK;
     });
 }

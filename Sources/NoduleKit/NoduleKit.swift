@@ -5,4 +5,5 @@
 @_exported import NeuralNet
 @_exported import NoduleModels
 @_exported import Reports
+@_exported import DICOMNetwork
 @_exported import Registration

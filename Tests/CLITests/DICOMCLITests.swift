@@ -90,4 +90,18 @@ final class DICOMCLITests: XCTestCase {
         XCTAssertLessThan(length(masks[0].geometry.origin - masks[1].geometry.origin), 1e-4)
         XCTAssertLessThan(masks[0].geometry.direction.maxAbsDifference(masks[1].geometry.direction), 1e-6)
     }
+
+    /// `phantom --format dicom` writes CT series that dciodvfy (dicom3tools) finds no error in.
+    func testPhantomDICOMSeriesPassesDciodvfy() throws {
+        let folder = try TestEnvironment.temporaryDirectory(self)
+        let made = try run("phantom", "--format", "dicom", "--output", folder.path, "--size", "24,20,8", "--nodules", "1", "--quiet")
+        XCTAssertEqual(made.status, 0, made.stderr)
+        let files = try FileManager.default.subpathsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".dcm") }
+        XCTAssertEqual(files.count, 8)
+        for f in files.sorted() {
+            let report = try DICOMValidator.verify(folder.appendingPathComponent(f))
+            XCTAssertEqual(report.iod, "CTImage", report.description)
+            XCTAssertEqual(report.errors, [], "\(f):\n\(report)")
+        }
+    }
 }

@@ -69,24 +69,12 @@ public enum PythonOracle {
     /// Runs `Tests/Oracles/<script>` with `arguments`; returns standard output. Throws
     /// with the script's standard error when it exits non-zero.
     @discardableResult
-    public static func run(_ script: String, _ arguments: [String], file: StaticString = #filePath, line: UInt = #line) throws -> String {
+    public static func run(_ scriptName: String, _ arguments: [String], file: StaticString = #filePath, line: UInt = #line) throws -> String {
         let python = try TestEnvironment.python(file: file, line: line)
-        let process = Process()
-        process.executableURL = python
-        process.arguments = [TestEnvironment.repositoryRoot.appendingPathComponent("Tests/Oracles/\(script)").path] + arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        // Read both pipes before waiting, so a chatty script cannot fill a pipe and block.
-        let errData = ReadAsync(err.fileHandleForReading)
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let stderr = String(decoding: errData.wait(), as: UTF8.self)
-        guard process.terminationStatus == 0 else {
-            throw OracleFailure(script: script, status: process.terminationStatus, stderr: stderr)
-        }
-        return String(decoding: outData, as: UTF8.self)
+        let script = TestEnvironment.repositoryRoot.appendingPathComponent("Tests/Oracles/\(scriptName)").path
+        let out = try ExternalTool.run(python, [script] + arguments)
+        guard out.status == 0 else { throw OracleFailure(script: scriptName, status: out.status, stderr: out.stderr) }
+        return out.stdout
     }
 
     /// Runs an oracle and decodes its standard output as JSON.

@@ -139,4 +139,6 @@ int32_t ndk_writer_save(ndk_writer *writer, const char *path, ndk_error *error);
 }
 #endif
 
+#include "CDICOMNetwork.h"
+
 #endif

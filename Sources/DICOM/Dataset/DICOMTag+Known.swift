@@ -31,6 +31,8 @@ extension DICOMTag {
     public static let contentTime = DICOMTag(0x0008, 0x0033)
     /// (0008,0060) Modality.
     public static let modality = DICOMTag(0x0008, 0x0060)
+    /// (0008,0052) QueryRetrieveLevel.
+    public static let queryRetrieveLevel = DICOMTag(0x0008, 0x0052)
     /// (0008,0070) Manufacturer.
     public static let manufacturer = DICOMTag(0x0008, 0x0070)
     /// (0008,1030) StudyDescription.
@@ -96,6 +98,10 @@ extension DICOMTag {
     public static let frameOfReferenceUID = DICOMTag(0x0020, 0x0052)
     /// (0020,1041) SliceLocation.
     public static let sliceLocation = DICOMTag(0x0020, 0x1041)
+    /// PositionReferenceIndicator (0020,1040).
+    public static let positionReferenceIndicator = DICOMTag(0x0020, 0x1040)
+    /// PatientPosition (0018,5100).
+    public static let patientPosition = DICOMTag(0x0018, 0x5100)
     // Image pixel
     /// (0028,0002) SamplesPerPixel.
     public static let samplesPerPixel = DICOMTag(0x0028, 0x0002)

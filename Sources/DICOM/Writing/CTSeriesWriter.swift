@@ -29,7 +29,8 @@ public struct DICOMIdentity: Sendable {
          .text(.studyInstanceUID, "UI", studyInstanceUID), .text(.frameOfReferenceUID, "UI", frameOfReferenceUID),
          .text(.studyDate, "DA", studyDate), .text(.studyTime, "TM", ""), .text(DICOMTag(0x0008, 0x0090), "PN", ""),
          .text(DICOMTag(0x0020, 0x0010), "SH", ""), .text(DICOMTag(0x0008, 0x0050), "SH", ""),
-         .text(DICOMTag(0x0010, 0x0030), "DA", ""), .text(.patientSex, "CS", "")]
+         .text(DICOMTag(0x0010, 0x0030), "DA", ""), .text(.patientSex, "CS", ""),
+         .text(.positionReferenceIndicator, "LO", "")]   // Frame of Reference module, Type 2
     }
 }
 
@@ -49,10 +50,12 @@ public enum CTSeriesWriter {
     }
 
     /// Writes `volume` into `folder` as `slice-00000.dcm`…; throws before writing when
-    /// the direction is left-handed (readers sort slices along row × column).
+    /// the direction is left-handed (readers sort slices along row × column). The files
+    /// pass dciodvfy (dicom3tools) without errors; `bodyPartExamined` must name an
+    /// unpaired part (no Laterality is written).
     public static func write(_ volume: Volume<Int16>, to folder: URL, identity: DICOMIdentity = DICOMIdentity(),
                              seriesDescription: String = "NoduleKit CT", seriesNumber: Int = 1,
-                             seriesInstanceUID: String = DICOMUID.make()) throws -> Result {
+                             seriesInstanceUID: String = DICOMUID.make(), bodyPartExamined: String = "CHEST") throws -> Result {
         let g = volume.geometry
         try g.validate()
         let row = g.direction.column(0), column = g.direction.column(1), normal = g.direction.column(2)
@@ -75,6 +78,12 @@ public enum CTSeriesWriter {
                 .text(.sopClassUID, "UI", "1.2.840.10008.5.1.4.1.1.2"), .text(.sopInstanceUID, "UI", sop),
                 .text(.seriesInstanceUID, "UI", seriesUID), .text(.modality, "CS", "CT"),
                 .text(.seriesDescription, "LO", seriesDescription), .integers(.seriesNumber, [seriesNumber]),
+                // Type 2 and 2C elements of General Series/Equipment and CT Image (PS3.3 C.7.3.1,
+                // C.7.5.1, C.8.2.1): present, empty where NoduleKit knows no value.
+                // BodyPartExamined CHEST (unpaired) makes Laterality (2C) absent rather than empty.
+                .text(DICOMTag(0x0018, 0x0015), "CS", bodyPartExamined), .text(.patientPosition, "CS", "HFS"),
+                .text(.manufacturer, "LO", "NoduleKit"), .text(DICOMTag(0x0018, 0x0060), "DS", ""),
+                .text(.acquisitionNumber, "IS", ""),
                 .integers(.instanceNumber, [k + 1]), .text(.imageType, "CS", ["DERIVED", "SECONDARY", "AXIAL"]),
                 .decimals(.imagePositionPatient, [position.x, position.y, position.z]),
                 .decimals(.imageOrientationPatient, [row.x, row.y, row.z, column.x, column.y, column.z]),

@@ -23,6 +23,23 @@ extension DICOMDataset {
         }
     }
 
+    /// The dataset encoded as DICOM bytes (explicit VR little endian, no meta header): a
+    /// query identifier for the network, or a dataset for `DICOMFile(data:)`.
+    public func encoded() throws -> [UInt8] {
+        try DICOMLibrary.ensureInitialized()
+        var error = ndk_error()
+        guard let writer = ndk_writer_create(&error) else { throw DICOMError.writeFailed(path: "<memory>", reason: BridgeError.message(error)) }
+        defer { ndk_writer_free(writer) }
+        try put(self, into: writer, path: "<memory>")
+        var bytes: UnsafeMutablePointer<UInt8>?
+        var length = 0
+        guard ndk_writer_encode(writer, &bytes, &length, &error) == 0, let bytes else {
+            throw DICOMError.writeFailed(path: "<memory>", reason: BridgeError.message(error))
+        }
+        defer { ndk_free(bytes) }
+        return Array(UnsafeBufferPointer(start: bytes, count: length))
+    }
+
     private func put(_ item: DICOMDataset, into writer: OpaquePointer, path: String) throws {
         var error = ndk_error()
         for element in item.elements where element.tag.group != 0x0002 {

@@ -57,6 +57,24 @@ extension DICOMElement {
 
 /// DICOM unique identifiers.
 public enum DICOMUID {
+    /// True for a well-formed UID (PS3.5 9.1): 1–64 characters, digits and dots, no empty
+    /// component, no leading zero in a component. Only such UIDs become file names, so a
+    /// UID holding `/`, `..` or anything else can never name a path outside its folder.
+    public static func isValid(_ uid: String) -> Bool {
+        guard !uid.isEmpty, uid.utf8.count <= 64 else { return false }
+        for component in uid.split(separator: ".", omittingEmptySubsequences: false) {
+            guard !component.isEmpty, component.allSatisfy({ $0.isASCII && $0.isNumber }) else { return false }
+            if component.count > 1 && component.first == "0" { return false }
+        }
+        return true
+    }
+
+    /// The file-name form of a UID (`<uid><suffix>`), or nil when the UID is not valid:
+    /// the one sanitiser every UID passes before it names a file.
+    public static func fileName(_ uid: String, suffix: String = "") -> String? {
+        isValid(uid) ? uid + suffix : nil
+    }
+
     /// A new UID under the UUID-derived root 2.25 (PS3.5 B.2): "2.25." + a random UUID as
     /// a decimal integer.
     public static func make() -> String {

@@ -75,6 +75,9 @@ public enum SegmentationWriter {
                 let sourceImage = DICOMDataset(elements: [
                     .text(.referencedSOPClassUID, "UI", instance.sopClassUID), .text(.referencedSOPInstanceUID, "UI", instance.sopInstanceUID),
                     .code(DICOMTag(0x0040, 0xA170), value: "121322", scheme: "DCM", meaning: "Source image for image processing operation"),
+                    // SpatialLocationsPreserved: the frame lies on its source slice's grid
+                    // (checked above), which lets readers index frames by source instance.
+                    .text(DICOMTag(0x0028, 0x135A), "CS", "YES"),
                 ])
                 items.append(.sequence(DICOMTag(0x0008, 0x9124), [DICOMDataset(elements: [
                     .sequence(DICOMTag(0x0008, 0x2112), [sourceImage]),
@@ -99,8 +102,11 @@ public enum SegmentationWriter {
             }),
         ])
         let sop = DICOMUID.make()
+        // ContentDate/ContentTime are Type 1 in the multi-frame functional groups module.
+        let now = contentDateTime(Date())
         let copied: [DICOMTag] = [.patientName, .patientID, DICOMTag(0x0010, 0x0030), .patientSex, .studyInstanceUID, .studyDate,
-                                  .studyTime, DICOMTag(0x0008, 0x0090), .studyID, DICOMTag(0x0008, 0x0050), .frameOfReferenceUID]
+                                  .studyTime, DICOMTag(0x0008, 0x0090), .studyID, DICOMTag(0x0008, 0x0050), .frameOfReferenceUID,
+                                  .positionReferenceIndicator]
         var elements = copied.map { first[$0] ?? .text($0, $0.dictionaryVR, "") }
         elements += [
             .text(.sopClassUID, "UI", "1.2.840.10008.5.1.4.1.1.66.4"), .text(.sopInstanceUID, "UI", sop),
@@ -108,7 +114,7 @@ public enum SegmentationWriter {
             .integers(.instanceNumber, [1]), .text(.seriesDescription, "LO", seriesDescription),
             .text(.manufacturer, "LO", "NoduleKit"), .text(DICOMTag(0x0008, 0x1090), "LO", "NoduleKit"),
             .text(DICOMTag(0x0018, 0x1020), "LO", "1"), .text(DICOMTag(0x0018, 0x1000), "LO", "1"),
-            .text(.imageType, "CS", ["DERIVED", "PRIMARY"]), .text(.contentDate, "DA", ""), .text(.contentTime, "TM", ""),
+            .text(.imageType, "CS", ["DERIVED", "PRIMARY"]), .text(.contentDate, "DA", now.date), .text(.contentTime, "TM", now.time),
             .text(DICOMTag(0x0070, 0x0080), "CS", "SEGMENTATION"), .text(DICOMTag(0x0070, 0x0081), "LO", ""),
             .text(DICOMTag(0x0070, 0x0084), "PN", ""), .text(DICOMTag(0x0028, 0x2110), "CS", "00"),
             .text(DICOMTag(0x0062, 0x0001), "CS", "BINARY"), .sequence(DICOMTag(0x0062, 0x0002), segmentItems),
@@ -136,6 +142,15 @@ public enum SegmentationWriter {
         ]
         try DICOMDataset(elements: elements).write(to: url)
         return sop
+    }
+
+    /// DA and TM text of `date` in UTC.
+    static func contentDateTime(_ date: Date) -> (date: String, time: String) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        let d = String(format: "%04d%02d%02d", c.year ?? 1970, c.month ?? 1, c.day ?? 1)
+        return (d, String(format: "%02d%02d%02d", c.hour ?? 0, c.minute ?? 0, c.second ?? 0))
     }
 
     private static func le32(_ v: UInt32) -> [UInt8] { [UInt8(v & 0xFF), UInt8((v >> 8) & 0xFF), UInt8((v >> 16) & 0xFF), UInt8(v >> 24)] }

@@ -29,6 +29,8 @@ struct ScreenCommand: ParsableCommand {
     @Option(help: "Smallest nodule kept, in voxels.") var minimumVoxels = 3
     @Option(help: "mha or nii.gz, for the probability map and the mask.") var format = "mha"
     @Option(help: "Compute threads.") var threads = 2
+    @Option(help: "After writing it, C-STORE the SEG to this PACS, as HOST:PORT:AE_TITLE (calling AE NODULEKIT).")
+    var sendTo: String?
     @OptionGroup var lungSearch: LungSearchOptions
     @Option(help: "Findings wider than this (mm, equivalent diameter) are masses, not nodules.") var massDiameterMm = 30.0
     @OptionGroup var outputOptions: OutputOptions
@@ -40,6 +42,7 @@ struct ScreenCommand: ParsableCommand {
         guard minimumVoxels >= 1 else { throw ValidationError("--minimum-voxels must be 1 or more") }
         guard ["mha", "nii.gz", "nii", "mhd"].contains(format) else { throw ValidationError("--format must be mha, mhd, nii or nii.gz") }
         guard threads > 0 else { throw ValidationError("--threads must be positive") }
+        if let sendTo { do { _ = try DICOMPeer(address: sendTo) } catch { throw ValidationError("--send-to: \(error)") } }
         guard massDiameterMm > 0 else { throw ValidationError("--mass-diameter-mm must be positive") }
     }
 
@@ -59,9 +62,21 @@ struct ScreenCommand: ParsableCommand {
 
         try FileManager.default.createDirectory(at: out.appendingPathComponent("overlays"), withIntermediateDirectories: true)
         try ScreeningFiles(report: report, seriesUID: seriesUID).write(to: out, format: format, scan: volume)
+        var seg: URL?
         if let dicomSeries, !report.nodules.isEmpty {
             let segments = report.nodules.map { SegmentDescription(label: UInt8($0.label), name: "\($0.kind) \($0.label)") }
-            try SegmentationWriter.write(report.mask, source: dicomSeries, segments: segments, to: out.appendingPathComponent("mask-seg.dcm"))
+            let url = out.appendingPathComponent("mask-seg.dcm")
+            try SegmentationWriter.write(report.mask, source: dicomSeries, segments: segments, to: url)
+            seg = url
+        }
+        if let sendTo {
+            if let seg {
+                let summary = try StoreSender.send(try StorePlan(paths: [seg]), to: try DICOMPeer(address: sendTo))
+                if let failure = summary.failed.first { throw failure.error }
+                print("sent \(seg.lastPathComponent) to \(sendTo)")
+            } else {
+                print("nothing to send: no SEG (no nodule, or the input is not a DICOM series)")
+            }
         }
         let suspicious = report.screened.suspiciousSlices.count
         let masses = report.nodules.filter(\.isMass).count
