@@ -84,4 +84,18 @@ $(for f in "$out/screen/$test_uid"/overlays/*.png; do [ -e "$f" ] && echo "![$(b
 $(table "$out/screen/dicom/findings.csv")
 
 $(for f in "$out/screen/dicom"/overlays/*.png; do [ -e "$f" ] && echo "![$(basename "$f")](screen/dicom/overlays/$(basename "$f"))"; done)
+
+$(if [ -f "$out/screen/cptac/findings.csv" ]; then
+    echo "### The real CPTAC-LSCC chest CT (TCIA, CC BY 3.0), lungs first"
+    echo
+    echo "Inside the lung mask (right lung green, left blue), $(($(wc -l <"$out/screen/cptac/findings.csv") - 1)) findings;"
+    echo "without it (--no-lung-mask), $(($(wc -l <"$out/screen/cptac-no-lung-mask/findings.csv") - 1)), most of them heart, mediastinum and liver."
+    echo "A network trained on phantoms only does not find this patient's tumour either."
+    echo
+    table "$out/screen/cptac/findings.csv"
+    echo
+    for f in "$out/screen/cptac"/overlays/*.png "$out/screen/cptac"/lung-overlays/*.png; do
+        [ -e "$f" ] && echo "![$(basename "$f")](${f#"$out/"})"
+    done
+fi)
 EOF

@@ -77,13 +77,24 @@ for model in "${models[@]:1}"; do compare+=("$out/classifier-$model"); done
 "$nk" evaluate classifier --dataset "$out/classification-set" --checkpoint "$out/classifier-encoder" \
     ${compare[@]+--compare "${compare[@]}"} --output "$out/evaluation/classifier" --threads "$threads"
 
-step screen "screen a held-out scan and the DICOM series of SampleData/dicom"
+step screen "screen a held-out scan, the DICOM series of SampleData/dicom and the real CPTAC chest CT"
 test_uid=$(awk -F, '$3 == "test" { print $2; exit }' "$out/classification-set/manifest.csv")
 [ -n "$test_uid" ] || { echo "cascade: the classification set has no test pair to screen" >&2; exit 1; }
 "$nk" screen "$out/hospital/$test_uid.mhd" --segmenter "$out/segmenter" --classifier "$out/classifier-encoder" \
     --output "$out/screen/$test_uid" --threads "$threads" --quiet
 "$nk" screen SampleData/dicom --segmenter "$out/segmenter" --classifier "$out/classifier-encoder" \
     --output "$out/screen/dicom" --threads "$threads" --quiet
+# The real chest CT (when ../shared/testdata is there): what a phantom-trained cascade does
+# on a real patient, with the lung mask it searched outlined.
+cptac=../shared/testdata/dicom/chest-ct-cptac-lscc-c3n-00247
+if [ -d "$cptac" ]; then
+    "$nk" screen "$cptac" --segmenter "$out/segmenter" --classifier "$out/classifier-encoder" \
+        --output "$out/screen/cptac" --threads "$threads" --quiet
+    "$nk" screen "$cptac" --segmenter "$out/segmenter" --classifier "$out/classifier-encoder" --no-lung-mask \
+        --output "$out/screen/cptac-no-lung-mask" --threads "$threads" --quiet >/dev/null
+    "$nk" lungs "$cptac" --output "$out/screen/cptac/lungs.nii.gz" --overlays "$out/screen/cptac/lung-overlays" \
+        --overlay-count 3 --threads "$threads" --quiet >/dev/null
+fi
 
 finish_stage
 seconds=$(( $(date +%s) - started ))
