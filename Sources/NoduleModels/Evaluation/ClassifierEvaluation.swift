@@ -39,13 +39,7 @@ public struct ClassifierEvaluation: Sendable {
 
     /// Runs `classifier` over the distinct samples of `reader`.
     public init(classifier: Classifier, reader: ClassificationDatasetReader, model: String) throws {
-        let all = try classifier.malignancyProbabilities(reader)
-        var seen = Set<String>(), scores: [Double] = [], samples: [ClassificationSample] = []
-        for (i, s) in reader.samples.enumerated() where seen.insert("\(s.pairsFile)#\(s.row)").inserted {
-            scores.append(all[i])
-            samples.append(s)
-        }
-        self.init(model: model, scores: scores, samples: samples)
+        self.init(model: model, scoresOfServedPairs: try classifier.malignancyProbabilities(reader), reader: reader)
     }
 
     /// Figures from scores already computed for `samples` (one score each, copies once).

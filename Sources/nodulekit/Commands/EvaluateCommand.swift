@@ -95,7 +95,10 @@ struct EvaluateClassifierCommand: ParsableCommand {
         commandName: "classifier",
         abstract: "Precision, recall, F1 (macro) and accuracy, ROC AUC and the confusion matrix of classifiers, per slice and per patient.",
         discussion: """
-            --compare adds more checkpoints, run on the same split, for a Table-1-style comparison. \
+            --compare adds more checkpoints, run on the same split, for a Table-1-style comparison; \
+            --baselines adds rules on one number per pair (diameter-rule: the segmented area's \
+            equivalent diameter; max-intensity-rule: its brightest value), each a logistic \
+            regression fitted on the training split. \
             With --output, writes OUTPUT/comparison.csv, OUTPUT/comparison.md, OUTPUT/predictions.csv \
             (per slice, each model's malignant probability), OUTPUT/roc.png|svg \
             (slices) and OUTPUT/roc-patients.png|svg.
@@ -103,6 +106,8 @@ struct EvaluateClassifierCommand: ParsableCommand {
 
     @OptionGroup var arguments: EvaluationArguments
     @Option(parsing: .upToNextOption, help: "More checkpoints to compare on the same split.") var compare: [String] = []
+    @Flag(help: "Add baselines that see one number per pair (segmented diameter, brightest value), fitted on the training split.")
+    var baselines = false
 
     func run() throws {
         NeuralNetProcess.configure(threads: arguments.threads)
@@ -111,6 +116,14 @@ struct EvaluateClassifierCommand: ParsableCommand {
         for path in [arguments.checkpoint] + compare {
             let (classifier, description) = try ModelDescription.loadClassifier(URL(fileURLWithPath: path))
             evaluations.append(try ClassifierEvaluation(classifier: classifier, reader: reader, model: description.name))
+        }
+        if baselines {
+            let train = try ClassificationDatasetReader(folder: URL(fileURLWithPath: arguments.dataset), split: .train)
+            for feature in FeatureBaseline.Feature.allCases {
+                let rule = try FeatureBaseline.fit(feature, on: train)
+                print(String(format: "%@: fitted on %d training pairs, malignant above %.3f", feature.rawValue, train.count, rule.threshold))
+                evaluations.append(ClassifierEvaluation(model: feature.rawValue, scoresOfServedPairs: try rule.scores(reader), reader: reader))
+            }
         }
         let table = ComparisonTable(evaluations)
         let coverage = try ClassificationCoverage(folder: URL(fileURLWithPath: arguments.dataset), split: arguments.datasetSplit)
