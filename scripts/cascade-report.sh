@@ -10,7 +10,7 @@ out=$1 test_uid=$2 seconds=$3
 # every input is checked first: a missing one is an error naming it, not a silent hole.
 missing=0
 for f in public/labels.csv hospital/labels.csv times.csv segmentation-set/manifest.csv \
-    evaluation/segmenter/summary.csv evaluation/segmenter/segmentation.csv \
+    evaluation/segmenter/summary.csv evaluation/segmenter/segmentation.csv evaluation/screening/sensitivities.csv \
     classification-set/manifest.csv evaluation/classifier/comparison.md \
     "screen/$test_uid/findings.csv" screen/dicom/findings.csv; do
     if [ ! -s "$out/$f" ]; then
@@ -56,6 +56,14 @@ the ± 5 margins and a few random slices, so this specificity is near-nodule spe
 Per scan:
 
 $(table "$out/evaluation/segmenter/segmentation.csv")
+
+LUNA16's FROC of the 3-D findings `screen` makes on the test scans (no classifier; a finding
+detects a nodule when its centre lies within the nodule's radius; score = its highest
+probability):
+
+$(table "$out/evaluation/screening/sensitivities.csv")
+
+![FROC](evaluation/screening/froc.png)
 
 ## 2. Classifier on the screened slices
 

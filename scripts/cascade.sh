@@ -57,6 +57,10 @@ step train-segmenter "train the U-Net segmenter"
 step evaluate-segmenter "evaluate the segmenter and the 0.35 discriminator on the test split"
 "$nk" evaluate segmenter --dataset "$out/segmentation-set" --checkpoint "$out/segmenter" \
     --output "$out/evaluation/segmenter" --threads "$threads"
+# LUNA16's measure: the 3-D findings `screen` would report on the test scans, matched to
+# the annotations (a hit when a finding's centre lies within a nodule's radius).
+"$nk" evaluate screening --dataset "$out/segmentation-set" --checkpoint "$out/segmenter" --images "$out/public" \
+    --annotations "$out/public/annotations.csv" --output "$out/evaluation/screening" --threads "$threads" --quiet
 
 step classification-dataset "classification dataset: every slice screened, suspicious ones kept, 60/15/25 by patient, 3x oversampling"
 # The hospital scans' annotations only mark which nodule each pair crosses, for evaluation.
@@ -131,6 +135,7 @@ if [ "$mode" = check ]; then
     for level_name in nodules slices; do
         echo "cascade check: (per-$level_name AUC: encoder $(level $level_name encoder 7), diameter rule $(level $level_name diameter-rule 7), brightest-value rule $(level $level_name max-intensity-rule 7); accuracy: encoder $(level $level_name), diameter rule $(level $level_name diameter-rule))"
     done
+    echo "cascade check: (FROC on the test scans: CPM $(awk -F, '$1 == "cpm" { print $2 }' "$out/evaluation/screening/sensitivities.csv"), sensitivity at 1 false positive per scan $(awk -F, '$1 == "1.0" { print $2 }' "$out/evaluation/screening/sensitivities.csv"))"
     echo "cascade: $passed passed, $failed failed"
     [ "$failed" -eq 0 ]
 fi

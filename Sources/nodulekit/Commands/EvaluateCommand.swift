@@ -7,7 +7,7 @@ struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evaluate",
         abstract: "Measure trained models on a dataset split (the test split unless told otherwise).",
-        subcommands: [EvaluateSegmenterCommand.self, EvaluateClassifierCommand.self])
+        subcommands: [EvaluateSegmenterCommand.self, EvaluateClassifierCommand.self, EvaluateScreeningCommand.self])
 }
 
 /// Options both evaluations share.
