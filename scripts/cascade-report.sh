@@ -57,7 +57,7 @@ Per scan:
 
 $(table "$out/evaluation/segmenter/segmentation.csv")
 
-LUNA16's FROC of the 3-D findings `screen` makes on the test scans (no classifier; a finding
+LUNA16's FROC of the 3-D findings that screening makes on the test scans (no classifier; a finding
 detects a nodule when its centre lies within the nodule's radius; score = its highest
 probability):
 
