@@ -110,4 +110,31 @@ final class SegmentationDatasetTests: XCTestCase {
         XCTAssertEqual(again.skipped.count, 4)
         XCTAssertEqual(try String(contentsOf: again.manifestURL, encoding: .utf8), try String(contentsOf: summary.manifestURL, encoding: .utf8))
     }
+
+    func testPhysicalWindowsKeepEveryNoduleOnALargerSlice() throws {
+        // 160 × 0.6 mm = 96 mm slices, 32-pixel windows of 1.5 mm = 48 mm: a centred
+        // window would miss nodules near the edge; windows placed around them do not.
+        let root = try TestEnvironment.temporaryDirectory(self)
+        let scans = root.appendingPathComponent("scans")
+        let spec = PhantomSpec(size: GridSize(160, 160, 20), spacing: Vector3(0.6, 0.6, 2.5), noduleCount: 3, seed: 61)
+        let nodules = try PhantomSet.write([spec], to: scans)
+        var options = SegmentationDatasetOptions()
+        options.size = 32
+        options.margin = 0
+        options.pixelSpacingMM = 1.5
+        let out = root.appendingPathComponent("dataset")
+        let summary = try SegmentationDatasetBuilder(annotations: nodules, imagesFolder: scans, outputFolder: out, options: options).run()
+        XCTAssertEqual(summary.processed.count, 1, "\(summary.failures)")
+        XCTAssertEqual(try SliceSampler.ofDataset(out)?.pixelSpacingMM, 1.5)
+        let phantom = try ChestPhantom(spec)
+        let (_, placements) = try NoduleMaskRenderer().render(phantom.nodules, on: phantom.geometry)
+        for record in summary.slices {
+            let covering = placements.filter { $0.sliceRange?.contains(record.slice) ?? false }
+            guard let p = covering.first else { continue }
+            // The slice's cross-section of its nearest nodule, in 1.5 mm pixels, is all there.
+            let radius = (p.annotation.diameterMM ?? 0) / 2, dz = abs(Double(record.slice) - p.continuousIndex.z) * 2.5
+            let section = Double.pi * max(radius * radius - dz * dz, 0) / 2.25
+            XCTAssertGreaterThan(Double(record.nodulePixels), section * 0.5 - 2, "slice \(record.slice)")
+        }
+    }
 }

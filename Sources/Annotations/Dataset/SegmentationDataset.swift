@@ -27,8 +27,15 @@ public struct SegmentationDatasetOptions: Sendable, Equatable {
     public var lungMask = false
     public var lungMarginMM = 3.0
     public var lungOptions = LungSegmentationOptions()
+    /// Millimetres per slice pixel (`SliceSampler.pixelSpacingMM`): each slice becomes a
+    /// `size × size` window of that pixel size placed around its nodule (seeded jitter of
+    /// up to a quarter window). Nil stretches whole slices to `size` (the older sets).
+    public var pixelSpacingMM: Double?
 
     public init() {}
+
+    /// The sampler these options build with (also written as the set's `dataset.json`).
+    public var sampler: SliceSampler { SliceSampler(size: size, lower: lower, upper: upper, pixelSpacingMM: pixelSpacingMM) }
 }
 
 /// Builds the segmenter's dataset from LUNA16-style scans: for each scan, the slices
@@ -129,7 +136,7 @@ public struct SegmentationDatasetBuilder: Sendable {
                              options.lungMask ? "scans/" + lungsFile(seriesUID: r.seriesUID).lastPathComponent : ""])
         }
         try AtomicFile.write(Data(manifest.text.utf8), to: summary.manifestURL)
-        try SliceSampler(size: options.size, lower: options.lower, upper: options.upper).write(toDataset: outputFolder)
+        try options.sampler.write(toDataset: outputFolder)
         var splitCSV = CSVWriter(header: ["seriesuid", "split"])
         for uid in splits.keys.sorted() { splitCSV.append([uid, splits[uid]?.rawValue ?? ""]) }
         try AtomicFile.write(Data(splitCSV.text.utf8), to: outputFolder.appendingPathComponent("splits.csv"))
@@ -155,15 +162,17 @@ public struct SegmentationDatasetBuilder: Sendable {
             for n in stride(from: others.count - 1, to: 0, by: -1) { others.swapAt(n, Int(rng.next() % UInt64(n + 1))) }
             slices = (slices + others.prefix(options.backgroundSlices)).sorted()
         }
-        let sampler = SliceSampler(size: options.size, lower: options.lower, upper: options.upper)
+        let sampler = options.sampler
         var pixels: [Float] = [], labels: [UInt8] = [], searched: [UInt8] = []
         var records: [SliceRecord] = []
         pixels.reserveCapacity(slices.count * options.size * options.size)
         for (row, k) in slices.enumerated() {
-            pixels += sampler.image(image, k: k)
-            let m = sampler.labels(mask, k: k)
+            let window = trainingWindow(sampler, slice: k, of: image.geometry, placements: placements, region: region,
+                                        seriesUID: scan.seriesUID)
+            pixels += sampler.image(image, k: k, window: window)
+            let m = sampler.labels(mask, k: k, window: window)
             labels += m
-            if let region { searched += sampler.labels(region, k: k) }
+            if let region { searched += sampler.labels(region, k: k, window: window) }
             records.append(SliceRecord(seriesUID: scan.seriesUID, split: split, row: row, slice: k,
                                        nodulePixels: m.reduce(0) { $0 + ($1 != 0 ? 1 : 0) }))
         }
@@ -175,9 +184,44 @@ public struct SegmentationDatasetBuilder: Sendable {
         return records
     }
 
+    /// Where slice k's training window lies: around the nodule whose slices (± margin)
+    /// are nearest k, else the slice's lung region, else the slice centre; moved by a
+    /// jitter seeded by the set's seed, the series and k.
+    func trainingWindow(_ sampler: SliceSampler, slice k: Int, of geometry: ImageGeometry, placements: [NodulePlacement],
+                        region: Volume<UInt8>?, seriesUID: String) -> SliceWindow {
+        guard sampler.pixelSpacingMM != nil else { return sampler.window(for: geometry) }
+        var rng = SeededGenerator(seed: options.seed ^ ResumeStore<Int>.hash(seriesUID) ^ (UInt64(k) &* 0x9E37_79B9_7F4A_7C15))
+        let jitter = (Double(rng.next() % 2001) / 1000 - 1, Double(rng.next() % 2001) / 1000 - 1)
+        let nearest = placements.compactMap { p -> (Double, NodulePlacement)? in
+            guard let r = p.sliceRange else { return nil }
+            let distance = k < r.lowerBound ? r.lowerBound - k : (k > r.upperBound ? k - r.upperBound : 0)
+            return (Double(distance) + abs(p.continuousIndex.z - Double(k)) * 1e-3, p)
+        }.min { $0.0 < $1.0 }?.1
+        if let p = nearest {
+            return sampler.window(for: geometry, holding: p.continuousIndex.x, p.continuousIndex.y, jitter: jitter)
+        }
+        if let region, let centre = Self.centroid(of: region, slice: k) {
+            return sampler.window(for: geometry, holding: centre.x, centre.y, jitter: jitter)
+        }
+        let s = geometry.size
+        return sampler.window(for: geometry, holding: Double(s.i - 1) / 2, Double(s.j - 1) / 2, jitter: jitter)
+    }
+
+    /// The mean (i, j) of slice k's non-zero voxels, nil when it has none.
+    static func centroid(of region: Volume<UInt8>, slice k: Int) -> (x: Double, y: Double)? {
+        let s = region.size
+        var sx = 0.0, sy = 0.0, n = 0.0
+        region.withUnsafeVoxels { v in
+            let base = k * s.sliceCount
+            for j in 0..<s.j { for i in 0..<s.i where v[base + j * s.i + i] != 0 { sx += Double(i); sy += Double(j); n += 1 } }
+        }
+        return n > 0 ? (sx / n, sy / n) : nil
+    }
+
     private func fingerprint(_ nodules: [NoduleAnnotation], split: DatasetSplit, scan: ScanFile) -> String {
         var text = "seg-v2 size=\(options.size) margin=\(options.margin) window=\(options.lower),\(options.upper) split=\(split.rawValue)"
         if options.backgroundSlices > 0 { text += " background=\(options.backgroundSlices) seed=\(options.seed)" }
+        if let mm = options.pixelSpacingMM { text += " pixel=\(mm)mm" }
         if options.lungMask { text += " lungs=\(options.lungMarginMM) \(options.lungOptions.resultKey)" }
         text += " scan=\(scan.fileFingerprint())"
         for a in nodules { text += "|\(a.center.x),\(a.center.y),\(a.center.z),\(a.diameterMM ?? -1)" }

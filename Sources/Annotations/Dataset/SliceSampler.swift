@@ -1,21 +1,32 @@
 import Foundation
 import ImagingCore
 
-/// Takes 2-D network inputs out of a volume: one k-slice, windowed to 0…1 and resized to
-/// a square of `size` pixels (bilinear for intensities, nearest for labels, so a mask
+/// Takes 2-D network inputs out of a volume: one k-slice, windowed to 0…1 and resampled
+/// onto a square of `size` pixels (bilinear for intensities, nearest for labels, so a mask
 /// stays a mask).
+///
+/// Two ways to size a slice. Without `pixelSpacingMM` (datasets built before it existed)
+/// the whole slice is stretched to `size × size`, so a pixel's size in millimetres follows
+/// the scan's field of view. With it, every output pixel covers `pixelSpacingMM` mm of the
+/// patient whatever the scan's pixel spacing (anti-aliased by a box filter when shrinking),
+/// so a network trained on one spacing meets nodules of the same size in pixels on another:
+/// training takes `size × size` windows placed around the nodules, screening a canvas that
+/// covers the whole slice (`screeningWindow`).
 public struct SliceSampler: Sendable, Equatable, Codable {
-    /// Output side in pixels.
+    /// Output side in pixels (the training window; the classifier's input side).
     public var size: Int
     /// Hounsfield units mapped to 0 and 1.
     public var lower: Double
     public var upper: Double
+    /// Millimetres per output pixel; nil stretches the whole slice to `size`.
+    public var pixelSpacingMM: Double?
 
     /// The paper's window (−1000…400 HU → 0…1).
-    public init(size: Int, lower: Double = -1000, upper: Double = 400) {
+    public init(size: Int, lower: Double = -1000, upper: Double = 400, pixelSpacingMM: Double? = nil) {
         self.size = size
         self.lower = lower
         self.upper = max(upper, lower + 1e-6)
+        self.pixelSpacingMM = pixelSpacingMM.flatMap { $0.isFinite && $0 > 0 ? $0 : nil }
     }
 
     /// The sampler a dataset folder was built with (its `dataset.json`), or nil when the
@@ -38,48 +49,85 @@ public struct SliceSampler: Sendable, Equatable, Codable {
     /// The file naming a dataset folder's sampler.
     public static let datasetFileName = "dataset.json"
 
-    /// Slice `k` of `volume`, windowed and resized (size × size, row-major, j then i).
+    /// Slice `k` of `volume`, windowed and resized (size × size, row-major, j then i):
+    /// the whole slice, or with `pixelSpacingMM` the `size × size` window at its centre.
     public func image<V: VoxelScalar>(_ volume: Volume<V>, k: Int) -> [Float] {
-        let s = volume.size
-        let scale = 1 / (upper - lower)
-        return volume.withUnsafeVoxels { v in
-            let base = k * s.sliceCount
-            return resample(width: s.i, height: s.j, nearest: false) { i, j in
-                min(max((v[(base + j * s.i + i) * volume.channelCount].doubleValue - lower) * scale, 0), 1)
-            }
-        }
+        image(volume, k: k, window: window(for: volume.geometry))
     }
 
     /// Slice `k` of a label volume, resized by nearest neighbour; values stay labels.
     public func labels(_ volume: Volume<UInt8>, k: Int) -> [UInt8] {
+        labels(volume, k: k, window: window(for: volume.geometry))
+    }
+
+    /// Slice `k` of `volume` through `window`, windowed to 0…1; outside the slice reads 0.
+    public func image<V: VoxelScalar>(_ volume: Volume<V>, k: Int, window: SliceWindow) -> [Float] {
+        let s = volume.size
+        let scale = 1 / (upper - lower), lower = self.lower
+        let taps = pixelSpacingMM == nil ? 1 : Int(max(window.stepX, window.stepY).rounded(.up))
+        return volume.withUnsafeVoxels { v in
+            let base = k * s.sliceCount, channels = volume.channelCount
+            return window.sample(sliceWidth: s.i, sliceHeight: s.j, nearest: false, taps: min(max(taps, 1), 8), outside: 0) { i, j in
+                min(max((v[(base + j * s.i + i) * channels].doubleValue - lower) * scale, 0), 1)
+            }
+        }
+    }
+
+    /// Slice `k` of a label volume through `window` (nearest); outside the slice reads 0.
+    public func labels(_ volume: Volume<UInt8>, k: Int, window: SliceWindow) -> [UInt8] {
         let s = volume.size
         return volume.withUnsafeVoxels { v in
             let base = k * s.sliceCount
-            return resample(width: s.i, height: s.j, nearest: true) { i, j in Double(v[base + j * s.i + i]) }
+            return window.sample(sliceWidth: s.i, sliceHeight: s.j, nearest: true, taps: 1, outside: 0) { i, j in
+                Double(v[base + j * s.i + i])
+            }
         }.map { UInt8(clampingDouble: Double($0)) }
     }
 
-    /// Maps each output pixel centre to the input's continuous pixel coordinates (the
-    /// pixel-centre convention of OpenCV and ITK) and reads it.
-    private func resample(width: Int, height: Int, nearest: Bool, _ at: (Int, Int) -> Double) -> [Float] {
-        var out = [Float](repeating: 0, count: size * size)
-        let sx = Double(width) / Double(size), sy = Double(height) / Double(size)
-        for y in 0..<size {
-            let fy = min(max((Double(y) + 0.5) * sy - 0.5, 0), Double(height - 1))
-            for x in 0..<size {
-                let fx = min(max((Double(x) + 0.5) * sx - 0.5, 0), Double(width - 1))
-                if nearest {
-                    out[y * size + x] = Float(at(Int(fx.rounded()), Int(fy.rounded())))
-                } else {
-                    let x0 = Int(fx), y0 = Int(fy)
-                    let x1 = min(x0 + 1, width - 1), y1 = min(y0 + 1, height - 1)
-                    let tx = fx - Double(x0), ty = fy - Double(y0)
-                    let top = at(x0, y0) * (1 - tx) + at(x1, y0) * tx
-                    let bottom = at(x0, y1) * (1 - tx) + at(x1, y1) * tx
-                    out[y * size + x] = Float(top * (1 - ty) + bottom * ty)
-                }
-            }
+    /// Slice pixels per output pixel along i and j on `geometry`.
+    public func steps(for geometry: ImageGeometry) -> (x: Double, y: Double) {
+        let s = geometry.size
+        guard let mm = pixelSpacingMM else { return (Double(s.i) / Double(size), Double(s.j) / Double(size)) }
+        return (mm / geometry.spacing.x, mm / geometry.spacing.y)
+    }
+
+    /// The `size × size` window centred on slice coordinates (`centreX`, `centreY`), the
+    /// slice's centre by default; without `pixelSpacingMM`, always the whole slice.
+    public func window(for geometry: ImageGeometry, centreX: Double? = nil, centreY: Double? = nil) -> SliceWindow {
+        let s = geometry.size, step = steps(for: geometry)
+        let cx = pixelSpacingMM == nil ? nil : centreX, cy = pixelSpacingMM == nil ? nil : centreY
+        return SliceWindow.centred(canvasWidth: size, canvasHeight: size, stepX: step.x, stepY: step.y,
+                                   centreX: cx ?? Double(s.i - 1) / 2, centreY: cy ?? Double(s.j - 1) / 2)
+    }
+
+    /// The canvas screening runs the segmenter on: the whole slice at `pixelSpacingMM`
+    /// (each side rounded up to a multiple of `multiple`, never below `size`), centred; the
+    /// `size × size` stretch without it.
+    public func screeningWindow(for geometry: ImageGeometry, multiple: Int = 16) -> SliceWindow {
+        guard pixelSpacingMM != nil else { return window(for: geometry) }
+        let s = geometry.size, step = steps(for: geometry), m = max(1, multiple)
+        func side(_ pixels: Int, _ step: Double) -> Int {
+            let needed = Int(min((Double(pixels) / step).rounded(.up), 16_384))
+            return max(size, (needed + m - 1) / m * m)
         }
-        return out
+        let side = max(side(s.i, step.x), side(s.j, step.y))
+        return SliceWindow.centred(canvasWidth: side, canvasHeight: side, stepX: step.x, stepY: step.y,
+                                   centreX: Double(s.i - 1) / 2, centreY: Double(s.j - 1) / 2)
+    }
+
+    /// A training window that holds slice point (`x`, `y`) (a nodule's centre): centred on
+    /// it moved by up to a quarter of the window each way (`jitter` in −1…1 per axis), then
+    /// shifted to stay inside the slice where the slice is larger than the window.
+    public func window(for geometry: ImageGeometry, holding x: Double, _ y: Double, jitter: (Double, Double)) -> SliceWindow {
+        guard pixelSpacingMM != nil else { return window(for: geometry) }
+        let s = geometry.size, step = steps(for: geometry)
+        func centre(_ p: Double, _ jitter: Double, _ extent: Int, _ step: Double) -> Double {
+            let half = Double(size) / 2 * step, quarter = half / 2
+            let c = p + min(max(jitter, -1), 1) * quarter
+            let low = half - 0.5, high = Double(extent) - 0.5 - half
+            return low <= high ? min(max(c, low), high) : Double(extent - 1) / 2
+        }
+        return SliceWindow.centred(canvasWidth: size, canvasHeight: size, stepX: step.x, stepY: step.y,
+                                   centreX: centre(x, jitter.0, s.i, step.x), centreY: centre(y, jitter.1, s.j, step.y))
     }
 }

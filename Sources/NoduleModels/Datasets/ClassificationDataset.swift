@@ -188,9 +188,9 @@ public struct ClassificationDatasetBuilder {
         }
         let kept = screened.suspiciousSlices
         var pairs: [Float] = []
-        pairs.reserveCapacity(kept.count * 2 * screened.size * screened.size)
+        pairs.reserveCapacity(kept.count * 2 * screened.pairSize * screened.pairSize)
         for k in kept { pairs += screened.pair(slice: k) }
-        try DatasetArrays.write(shape: [kept.count, 2, screened.size, screened.size], values: pairs, to: url)
+        try DatasetArrays.write(shape: [kept.count, 2, screened.pairSize, screened.pairSize], values: pairs, to: url)
         let samples = kept.enumerated().map { row, k in
             ClassificationSample(patient: entry.patient, seriesUID: scan.seriesUID, split: split, label: entry.label, row: row,
                                  slice: k, maximumProbability: screened.maximumProbabilities[k], copies: 1,

@@ -94,7 +94,14 @@ public enum ONNXExport {
         if let s = sampler {
             out["preprocessing.window_hu"] = "\(s.lower),\(s.upper)"
             out["preprocessing.size"] = String(s.size)
-            out["preprocessing.formula"] = "clamp((HU - \(s.lower)) / (\(s.upper) - \(s.lower)), 0, 1), bilinear resize to size x size (pixel centres aligned)"
+            if let mm = s.pixelSpacingMM {
+                out["preprocessing.pixel_mm"] = String(mm)
+                out["preprocessing.formula"] = "clamp((HU - \(s.lower)) / (\(s.upper) - \(s.lower)), 0, 1), resampled to \(mm) mm pixels "
+                    + "(bilinear, box-averaged over each pixel's footprint when shrinking, pixel centres aligned); the segmenter "
+                    + "takes the whole slice at that size, the classifier a size x size window"
+            } else {
+                out["preprocessing.formula"] = "clamp((HU - \(s.lower)) / (\(s.upper) - \(s.lower)), 0, 1), bilinear resize to size x size (pixel centres aligned)"
+            }
         }
         return out
     }

@@ -81,7 +81,7 @@ public struct CascadeScreener {
             let kept = screened.suspiciousSlices
             for start in stride(from: 0, to: kept.count, by: 16) {
                 let batch = Array(kept[start..<min(start + 16, kept.count)])
-                let inputs = try Tensor(shape: [batch.count, 2, screened.size, screened.size],
+                let inputs = try Tensor(shape: [batch.count, 2, screened.pairSize, screened.pairSize],
                                         scalars: batch.flatMap { screened.pair(slice: $0) })
                 let p = try classifier.probabilities(inputs)
                 for (b, k) in batch.enumerated() { sliceMalignancy[k] = Double(p.scalars[b * classifier.classCount + 1]) }
@@ -96,25 +96,27 @@ public struct CascadeScreener {
                                sliceMalignancy: sliceMalignancy)
     }
 
-    /// The screened probabilities (K × S × S) resized back to the scan's in-plane grid
-    /// (bilinear, pixel centres aligned as `SliceSampler` aligns them).
+    /// The screened probabilities (K × S × S) mapped back onto the scan's in-plane grid
+    /// through the screening window (bilinear, pixel centres aligned as `SliceSampler`
+    /// aligns them; 0 where the canvas did not reach).
     public static func probabilityVolume(_ screened: ScreenedScan, on geometry: ImageGeometry) throws -> Volume<Float> {
-        let s = geometry.size, n = screened.size
-        guard screened.sliceCount == s.k else {
+        let s = geometry.size, n = screened.size, window = screened.window
+        guard screened.sliceCount == s.k, window.width == n, window.height == n else {
             throw NoduleModelsError.unsupportedInput(model: "CascadeScreener", expected: "\(s.k) screened slices",
                                                      found: [screened.sliceCount, n, n])
         }
         var out = [Float](repeating: 0, count: s.voxelCount)
-        let sx = Double(n) / Double(s.i), sy = Double(n) / Double(s.j)
-        let xs = (0..<s.i).map { min(max((Double($0) + 0.5) * sx - 0.5, 0), Double(n - 1)) }
+        let edge = Double(n) - 0.5
+        let xs = (0..<s.i).map { window.canvasPoint(i: Double($0), j: 0).x }
+        let ys = (0..<s.j).map { window.canvasPoint(i: 0, j: Double($0)).y }
         screened.probabilities.withUnsafeBufferPointer { p in
             for k in 0..<s.k {
                 let base = k * n * n
-                for j in 0..<s.j {
-                    let fy = min(max((Double(j) + 0.5) * sy - 0.5, 0), Double(n - 1))
+                for j in 0..<s.j where ys[j] >= -0.5 && ys[j] <= edge {
+                    let fy = min(max(ys[j], 0), Double(n - 1))
                     let y0 = Int(fy), y1 = min(y0 + 1, n - 1), ty = Float(fy - Double(y0))
-                    for i in 0..<s.i {
-                        let fx = xs[i]
+                    for i in 0..<s.i where xs[i] >= -0.5 && xs[i] <= edge {
+                        let fx = min(max(xs[i], 0), Double(n - 1))
                         let x0 = Int(fx), x1 = min(x0 + 1, n - 1), tx = Float(fx - Double(x0))
                         let top = p[base + y0 * n + x0] * (1 - tx) + p[base + y0 * n + x1] * tx
                         let bottom = p[base + y1 * n + x0] * (1 - tx) + p[base + y1 * n + x1] * tx

@@ -5,8 +5,14 @@ import NeuralNet
 
 /// The segmenter and discriminator run over every axial slice (k) of a scan.
 public struct ScreenedScan: Sendable {
-    /// Side S of the network's square input.
+    /// Side S of the square canvas the segmenter saw (the sampler's size, or with a
+    /// physical pixel size the whole slice at that size).
     public let size: Int
+    /// Where the canvas lies on the scan's slices.
+    public let window: SliceWindow
+    /// Side of the classifier's pairs (the sampler's size; equal to `size` unless slices
+    /// are sampled by physical size on a scan larger than the training window).
+    public let pairSize: Int
     /// Slices screened (the scan's k extent).
     public let sliceCount: Int
     /// Windowed, resized slices, K×S×S (the network's input x̂).
@@ -26,11 +32,35 @@ public struct ScreenedScan: Sendable {
     /// The indices of the suspicious slices.
     public var suspiciousSlices: [Int] { suspicious.indices.filter { suspicious[$0] } }
 
-    /// Slice k's input and probabilities, interleaved as the classifier's two channels
-    /// (x̄ = {x̂, ŷ}, 2×S×S).
+    /// Slice k's input and probabilities as the classifier's two channels (x̄ = {x̂, ŷ},
+    /// 2 × pairSize²): the whole canvas, or on a larger canvas the `pairSize` square
+    /// around the slice's most probable pixel (kept inside the canvas).
     public func pair(slice k: Int) -> [Float] {
         let per = size * size
-        return Array(inputs[(k * per)..<((k + 1) * per)]) + probabilities[(k * per)..<((k + 1) * per)]
+        if pairSize >= size {
+            return Array(inputs[(k * per)..<((k + 1) * per)]) + probabilities[(k * per)..<((k + 1) * per)]
+        }
+        let origin = pairOrigin(slice: k), base = k * per
+        var x̂ = [Float](), ŷ = [Float]()
+        x̂.reserveCapacity(pairSize * pairSize)
+        ŷ.reserveCapacity(pairSize * pairSize)
+        for y in origin.y..<(origin.y + pairSize) {
+            let row = base + y * size
+            x̂ += inputs[(row + origin.x)..<(row + origin.x + pairSize)]
+            ŷ += probabilities[(row + origin.x)..<(row + origin.x + pairSize)]
+        }
+        return x̂ + ŷ
+    }
+
+    /// The canvas pixel at the top left of slice k's pair window.
+    public func pairOrigin(slice k: Int) -> (x: Int, y: Int) {
+        guard pairSize < size else { return (0, 0) }
+        let per = size * size, base = k * per
+        var best = base
+        for p in base..<(base + per) where probabilities[p] > probabilities[best] { best = p }
+        let x = (best - base) % size, y = (best - base) / size
+        func clamped(_ c: Int) -> Int { min(max(c - pairSize / 2, 0), size - pairSize) }
+        return (clamped(x), clamped(y))
     }
 }
 
@@ -85,7 +115,9 @@ public struct SliceScreener {
     /// Screens every slice of `volume`; `progress` counts slices. Throws
     /// `ImagingError.lungsNotFound` when searching the lungs of a scan that has none.
     public func screen<V: VoxelScalar>(_ volume: Volume<V>, progress: ProgressReporter = SilentProgress()) throws -> ScreenedScan {
-        let k = volume.size.k, s = sampler.size, per = s * s
+        let window = sampler.screeningWindow(for: volume.geometry)
+        let k = volume.size.k, s = window.width, per = s * s
+        if s != sampler.size { try segmenter.validateInput(shape: [1, 1, s, s]) }
         var lungs: LungMask?, region: Volume<UInt8>?
         if case .lungs(let margin, let options) = searchRegion {
             let mask = try LungSegmenter.segment(volume.converted(to: Int16.self), options: options)
@@ -99,12 +131,12 @@ public struct SliceScreener {
             let end = min(start + batchSize, k)
             var batch: [Float] = []
             batch.reserveCapacity((end - start) * per)
-            for slice in start..<end { batch += sampler.image(volume, k: slice) }
+            for slice in start..<end { batch += sampler.image(volume, k: slice, window: window) }
             var out = try segmenter.probabilities(Tensor(shape: [end - start, 1, s, s], scalars: batch)).scalars
             if let region {
                 // The region resized as the slice was (nearest, so it stays a mask).
                 for slice in start..<end {
-                    let inside = sampler.labels(region, k: slice), base = (slice - start) * per
+                    let inside = sampler.labels(region, k: slice, window: window), base = (slice - start) * per
                     for p in 0..<per where inside[p] == 0 { out[base + p] = 0 }
                 }
             }
@@ -113,7 +145,7 @@ public struct SliceScreener {
             progress.update(completed: end, total: k, item: "slice \(end)")
         }
         let maxima = (0..<k).map { probabilities[($0 * per)..<(($0 + 1) * per)].max() ?? 0 }
-        var scan = ScreenedScan(size: s, sliceCount: k, inputs: inputs, probabilities: probabilities,
+        var scan = ScreenedScan(size: s, window: window, pairSize: sampler.size, sliceCount: k, inputs: inputs, probabilities: probabilities,
                                 maximumProbabilities: maxima, suspicious: maxima.map { $0 > discriminator.threshold })
         scan.lungs = lungs
         scan.searchRegion = region

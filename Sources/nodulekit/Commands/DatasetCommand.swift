@@ -16,6 +16,10 @@ struct SegmentationDatasetCommand: ParsableCommand {
         commandName: "segmentation",
         abstract: "Slices covered by nodules (± margin), windowed and resized, with masks; split 80/5/15 by scan.",
         discussion: """
+            Each slice is sampled by physical size: a SIZE×SIZE window of --pixel-mm pixels (anti-aliased) \
+            placed around the slice's nodule with a seeded jitter, so a model trained on one pixel spacing \
+            meets nodules of the same size in pixels on another; `screen` runs the segmenter on the whole \
+            slice at that pixel size. \
             Writes OUTPUT/scans/<seriesuid>.images.npy (float32, N×1×S×S, window mapped to 0…1), \
             OUTPUT/scans/<seriesuid>.masks.npy (uint8), OUTPUT/manifest.csv (one row per slice) \
             and OUTPUT/splits.csv; unless --no-lung-mask, each scan's lungs are segmented, background \
@@ -27,6 +31,11 @@ struct SegmentationDatasetCommand: ParsableCommand {
     @Option(help: "Folder searched recursively for <seriesuid>.mhd/.mha.") var images: String
     @Option(help: "Output folder.") var output: String
     @Option(help: "Slice side in pixels (a multiple of 16).") var size = 64
+    @Option(name: .customLong("pixel-mm"),
+            help: "Millimetres per slice pixel: each slice is a SIZE-pixel window of this pixel size around its nodule.")
+    var pixelMM = 1.5
+    @Flag(help: "Stretch whole slices to SIZE pixels instead (pixel size follows each scan's field of view; the sets before 0.x).")
+    var stretchSlices = false
     @Option(help: "Slices before and after each nodule.") var margin = SliceSelection.paperMargin
     @Option(help: "Window as LOWER,UPPER in HU, mapped to 0…1.") var window = "-1000,400"
     @Option(help: "Split as TRAIN/VALIDATION/TEST percentages.") var split = "80/5/15"
@@ -44,7 +53,9 @@ struct SegmentationDatasetCommand: ParsableCommand {
         o.backgroundSlices = backgroundSlices
         let w = window.split(separator: ",").compactMap { Double($0) }
         guard w.count == 2, w[1] > w[0] else { throw ValidationError("--window must be LOWER,UPPER with UPPER > LOWER") }
+        guard pixelMM.isFinite, (0.05...50).contains(pixelMM) else { throw ValidationError("--pixel-mm must be 0.05…50") }
         o.size = size
+        o.pixelSpacingMM = stretchSlices ? nil : pixelMM
         o.margin = margin
         o.lower = w[0]
         o.upper = w[1]
