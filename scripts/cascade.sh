@@ -108,34 +108,10 @@ echo
 echo "report: $out/report.md ($seconds s in all)"
 
 if [ "$mode" = check ]; then
-    # The targets of the cascade issue on held-out phantom scans.
-    read -r dice sensitivity < <(awk -F, 'NR == 2 { print $2, $5 }' "$out/evaluation/segmenter/summary.csv")
-    # The classifier is judged on what the cascade calls benign or malignant: each annotated
-    # nodule of a held-out scan, by the mean malignancy of its slices (as `screen` does). The
-    # slice-level figures of the paper's tables are printed beside it: a false-positive slice
-    # of the discriminator has only its patient's label, and a nodule's edge slices show a
-    # few pixels of it that look alike for both classes.
-    level() { awk -F, -v l="$1" -v m="${2:-encoder}" -v c="${3:-6}" '$1 == m && $2 == l { print $c }' "$out/evaluation/classifier/comparison.csv"; }
-    accuracy=$(level nodules)
-    passed=0 failed=0
-    check() {  # NAME VALUE MINIMUM
-        if awk -v v="$2" -v m="$3" 'BEGIN { exit !(v >= m) }'; then
-            echo "cascade check: $1 $2 >= $3 ok"; passed=$((passed + 1))
-        else
-            echo "cascade check: $1 $2 < $3 FAILED"; failed=$((failed + 1))
-        fi
-    }
+    # The targets of the cascade issue on held-out phantom scans, judged in Swift
+    # (CascadeTargets: columns by name). The classifier is judged on what the cascade calls
+    # benign or malignant: each annotated nodule of a held-out scan, by the mean malignancy
+    # of its slices (as `screen` does); slice-level figures and the baselines are printed beside.
     echo
-    check "segmenter Dice on test nodule slices" "$dice" 0.7
-    check "discriminator slice sensitivity" "$sensitivity" 0.9
-    check "classifier accuracy per test nodule" "$accuracy" 0.9
-    echo "cascade check: (classifier accuracy on test slices crossing a nodule $(level nodule-slices), on every screened test slice $(level slices), per patient $(level patients))"
-    # The phantom classes differ in size and density; a rule on one number per pair must be
-    # beaten before the network's figure means anything (printed, not judged: see Docs/Models.md).
-    for level_name in nodules slices; do
-        echo "cascade check: (per-$level_name AUC: encoder $(level $level_name encoder 7), diameter rule $(level $level_name diameter-rule 7), brightest-value rule $(level $level_name max-intensity-rule 7); accuracy: encoder $(level $level_name), diameter rule $(level $level_name diameter-rule))"
-    done
-    echo "cascade check: (FROC on the test scans: CPM $(awk -F, '$1 == "cpm" { print $2 }' "$out/evaluation/screening/sensitivities.csv"), sensitivity at 1 false positive per scan $(awk -F, '$1 == "1.0" { print $2 }' "$out/evaluation/screening/sensitivities.csv"))"
-    echo "cascade: $passed passed, $failed failed"
-    [ "$failed" -eq 0 ]
+    "$nk" evaluate targets "$out/evaluation"
 fi

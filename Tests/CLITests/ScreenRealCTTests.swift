@@ -70,3 +70,20 @@ final class ScreenRealCTTests: XCTestCase {
         XCTAssertEqual(overlays.filter { $0.hasPrefix("nodule-") }.count, findings.rows.count)
     }
 }
+
+/// The targets of the cascade `make test` ran (scripts/cascade.sh into out/test-cascade),
+/// asserted in Swift on its evaluation folder.
+final class CascadeTargetsOnTheTestCascadeTests: XCTestCase {
+    func testTheTestCascadeMeetsItsTargets() throws {
+        let folder = TestEnvironment.repositoryRoot.appendingPathComponent("out/test-cascade/evaluation")
+        guard FileManager.default.fileExists(atPath: folder.appendingPathComponent("classifier/comparison.csv").path) else {
+            let message = "no cascade evaluation under out/test-cascade: run `make test`"
+            if TestEnvironment.isCI { XCTFail(message) }
+            throw XCTSkip(message)
+        }
+        let run = try LungsCLITests.runRelease(["evaluate", "targets", folder.path])
+        XCTAssertEqual(run.status, 0, run.stdout + run.stderr)
+        XCTAssertTrue(run.stdout.contains("cascade: 3 passed, 0 failed"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("segmenter Dice on test nodule slices"), run.stdout)
+    }
+}

@@ -7,7 +7,8 @@ struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evaluate",
         abstract: "Measure trained models on a dataset split (the test split unless told otherwise).",
-        subcommands: [EvaluateSegmenterCommand.self, EvaluateClassifierCommand.self, EvaluateScreeningCommand.self])
+        subcommands: [EvaluateSegmenterCommand.self, EvaluateClassifierCommand.self, EvaluateScreeningCommand.self,
+                      EvaluateTargetsCommand.self])
 }
 
 /// Options both evaluations share.
