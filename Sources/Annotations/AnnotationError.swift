@@ -34,6 +34,8 @@ public enum AnnotationError: Error, Equatable, CustomStringConvertible, Sendable
     case lidcSliceNotFound(file: String, line: Int, z: Double, reason: String)
     /// Two LIDC XML files describe the same series.
     case duplicateLidcSeries(uid: String, files: [String])
+    /// The LIDC lesion pool holds fewer nodules of a label than the phantoms ask for.
+    case lidcPoolTooSmall(folder: String, label: String, available: Int, requested: Int)
 
     public var description: String {
         switch self {
@@ -67,6 +69,8 @@ public enum AnnotationError: Error, Equatable, CustomStringConvertible, Sendable
             return "\(file): line \(line): ROI at imageZposition \(z) matches no slice: \(reason)"
         case .duplicateLidcSeries(let uid, let files):
             return "series \(uid) is described by more than one LIDC XML file: \(files.joined(separator: ", "))"
+        case .lidcPoolTooSmall(let folder, let label, let available, let requested):
+            return "\(folder): the LIDC pool's \(available) \(label) nodules ran out (each is used once; \(requested) more were asked for one patient); use fewer --count or --nodules, or more XML"
         }
     }
 }

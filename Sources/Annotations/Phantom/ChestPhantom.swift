@@ -13,8 +13,11 @@ public struct ChestPhantom: Sendable {
     public let geometry: ImageGeometry
     /// The scan's series UID (a 2.25 UID derived from the seed).
     public let seriesUID: String
-    /// The nodules drawn, as LUNA16 annotations (centre LPS mm, diameter mm).
+    /// The nodules drawn, as LUNA16 annotations (centre LPS mm, diameter mm: for a real
+    /// LIDC nodule, its consensus volume's equivalent diameter).
     public let nodules: [NoduleAnnotation]
+    /// The real LIDC nodule behind each of `nodules`, nil for a generated one.
+    public let lesionSources: [LidcLesion?]
 
     private let spec: PhantomSpec
     private let bodyCentre: Vector3
@@ -67,29 +70,46 @@ public struct ChestPhantom: Sendable {
         // spec's lesion kind (see LesionBuilder).
         var placed: [NoduleAnnotation] = []
         var lesionList: [(Vector3, Double, [LesionPiece])] = []
+        // A real LIDC nodule keeps its size; its extent (not its equivalent diameter)
+        // keeps it clear of organs and of the other lesions.
+        let real = spec.lidcLesions
+        let wanted = real.isEmpty ? spec.noduleCount : real.count
+        var extents: [Double] = []
         var attempts = 0
-        while placed.count < spec.noduleCount && attempts < 10_000 {
+        while placed.count < wanted && attempts < 10_000 {
             attempts += 1
             let lung = lungs[Int(rng.next() % 2)]
-            let diameter = LesionBuilder.diameter(spec.lesionKind, &rng)
+            let lesion = real.isEmpty ? nil : real[placed.count]
+            let diameter = lesion?.equivalentDiameterMM ?? LesionBuilder.diameter(spec.lesionKind, &rng)
+            let extent = lesion.map { 2 * $0.shape.reachMM } ?? diameter
             let u = Vector3(rng.nextUnit() * 2 - 1, rng.nextUnit() * 2 - 1, rng.nextUnit() * 2 - 1)
             guard dot(u, u) < 0.45 else { continue }
             let c = lung.centre + u * lung.radii
             if let anatomy {
                 // In lung parenchyma only: no organ, airway or vessel trunk inside the lesion.
                 let probes = [Vector3.zero, Vector3(1, 0, 0), Vector3(-1, 0, 0), Vector3(0, 1, 0), Vector3(0, -1, 0),
-                              Vector3(0, 0, 1), Vector3(0, 0, -1)].map { c + $0 * (diameter * 0.55 + 1) }
+                              Vector3(0, 0, 1), Vector3(0, 0, -1)].map { c + $0 * (extent * 0.55 + 1) }
                 guard probes.allSatisfy({ anatomy.structure(at: $0, bodyShell: 0) == nil }) else { continue }
             }
-            guard !placed.contains(where: { length($0.center - c) < (($0.diameterMM ?? 0) + diameter) * 0.8 }) else { continue }
+            guard !zip(placed, extents).contains(where: { length($0.0.center - c) < ($0.1 + extent) * 0.8 }) else { continue }
             placed.append(NoduleAnnotation(seriesUID: seriesUID, center: c, diameterMM: diameter, line: 0))
-            let pieces = LesionBuilder.pieces(spec.lesionKind, ordinal: placed.count, centre: c, diameter: diameter, &rng)
+            extents.append(extent)
+            let pieces: [LesionPiece]
+            if let lesion {
+                // Turned about the body axis and mirrored left-right at random: slices stay axial.
+                let turn = PhantomSpec.rotation(degrees: rng.nextUnit() * 360, axis: Vector3(0, 0, 1))
+                let mirror = rng.nextUnit() < 0.5 ? Matrix3(rows: Vector3(-1, 0, 0), Vector3(0, 1, 0), Vector3(0, 0, 1)) : .identity
+                pieces = LesionBuilder.pieces(lesion, centre: c, orientation: turn * mirror)
+            } else {
+                pieces = LesionBuilder.pieces(spec.lesionKind, ordinal: placed.count, centre: c, diameter: diameter, &rng)
+            }
             lesionList.append((c, pieces.map { $0.reach(from: c) }.max() ?? 0, pieces))
         }
-        guard placed.count == spec.noduleCount else {
-            throw AnnotationError.phantomTooSmall(requested: spec.noduleCount, placed: placed.count, size: spec.size)
+        guard placed.count == wanted else {
+            throw AnnotationError.phantomTooSmall(requested: wanted, placed: placed.count, size: spec.size)
         }
         nodules = placed
+        lesionSources = real.isEmpty ? placed.map { _ in nil } : real
         lesions = lesionList
     }
 
@@ -115,6 +135,25 @@ public struct ChestPhantom: Sendable {
         guard inLung else { return body > 0.85 ? -90 : 40 } // fat rim, then muscle
         for (a, e, r) in vessels where Self.distanceToSegment(p, a, e) <= r { return 30 }
         return -850
+    }
+
+    /// The lesions' true extent on the scan's grid: voxel n holds the 1-based number of
+    /// the lesion whose shape covers its centre (0 elsewhere), the mask a segmenter should
+    /// reproduce.
+    public func lesionMask() -> Volume<UInt8> {
+        var mask = Volume<UInt8>(geometry: geometry, repeating: 0)
+        let size = geometry.size
+        mask.withUnsafeMutableVoxels { out in
+            var o = 0
+            for k in 0..<size.k { for j in 0..<size.j { for i in 0..<size.i {
+                let p = geometry.indexToWorld(VoxelIndex(i, j, k))
+                for (n, lesion) in lesions.enumerated() where dot(p - lesion.centre, p - lesion.centre) <= lesion.reach * lesion.reach {
+                    if lesion.pieces.contains(where: { $0.covers(p) }) { out[o] = UInt8(clamping: n + 1); break }
+                }
+                o += 1
+            } } }
+        }
+        return mask
     }
 
     static func distanceToSegment(_ p: Vector3, _ a: Vector3, _ b: Vector3) -> Double {

@@ -15,6 +15,9 @@ struct LesionPiece: Sendable {
     enum Shape: Sendable {
         case sphere(centre: Vector3, radius: Double)
         case rod(from: Vector3, to: Vector3, radius: Double)
+        /// A real nodule's shape at `centre`, turned by `orientation` (shape axes → world)
+        /// and scaled by `scale` (a core is the same shape at a smaller scale).
+        case mask(LesionShape, centre: Vector3, orientation: Matrix3, scale: Double)
     }
     var shape: Shape
     var hounsfield: Double
@@ -25,6 +28,8 @@ struct LesionPiece: Sendable {
             return dot(p - c, p - c) <= r * r
         case .rod(let a, let b, let r):
             return ChestPhantom.distanceToSegment(p, a, b) <= r
+        case .mask(let shape, let c, let orientation, let scale):
+            return shape.occupancy(at: orientation.transposed * (p - c) / scale) >= 0.5
         }
     }
 
@@ -33,6 +38,7 @@ struct LesionPiece: Sendable {
         switch shape {
         case .sphere(let c, let r): return length(c - centre) + r
         case .rod(let a, let b, let r): return max(length(a - centre), length(b - centre)) + r
+        case .mask(let shape, let c, _, let scale): return length(c - centre) + shape.reachMM * scale
         }
     }
 }
@@ -52,6 +58,22 @@ enum LesionBuilder {
         case nil: return 4 + rng.nextUnit() * 14
         case .benign?: return 4 + rng.nextUnit() * 6
         case .malignant?: return 12 + rng.nextUnit() * 13
+        }
+    }
+
+    /// The pieces of a real LIDC nodule at `centre`, turned by `orientation`, drawn by its
+    /// density: cores are the nodule's own shape at 0.5 (part-solid) or 0.55 (calcified)
+    /// scale, so they sit inside it.
+    static func pieces(_ lesion: LidcLesion, centre c: Vector3, orientation: Matrix3) -> [LesionPiece] {
+        func piece(_ scale: Double, _ hu: Double) -> LesionPiece {
+            LesionPiece(shape: .mask(lesion.shape, centre: c, orientation: orientation, scale: scale), hounsfield: hu)
+        }
+        switch lesion.density {
+        case .solid: return [piece(1, solid)]
+        case .partSolid: return [piece(0.5, solid), piece(1, groundGlass)]
+        case .groundGlass: return [piece(1, groundGlass)]
+        case .calcifiedCore: return [piece(0.55, calcified), piece(1, solid)]
+        case .calcified: return [piece(1, calcified)]
         }
     }
 

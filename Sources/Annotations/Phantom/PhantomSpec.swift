@@ -20,6 +20,9 @@ public struct PhantomSpec: Sendable, Equatable {
     public var lesionKind: LesionKind?
     /// How much anatomy is drawn around the lungs.
     public var anatomy: PhantomAnatomy
+    /// Real LIDC nodules to draw instead of generated lesions (one nodule each; when set,
+    /// `noduleCount` is their count).
+    public var lidcLesions: [LidcLesion] = []
 
     /// Creates a spec.
     public init(size: GridSize = GridSize(128, 128, 80), spacing: Vector3 = Vector3(0.7, 0.7, 2.5),

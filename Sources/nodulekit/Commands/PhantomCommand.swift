@@ -26,7 +26,27 @@ struct PhantomCommand: ParsableCommand {
     var labelled = false
     @Option(help: "chest (heart, aorta, spine, ribs, liver, stomach, airways, vessel trees) or simple (body, lungs, vessels; the SampleData set).")
     var anatomy = "chest"
+    @Option(help: "generated (spheres, lobules, spicules by kind) or lidc (real LIDC-IDRI nodules from --lidc-xml, each used once; with --labelled, of the patient's label).")
+    var lesions = "generated"
+    @Option(help: "Folder of LIDC <patient>.xml + <patient>.grid.json (make test-data writes .testdata/lidc-lesions).")
+    var lidcXml: String?
+    @Option(help: "Draw only from the LIDC patients of part I/N (another population takes another part).")
+    var lidcPart = "0/1"
+    @Flag(help: "Also write each scan's lesion label mask, <seriesuid>_mask.mhd (always with --lesions lidc).")
+    var truthMasks = false
     @OptionGroup var outputOptions: OutputOptions
+
+    /// The specs, with real LIDC nodules dealt to them when `--lesions lidc`.
+    func specs(progress: ProgressReporter) throws -> [PhantomSpec] {
+        var specs = try specs()
+        guard lesions == "lidc", let lidcXml else { return specs }
+        let pool = try LidcLesionPool.load(from: URL(fileURLWithPath: lidcXml), progress: progress)
+            .part(try Shard(parsing: lidcPart))
+        if !outputOptions.quiet { print("lidc: \(pool.summary) in part \(lidcPart) of \(lidcXml)") }
+        let dealt = try pool.deal(to: specs.map(\.lesionKind), perPatient: nodules, seed: seed)
+        for n in specs.indices { specs[n].lidcLesions = dealt[n] }
+        return specs
+    }
 
     func specs() throws -> [PhantomSpec] {
         if sampleSet { return PhantomSpec.sampleSet }
@@ -51,14 +71,23 @@ struct PhantomCommand: ParsableCommand {
         guard nodules >= 0, nodules <= 50 else { throw ValidationError("--nodules must be between 0 and 50") }
         guard format == "mhd" || format == "dicom" else { throw ValidationError("--format must be mhd or dicom") }
         guard PhantomAnatomy(rawValue: anatomy) != nil else { throw ValidationError("--anatomy must be chest or simple, got \(anatomy)") }
+        guard lesions == "generated" || lesions == "lidc" else { throw ValidationError("--lesions must be generated or lidc, got \(lesions)") }
+        if lesions == "lidc" {
+            guard !sampleSet else { throw ValidationError("--lesions lidc does not apply to --sample-set") }
+            guard lidcXml != nil else { throw ValidationError("--lesions lidc needs --lidc-xml DIR") }
+            guard nodules >= 1 else { throw ValidationError("--lesions lidc needs --nodules of at least 1") }
+        }
+        _ = try Shard(parsing: lidcPart)
         _ = try specs()
     }
 
     func run() throws {
         let folder = URL(fileURLWithPath: output)
         let progress = TerminalProgress(label: "phantom", quiet: outputOptions.quiet)
-        let written = format == "dicom" ? try PhantomSet.writeDICOM(try specs(), to: folder, progress: progress)
-                                        : try PhantomSet.write(try specs(), to: folder, progress: progress)
+        let specs = try specs(progress: TerminalProgress(label: "lidc", quiet: outputOptions.quiet))
+        let masks = truthMasks || lesions == "lidc"
+        let written = format == "dicom" ? try PhantomSet.writeDICOM(specs, to: folder, truthMasks: masks, progress: progress)
+                                        : try PhantomSet.write(specs, to: folder, truthMasks: masks, progress: progress)
         print("wrote \(Set(written.map(\.seriesUID)).count) scans and \(written.count) nodules to \(folder.path)")
     }
 }
