@@ -3,7 +3,7 @@ import ImagingCore
 import XCTest
 
 /// `Volume<UInt8>.longAxes()`: the longest distance between two voxel centres of each
-/// label, in world mm (spacing and direction included).
+/// label, extended by a voxel's width along it, in world mm (spacing and direction included).
 final class LongAxisTests: XCTestCase {
     func testLongAxesOfABarAndABoxOnAnAnisotropicObliqueGrid() throws {
         let c = cos(0.3), s = sin(0.3)
@@ -15,10 +15,11 @@ final class LongAxisTests: XCTestCase {
         mask[19, 11, 9] = 3                                                                         // one voxel in the corner
         let axes = mask.longAxes()
         XCTAssertEqual(axes.count, 3)
-        XCTAssertEqual(try XCTUnwrap(axes[1]), 14 * 0.5, accuracy: 1e-9)
-        let box = (pow(3 * 0.5, 2) + pow(5 * 0.8, 2) + pow(3 * 2.5, 2)).squareRoot()               // corner to opposite corner
-        XCTAssertEqual(try XCTUnwrap(axes[2]), box, accuracy: 1e-9)
-        XCTAssertEqual(axes[3], 0)
+        XCTAssertEqual(try XCTUnwrap(axes[1]), 15 * 0.5, accuracy: 1e-9, "15 voxels of 0.5 mm")
+        let d = Vector3(3 * 0.5, 5 * 0.8, 3 * 2.5), centres = length(d)                             // corner voxel to opposite corner voxel
+        let width = (0.5 * d.x + 0.8 * d.y + 2.5 * d.z) / centres                                  // a voxel's width along that line
+        XCTAssertEqual(try XCTUnwrap(axes[2]), centres + width, accuracy: 1e-9)
+        XCTAssertEqual(try XCTUnwrap(axes[3]), (0.25 + 0.64 + 6.25).squareRoot(), accuracy: 1e-9, "one voxel: its diagonal")
         XCTAssertNil(axes[4])
     }
 
@@ -31,8 +32,10 @@ final class LongAxisTests: XCTestCase {
             mask[i, j, k] = 7
         }}}
         let exact = try XCTUnwrap(mask.longAxes(exactLimit: .max)[7]), approximate = try XCTUnwrap(mask.longAxes(exactLimit: 0)[7])
-        XCTAssertEqual(exact, 24 * 0.7, accuracy: 1e-9, "the ball's poles are 24 voxels apart")
-        XCTAssertLessThanOrEqual(approximate, exact + 1e-9)
-        XCTAssertGreaterThan(approximate, exact - 0.7 / 4)
+        // The farthest voxel centres are 24 voxels apart; a voxel's width along a line is
+        // between 1 (along an axis) and √3 voxels (along a diagonal).
+        XCTAssertGreaterThanOrEqual(exact, 25 * 0.7 - 1e-9)
+        XCTAssertLessThanOrEqual(exact, (24 + 3.0.squareRoot()) * 0.7)
+        XCTAssertEqual(approximate, exact, accuracy: 0.7 / 4)
     }
 }

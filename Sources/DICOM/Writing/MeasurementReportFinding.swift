@@ -43,7 +43,7 @@ public struct MeasurementReportFinding: Sendable, Equatable {
     public var site: Site?
     /// Centre of mass in LPS world millimetres (the source series' frame of reference).
     public var centerLPS: Vector3
-    /// The longest distance between two of its voxels' centres, in mm (SCT 103339001 "Long axis").
+    /// Its extent along its longest chord, in mm (SCT 103339001 "Long axis"; see `Volume.longAxes`).
     public var longAxisMM: Double
     /// The diameter of the sphere of its volume, in mm (SCT 81827009 "Diameter").
     public var equivalentDiameterMM: Double
