@@ -104,9 +104,7 @@ public enum SegmentationWriter {
         let sop = DICOMUID.make()
         // ContentDate/ContentTime are Type 1 in the multi-frame functional groups module.
         let now = contentDateTime(Date())
-        let copied: [DICOMTag] = [.patientName, .patientID, DICOMTag(0x0010, 0x0030), .patientSex, .studyInstanceUID, .studyDate,
-                                  .studyTime, DICOMTag(0x0008, 0x0090), .studyID, DICOMTag(0x0008, 0x0050), .frameOfReferenceUID,
-                                  .positionReferenceIndicator]
+        let copied = DICOMDataset.patientAndStudyTags + [.frameOfReferenceUID, .positionReferenceIndicator]
         var elements = copied.map { first[$0] ?? .text($0, $0.dictionaryVR, "") }
         elements += [
             .text(.sopClassUID, "UI", "1.2.840.10008.5.1.4.1.1.66.4"), .text(.sopInstanceUID, "UI", sop),

@@ -13,7 +13,9 @@ struct ScreenCommand: ParsableCommand {
             OUTPUT/slices.csv (per slice: highest probability, suspicious, malignancy), \
             OUTPUT/probabilities.<ext> and OUTPUT/mask.<ext> on the input's grid (--format mha or \
             nii.gz; labels 1…n by nodule), OUTPUT/lungs.<ext> (the lung mask searched), \
-            OUTPUT/mask-seg.dcm (a DICOM SEG referencing the input, for DICOM input) and \
+            OUTPUT/mask-seg.dcm and OUTPUT/findings-sr.dcm (for DICOM input with findings: a DICOM SEG \
+            referencing the input, a segment per finding, and a TID 1500 measurement report SR of \
+            the findings referencing those segments) and \
             OUTPUT/overlays/nodule-<n>.png (lungs outlined green and blue, the finding red). \
             Nodules are looked for inside the lungs grown by --lung-margin-mm unless \
             --no-lung-mask; findings over --mass-diameter-mm are masses (findings.csv's kind).
@@ -29,7 +31,7 @@ struct ScreenCommand: ParsableCommand {
     @Option(help: "Smallest nodule kept, in voxels.") var minimumVoxels = 3
     @Option(help: "mha or nii.gz, for the probability map and the mask.") var format = "mha"
     @Option(help: "Compute threads.") var threads = 2
-    @Option(help: "After writing it, C-STORE the SEG to this PACS, as HOST:PORT:AE_TITLE (calling AE NODULEKIT).")
+    @Option(help: "After writing them, C-STORE the SEG and the SR to this PACS, as HOST:PORT:AE_TITLE (calling AE NODULEKIT).")
     var sendTo: String?
     @OptionGroup var lungSearch: LungSearchOptions
     @Option(help: "Findings wider than this (mm, equivalent diameter) are masses, not nodules.") var massDiameterMm = 30.0
@@ -62,20 +64,14 @@ struct ScreenCommand: ParsableCommand {
 
         try FileManager.default.createDirectory(at: out.appendingPathComponent("overlays"), withIntermediateDirectories: true)
         try ScreeningFiles(report: report, seriesUID: seriesUID).write(to: out, format: format, scan: volume)
-        var seg: URL?
-        if let dicomSeries, !report.nodules.isEmpty {
-            let segments = report.nodules.map { SegmentDescription(label: UInt8($0.label), name: "\($0.kind) \($0.label)") }
-            let url = out.appendingPathComponent("mask-seg.dcm")
-            try SegmentationWriter.write(report.mask, source: dicomSeries, segments: segments, to: url)
-            seg = url
-        }
+        let dicomOutputs = try dicomSeries.flatMap { try ScreeningDICOM.write(report, source: $0, to: out) }
         if let sendTo {
-            if let seg {
-                let summary = try StoreSender.send(try StorePlan(paths: [seg]), to: try DICOMPeer(address: sendTo))
+            if let files = dicomOutputs?.files {
+                let summary = try StoreSender.send(try StorePlan(paths: files), to: try DICOMPeer(address: sendTo))
                 if let failure = summary.failed.first { throw failure.error }
-                print("sent \(seg.lastPathComponent) to \(sendTo)")
+                print("sent \(files.map(\.lastPathComponent).joined(separator: " and ")) to \(sendTo)")
             } else {
-                print("nothing to send: no SEG (no nodule, or the input is not a DICOM series)")
+                print("nothing to send: no SEG or SR (no nodule, or the input is not a DICOM series)")
             }
         }
         let suspicious = report.screened.suspiciousSlices.count
