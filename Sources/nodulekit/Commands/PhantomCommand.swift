@@ -26,6 +26,8 @@ struct PhantomCommand: ParsableCommand {
     var labelled = false
     @Option(help: "chest (heart, aorta, spine, ribs, liver, stomach, airways, vessel trees) or simple (body, lungs, vessels; the SampleData set).")
     var anatomy = "chest"
+    @Flag(help: "Also write a PET of each scan (SUV, 4 mm, 6 mm FWHM, misaligned) as pet/<seriesuid>/pet.nii.gz (and a DICOM PET series in dicom/ with --format dicom), with truth.tfm and truth.json.")
+    var pet = false
     @OptionGroup var outputOptions: OutputOptions
 
     func specs() throws -> [PhantomSpec] {
@@ -60,5 +62,8 @@ struct PhantomCommand: ParsableCommand {
         let written = format == "dicom" ? try PhantomSet.writeDICOM(try specs(), to: folder, progress: progress)
                                         : try PhantomSet.write(try specs(), to: folder, progress: progress)
         print("wrote \(Set(written.map(\.seriesUID)).count) scans and \(written.count) nodules to \(folder.path)")
+        guard pet else { return }
+        let pets = try PhantomSet.writePET(try specs(), to: folder, dicom: format == "dicom", progress: progress)
+        print("wrote \(pets.count) PET scans to \(folder.appendingPathComponent("pet").path)")
     }
 }
