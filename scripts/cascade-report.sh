@@ -106,4 +106,6 @@ $(if [ -f "$out/screen/cptac/findings.csv" ]; then
         [ -e "$f" ] && echo "![$(basename "$f")](${f#"$out/"})"
     done
 fi)
+
+$([ -s "$out/pet/report.md" ] && cat "$out/pet/report.md")
 EOF

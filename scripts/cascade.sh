@@ -42,8 +42,9 @@ step() {  # STAGE-NAME DESCRIPTION…
 
 step phantoms "phantoms: $scans annotated public CTs and $scans labelled hospital CTs (benign and malignant patients alternate)"
 for set in public:$seed hospital:$((seed + 1000)); do
+    pet=(); [ "${set%%:*}" = hospital ] && pet=(--pet)   # each hospital patient's PET, for the PET reference
     "$nk" phantom --output "$out/${set%%:*}" --count "$scans" --size 128,128,48 --spacing 0.75,0.75,2.5 --nodules 3 \
-        --labelled --compress --seed "${set##*:}" --quiet
+        --labelled --compress --seed "${set##*:}" ${pet[@]+"${pet[@]}"} --quiet
 done
 
 step segmentation-dataset "segmentation dataset: nodule slices ± 5, 64×64, split 80/5/15 by patient"
@@ -99,6 +100,12 @@ if [ -d "$cptac" ]; then
     "$nk" lungs "$cptac" --output "$out/screen/cptac/lungs.nii.gz" --overlays "$out/screen/cptac/lung-overlays" \
         --overlay-count 3 --threads "$threads" --quiet >/dev/null
 fi
+
+# The PET reference (scripts/cascade-pet.sh): a few held-out patients' phantom PETs registered
+# to their CTs, the screen findings read in them, the classifier's call against the PET's.
+step pet-reference "PET reference: register held-out patients' PETs to their CTs and read the screen findings in them"
+CASCADE_PET_PATIENTS=${CASCADE_PET_PATIENTS:-$([ "$mode" = check ] && echo 2 || echo 4)} \
+    scripts/cascade-pet.sh "$nk" "$out" "$threads"
 
 finish_stage
 seconds=$(( $(date +%s) - started ))

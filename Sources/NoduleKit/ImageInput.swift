@@ -11,7 +11,7 @@ public enum ImageInput {
     /// File extensions that are never DICOM, left out of folder scans (a LUNA16 folder's
     /// large .raw files would otherwise each be opened as a candidate dataset).
     public static let nonDICOMExtensions: Set<String> = [
-        "mhd", "mha", "raw", "zraw", "nii", "gz", "csv", "npy", "png", "svg", "json", "txt", "md", "safetensors", "py", "xml",
+        "mhd", "mha", "raw", "zraw", "nii", "gz", "csv", "npy", "png", "svg", "json", "txt", "md", "safetensors", "py", "xml", "tfm",
     ]
 
     /// Reads `url`. For DICOM, `seriesUID` picks one series when a folder holds several

@@ -22,6 +22,8 @@ public struct RegistrationReport: Codable, Sendable {
     public var seconds: Double
     public var transform: TransformParameters
     public var initialTransform: TransformParameters
+    /// The error against a known transform (`register --truth`), when one was given.
+    public var targetRegistrationError: TargetRegistrationError?
 
     public init(fixed: String, moving: String, settings: RigidRegistrationSettings, result: RigidRegistrationResult) {
         func parameters(_ t: RigidTransform) -> TransformParameters {

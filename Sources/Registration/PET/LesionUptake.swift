@@ -36,10 +36,19 @@ public struct LesionUptake: Sendable, Codable, Equatable {
     public var status: UptakeStatus
 }
 
+/// The measure a positivity threshold applies to.
+public enum PositivityMeasure: String, Sendable, Codable {
+    case suvMax = "SUVmax", suvPeak = "SUVpeak"
+}
+
 /// The rule and defaults behind `LesionUptake`.
 public struct UptakeSettings: Sendable {
-    /// SUVmax at or above this is positive (2.5, the customary solitary-nodule cut-off).
+    /// SUVmax (or `positiveMeasure`) at or above this is positive (2.5, the customary
+    /// solitary-nodule cut-off).
     public var positiveSUV = 2.5
+    /// The measure compared with `positiveSUV`: SUVmax by default; PERCIST's liver-based
+    /// threshold (`ReferenceUptake.percistThreshold`) is defined on SUVpeak.
+    public var positiveMeasure = PositivityMeasure.suvMax
     /// Lesions below this diameter (mm) that are not positive are indeterminate: at a PET
     /// resolution of about 6 mm FWHM partial volume hides their uptake (10 mm).
     public var indeterminateBelowMM = 10.0
@@ -109,7 +118,8 @@ public enum LesionUptakeCalculator {
         let (mtv41, tlg41) = metabolicVolume(suv, neighbourhood, seed: hottest, threshold: settings.relativeThreshold * suvMax, voxelML: voxelML)
         let (mtvA, tlgA) = suvMax >= settings.absoluteThreshold
             ? metabolicVolume(suv, neighbourhood, seed: hottest, threshold: settings.absoluteThreshold, voxelML: voxelML) : (0, 0)
-        let status: UptakeStatus = suvMax >= settings.positiveSUV ? .positive : diameter < settings.indeterminateBelowMM ? .indeterminate : .negative
+        let measured = settings.positiveMeasure == .suvPeak ? peak : suvMax
+        let status: UptakeStatus = measured >= settings.positiveSUV ? .positive : diameter < settings.indeterminateBelowMM ? .indeterminate : .negative
         return LesionUptake(label: label, centre: centre, volumeML: volume, diameterMM: diameter, suvMax: suvMax,
                             suvMean: inLesion.isEmpty ? .nan : inLesion.reduce(0, +) / Double(inLesion.count), suvPeak: peak,
                             mtv41: mtv41, tlg41: tlg41, mtvAbsolute: mtvA, tlgAbsolute: tlgA,

@@ -7,9 +7,11 @@ public struct UptakeTable: Sendable {
     /// Malignancy (0…1) by label, from `screen`'s findings.
     public var malignancy: [Int: Double]
     public var settings: UptakeSettings
+    /// The normal-tissue reference (liver or blood pool), when one was measured.
+    public var reference: ReferenceUptake?
 
-    public init(lesions: [LesionUptake], malignancy: [Int: Double] = [:], settings: UptakeSettings = .init()) {
-        self.lesions = lesions; self.malignancy = malignancy; self.settings = settings
+    public init(lesions: [LesionUptake], malignancy: [Int: Double] = [:], settings: UptakeSettings = .init(), reference: ReferenceUptake? = nil) {
+        self.lesions = lesions; self.malignancy = malignancy; self.settings = settings; self.reference = reference
     }
 
     static let header = ["label", "coordX", "coordY", "coordZ", "diameter_mm", "volume_ml", "suv_max", "suv_mean", "suv_peak",
@@ -42,7 +44,11 @@ public struct UptakeTable: Sendable {
             text += "| \(l.label) | \(centre) | \(String(format: "%.1f", l.diameterMM)) | \(Self.short(l.suvMax)) | \(Self.short(l.suvMean)) | "
                 + "\(Self.short(l.suvPeak)) | \(Self.short(l.mtv41)) | \(Self.short(l.tlg41)) | \(l.status.rawValue) | \(m) |\n"
         }
-        text += "\nRule: positive when SUVmax ≥ \(settings.positiveSUV) within d/2 + \(settings.marginMM) mm of the lesion centre; "
+        if let r = reference {
+            text += String(format: "\nReference (%@): SUVmean %.2f, SD %.2f over %d voxels (%.1f mL); PERCIST threshold 1.5 × mean + 2 SD = %.2f.\n",
+                           r.name, r.suvMean, r.suvSD, r.voxels, r.volumeML, r.percistThreshold)
+        }
+        text += "\nRule: positive when \(settings.positiveMeasure.rawValue) ≥ \(String(format: "%.2f", settings.positiveSUV)) within d/2 + \(settings.marginMM) mm of the lesion centre; "
             + "indeterminate when not positive and d < \(settings.indeterminateBelowMM) mm; outside-fov when the centre maps outside the PET.\n"
         let judged = lesions.filter { malignancy[$0.label] != nil && ($0.status == .positive || $0.status == .negative) }
         if !judged.isEmpty {

@@ -19,14 +19,30 @@ struct PetCompareCommand: ParsableCommand {
     @Option(help: "The PET: file or DICOM folder (a PET series becomes SUV).") var pet: String
     @Option(help: "A lesion label map on the CT grid.") var mask: String?
     @Option(help: "A `screen` output folder (mask.mha and findings.csv).") var findings: String?
-    @Option(help: "An ITK .tfm mapping CT-world points to PET-world points.") var transform: String?
+    @Option(help: "An ITK .tfm mapping CT-world points to PET-world points, or a DICOM Spatial Registration object (register --sro).") var transform: String?
     @Flag(help: "Register the PET to the CT first (Mattes MI, default settings).") var register = false
     @Option(help: "SUVmax at or above which a lesion is PET-positive.") var positiveSuv = 2.5
+    @Option(help: "A normal-tissue reference region as a label map on the CT grid (see --reference-label).") var referenceMask: String?
+    @Option(help: "The label of --reference-mask that marks the reference region.") var referenceLabel = 1
+    @Option(help: "A normal-tissue reference region as a sphere X,Y,Z,R (CT world mm, LPS; radius mm), e.g. 3 cm in the liver.")
+    var referenceSphere: String?
+    @Option(help: "What the reference region is: liver or blood-pool.") var referenceName = "liver"
+    @Flag(help: "Call a lesion positive when its SUVpeak ≥ 1.5 × reference SUVmean + 2 SD (PERCIST 1.0; needs a liver reference) instead of SUVmax ≥ --positive-suv.")
+    var percist = false
     @Option(help: "Output folder.") var output: String
 
     func validate() throws {
         guard (mask == nil) != (findings == nil) else { throw ValidationError("give exactly one of --mask and --findings") }
         guard !(register && transform != nil) else { throw ValidationError("give --transform or --register, not both") }
+        guard referenceMask == nil || referenceSphere == nil else { throw ValidationError("give --reference-mask or --reference-sphere, not both") }
+        guard referenceSphere.map({ parsedList($0, Double.init)?.count == 4 && (parsedList($0, Double.init)?[3] ?? 0) > 0 }) ?? true else {
+            throw ValidationError("--reference-sphere takes X,Y,Z,R in mm with R > 0, got \(referenceSphere ?? "")")
+        }
+        guard (1...255).contains(referenceLabel) else { throw ValidationError("--reference-label must be between 1 and 255") }
+        guard referenceName == "liver" || referenceName == "blood-pool" else { throw ValidationError("--reference-name must be liver or blood-pool") }
+        guard !percist || ((referenceMask != nil || referenceSphere != nil) && referenceName == "liver") else {
+            throw ValidationError("--percist needs a liver reference region (--reference-mask or --reference-sphere, --reference-name liver)")
+        }
     }
 
     func run() throws {
@@ -44,7 +60,7 @@ struct PetCompareCommand: ParsableCommand {
                 if let m = Double(row.fields[column]) { malignancy[n + 1] = m }
             }
         }
-        var t = try transform.map { try TransformFile.read(URL(fileURLWithPath: $0)) } ?? .identity
+        var t = try transform.map { try TransformInput.read(URL(fileURLWithPath: $0)) } ?? .identity
         if register {
             let result = try RigidRegistration().register(fixed: ctVolume, moving: petVolume)
             t = result.transform
@@ -53,8 +69,14 @@ struct PetCompareCommand: ParsableCommand {
         }
         var settings = UptakeSettings()
         settings.positiveSUV = positiveSuv
+        let reference = try measureReference(pet: petVolume, ct: ctVolume.geometry, transform: t)
+        if let reference {
+            print(String(format: "reference (%@): SUVmean %.2f, SD %.2f over %d voxels; PERCIST threshold %.2f",
+                         reference.name, reference.suvMean, reference.suvSD, reference.voxels, reference.percistThreshold))
+            if percist { settings.positiveSUV = reference.percistThreshold; settings.positiveMeasure = .suvPeak }
+        }
         let lesions = try LesionUptakeCalculator.measure(pet: petVolume, mask: labels, transform: t, settings: settings)
-        let table = UptakeTable(lesions: lesions, malignancy: malignancy, settings: settings)
+        let table = UptakeTable(lesions: lesions, malignancy: malignancy, settings: settings, reference: reference)
         try AtomicFile.write(Data(table.csv.utf8), to: out.appendingPathComponent("pet_reference.csv"))
         try AtomicFile.write(Data(table.markdown.utf8), to: out.appendingPathComponent("pet_reference.md"))
         let petOnCT = TransformResampler.resample(petVolume, onto: ctVolume.geometry, through: t, interpolation: .linear, defaultValue: .nan)
@@ -67,5 +89,20 @@ struct PetCompareCommand: ParsableCommand {
             print(String(format: "lesion %d: d %.1f mm, SUVmax %.2f, SUVpeak %.2f, MTV41 %.2f mL, %@", l.label, l.diameterMM, l.suvMax, l.suvPeak, l.mtv41, l.status.rawValue))
         }
         print("table: \(out.appendingPathComponent("pet_reference.csv").path)")
+    }
+
+    /// The reference region's uptake, when one is given.
+    private func measureReference(pet: Volume<Float>, ct: ImageGeometry, transform: RigidTransform) throws -> ReferenceUptake? {
+        let region: ReferenceRegion
+        if let referenceMask {
+            var mask = try ImageInput.read(URL(fileURLWithPath: referenceMask)).converted(to: UInt8.self)
+            if mask.geometry != ct { mask = mask.resampled(onto: ct) }
+            region = .mask(mask, label: UInt8(referenceLabel))
+        } else if let referenceSphere, let v = parsedList(referenceSphere, Double.init), v.count == 4 {
+            region = .sphere(centre: Vector3(v[0], v[1], v[2]), radiusMM: v[3])
+        } else {
+            return nil
+        }
+        return try LesionUptakeCalculator.reference(pet: pet, region: region, ctGeometry: ct, transform: transform, name: referenceName)
     }
 }

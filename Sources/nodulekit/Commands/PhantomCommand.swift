@@ -34,6 +34,8 @@ struct PhantomCommand: ParsableCommand {
     var lidcPart = "0/1"
     @Flag(help: "Also write each scan's lesion label mask, <seriesuid>_mask.mhd (always with --lesions lidc).")
     var truthMasks = false
+    @Flag(help: "Also write a PET of each scan (SUV, 4 mm, 6 mm FWHM, misaligned) as pet/<seriesuid>/pet.nii.gz (and a DICOM PET series in dicom/ with --format dicom), with truth.tfm and truth.json.")
+    var pet = false
     @OptionGroup var outputOptions: OutputOptions
 
     /// The specs, with real LIDC nodules dealt to them when `--lesions lidc`.
@@ -89,5 +91,8 @@ struct PhantomCommand: ParsableCommand {
         let written = format == "dicom" ? try PhantomSet.writeDICOM(specs, to: folder, truthMasks: masks, progress: progress)
                                         : try PhantomSet.write(specs, to: folder, truthMasks: masks, progress: progress)
         print("wrote \(Set(written.map(\.seriesUID)).count) scans and \(written.count) nodules to \(folder.path)")
+        guard pet else { return }
+        let pets = try PhantomSet.writePET(specs, to: folder, dicom: format == "dicom", progress: progress)
+        print("wrote \(pets.count) PET scans to \(folder.appendingPathComponent("pet").path)")
     }
 }

@@ -36,6 +36,10 @@ struct RegisterCommand: ParsableCommand {
     @Flag(help: "Register even when both DICOM series share a FrameOfReferenceUID (otherwise the identity is used).")
     var force = false
     @Option(help: "Compute threads (the result does not depend on it).") var threads: Int?
+    @Option(help: "Also write the result as a DICOM Spatial Registration object to this file (both inputs must be DICOM series).")
+    var sro: String?
+    @Option(help: "A known transform (.tfm, fixed → moving) to report the target registration error against (mean and largest mm over the fixed grid, or the --mask).")
+    var truth: String?
     @OptionGroup var outputOptions: OutputOptions
 
     func validate() throws {
@@ -56,6 +60,10 @@ struct RegisterCommand: ParsableCommand {
         settings.rotationSearch = rotationSearch; settings.threads = threads
         let fixedInput = try ImageInput.readForRegistration(URL(fileURLWithPath: fixed), seriesUID: fixedSeries)
         let movingInput = try ImageInput.readForRegistration(URL(fileURLWithPath: moving), seriesUID: movingSeries)
+        let known = try truth.map { try TransformFile.read(URL(fileURLWithPath: $0)) }
+        if sro != nil, fixedInput.series == nil || movingInput.series == nil {
+            throw ValidationError("--sro needs both inputs as DICOM series; \(fixedInput.series == nil ? fixed : moving) is not one")
+        }
         let fixedVolume = fixedInput.volume, movingVolume = movingInput.volume, movingIsSUV = movingInput.isSUV
         if !force, let frame = fixedInput.frameOfReferenceUID, frame == movingInput.frameOfReferenceUID {
             // One frame of reference: the scanner already placed both in the same world.
@@ -66,6 +74,7 @@ struct RegisterCommand: ParsableCommand {
             try AtomicFile.write(try JSONSerialization.data(withJSONObject: note, options: [.prettyPrinted, .sortedKeys]),
                                  to: out.appendingPathComponent("registration.json"))
             print("both series share FrameOfReferenceUID \(frame): the identity transform is used (pass --force to register anyway)")
+            try writeSRO(fixedInput, movingInput, .identity)
             print("output: \(out.path)")
             return
         }
@@ -81,9 +90,13 @@ struct RegisterCommand: ParsableCommand {
         try TransformFile.write(result.transform, to: out.appendingPathComponent("transform.tfm"))
         try ImageFile.write(movingVolume.resampled(onto: fixedFloat.geometry, through: result.transform),
                             to: out.appendingPathComponent("moving-on-fixed.mha"))
-        try AtomicFile.write(try RegistrationReport(fixed: fixed, moving: moving, settings: settings, result: result).json(),
-                             to: out.appendingPathComponent("registration.json"))
+        var report = RegistrationReport(fixed: fixed, moving: moving, settings: settings, result: result)
+        if let known {
+            report.targetRegistrationError = TargetRegistrationError(estimate: result.transform, truth: known, over: fixedFloat.geometry, mask: maskVolume)
+        }
+        try AtomicFile.write(try report.json(), to: out.appendingPathComponent("registration.json"))
         try writePictures(fixed: fixedFloat, moving: movingFloat, movingIsSUV: movingIsSUV, result: result, to: out)
+        try writeSRO(fixedInput, movingInput, result.transform)
 
         let a = result.transform.eulerAngles * (180 / .pi), t = result.transform.translation
         print(String(format: "metric %.5f → %.5f (Mattes MI, lower is better), iterations %@, %.1f s",
@@ -91,10 +104,19 @@ struct RegisterCommand: ParsableCommand {
         print(String(format: "transform (fixed → moving): rotation %.3f° %.3f° %.3f° (%.3f° in all), translation %.2f %.2f %.2f mm",
                      a.x, a.y, a.z, result.transform.rotationAngleDegrees, t.x, t.y, t.z))
         print("samples: \(result.samplesInside) of \(result.samples) inside the moving image at the end")
+        if let e = report.targetRegistrationError {
+            print(String(format: "target registration error against %@: mean %.2f mm, largest %.2f mm over %d points", truth ?? "", e.meanMM, e.maximumMM, e.points))
+        }
         if !result.converged {
             FileHandle.standardError.write(Data("warning: the registration did not converge (\(result.stopReasons.last ?? "")); check registration.json and the fusion pictures before trusting transform.tfm\n".utf8))
         }
         print("output: \(out.path)")
+    }
+
+    private func writeSRO(_ fixed: RegistrationInput, _ moving: RegistrationInput, _ transform: RigidTransform) throws {
+        guard let sro else { return }
+        try RegistrationInput.writeSpatialRegistration(fixed: fixed, moving: moving, transform: transform, to: URL(fileURLWithPath: sro))
+        print("spatial registration object: \(sro)")
     }
 
     private func writePictures(fixed: Volume<Float>, moving: Volume<Float>, movingIsSUV: Bool, result: RigidRegistrationResult, to out: URL) throws {

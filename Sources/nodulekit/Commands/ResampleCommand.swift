@@ -15,7 +15,7 @@ struct ResampleCommand: ParsableCommand {
 
     @Option(help: "The image whose grid the output takes (file or DICOM folder).") var reference: String
     @Option(help: "The image to resample (file or DICOM folder).") var input: String
-    @Option(help: "An ITK .tfm rigid transform mapping reference-world points to input-world points.") var transform: String?
+    @Option(help: "An ITK .tfm rigid transform mapping reference-world points to input-world points, or a DICOM Spatial Registration object (its matrix is inverted to that direction).") var transform: String?
     @Option(help: "linear or nearest (default: nearest for uint8 labels, linear otherwise).") var interpolation: String?
     @Option(name: .customLong("default"), help: "Value outside the input's field of view.") var defaultValue = 0.0
     @Option(help: "Output file (.mha, .mhd, .nii, .nii.gz).") var output: String
@@ -32,7 +32,7 @@ struct ResampleCommand: ParsableCommand {
         let grid = ImageFile.isSupported(referenceURL) ? try ImageFile.readGeometry(referenceURL) : try ImageInput.read(referenceURL).geometry
         let read = try ImageInput.readForRegistration(URL(fileURLWithPath: input))
         let volume = read.volume, isSUV = read.isSUV
-        let t = try transform.map { try TransformFile.read(URL(fileURLWithPath: $0)) } ?? .identity
+        let t = try transform.map { try TransformInput.read(URL(fileURLWithPath: $0)) } ?? .identity
         let chosen = interpolation.flatMap(Interpolation.init(rawValue:))
         let result = volume.resampled(onto: grid, through: t, interpolation: chosen, defaultValue: defaultValue)
         try ImageFile.write(result, to: URL(fileURLWithPath: output))
