@@ -40,16 +40,31 @@ step() {  # STAGE-NAME DESCRIPTION…
     echo; echo "== $*"
 }
 
-step phantoms "phantoms: $scans annotated public CTs and $scans labelled hospital CTs (benign and malignant patients alternate)"
+# CASCADE_LESIONS=lidc draws real LIDC-IDRI nodules (consensus shapes, densities from their
+# ratings, labels from their readers; `make test-data` writes the pool) instead of generated
+# ones, into larger chests (200 mm across: real nodules reach 30 mm); public and hospital
+# phantoms draw from disjoint halves of the LIDC patients, each nodule used once, and the
+# U-Net learns the lesions' true shapes (their masks), not spheres.
+lesions=${CASCADE_LESIONS:-generated}
+grid=(--size 128,128,48 --spacing 0.75,0.75,2.5)
+[ "$lesions" = lidc ] && grid=(--size 160,160,48 --spacing 1.25,1.25,2.5)
+step phantoms "phantoms: $scans annotated public CTs and $scans labelled hospital CTs (benign and malignant patients alternate; $lesions lesions)"
 for set in public:$seed hospital:$((seed + 1000)); do
-    pet=(); [ "${set%%:*}" = hospital ] && pet=(--pet)   # each hospital patient's PET, for the PET reference
-    "$nk" phantom --output "$out/${set%%:*}" --count "$scans" --size 128,128,48 --spacing 0.75,0.75,2.5 --nodules 3 \
-        --labelled --compress --seed "${set##*:}" ${pet[@]+"${pet[@]}"} --quiet
+    name=${set%%:*}
+    extra=(--labelled --nodules 3)
+    [ "$name" = hospital ] && extra+=(--pet)   # each hospital patient's PET, for the PET reference
+    if [ "$lesions" = lidc ]; then
+        part=0/2; extra=(--nodules 3)
+        [ "$name" = hospital ] && { part=1/2; extra=(--labelled --nodules 2 --pet); }
+        extra+=(--lesions lidc --lidc-xml .testdata/lidc-lesions --lidc-part "$part")
+    fi
+    "$nk" phantom --output "$out/$name" --count "$scans" "${grid[@]}" --compress --seed "${set##*:}" "${extra[@]}" --quiet
 done
 
+masks=(); [ "$lesions" = lidc ] && masks=(--masks "$out/public")
 step segmentation-dataset "segmentation dataset: nodule slices ± 5, 64×64, split 80/5/15 by patient"
 "$nk" dataset segmentation --annotations "$out/public/annotations.csv" --images "$out/public" \
-    --output "$out/segmentation-set" --size 64 --background-slices "$background" --seed "$seed" --quiet
+    --output "$out/segmentation-set" --size 64 --background-slices "$background" --seed "$seed" ${masks[@]+"${masks[@]}"} --quiet
 
 step train-segmenter "train the U-Net segmenter"
 "$nk" train segmenter --dataset "$out/segmentation-set" --output "$out/segmenter" --width "$width" \

@@ -31,6 +31,10 @@ public struct SegmentationDatasetOptions: Sendable, Equatable {
     /// `size × size` window of that pixel size placed around its nodule (seeded jitter of
     /// up to a quarter window). Nil stretches whole slices to `size` (the older sets).
     public var pixelSpacingMM: Double?
+    /// A folder of label masks `<seriesuid>_mask.mhd` on each scan's grid (the readers'
+    /// consensus from `masks --lidc`, a phantom's truth masks): the slices' masks come from
+    /// them instead of the annotations' spheres, which still choose the slices. Nil: spheres.
+    public var maskFolder: URL?
 
     public init() {}
 
@@ -146,7 +150,8 @@ public struct SegmentationDatasetBuilder: Sendable {
     /// Reads one scan, selects its slices and writes its two arrays.
     func build(_ scan: ScanFile, nodules: [NoduleAnnotation], split: DatasetSplit) throws -> [SliceRecord] {
         let image = try ImageFile.read(scan.url).converted(to: Int16.self)
-        let (mask, placements) = try NoduleMaskRenderer().render(nodules, on: image.geometry, seriesUID: scan.seriesUID)
+        var (mask, placements) = try NoduleMaskRenderer().render(nodules, on: image.geometry, seriesUID: scan.seriesUID)
+        if let folder = options.maskFolder { mask = try Self.givenMask(in: folder, seriesUID: scan.seriesUID, for: image.geometry) }
         var slices = SliceSelection.union(SliceSelection.select(placements, margin: options.margin, sliceCount: image.size.k))
         var region: Volume<UInt8>?
         if options.lungMask {
@@ -182,6 +187,22 @@ public struct SegmentationDatasetBuilder: Sendable {
         try NumPyArray(shape: shape, values: labels).write(to: outputs.masks)
         if region != nil { try NumPyArray(shape: shape, values: searched).write(to: lungsFile(seriesUID: scan.seriesUID)) }
         return records
+    }
+
+    /// `<seriesuid>_mask.mhd` of `folder`, which must lie on the scan's grid.
+    static func givenMask(in folder: URL, seriesUID: String, for geometry: ImageGeometry) throws -> Volume<UInt8> {
+        let url = folder.appendingPathComponent("\(seriesUID)_mask.mhd")
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw AnnotationError.unreadable(file: url.path, reason: "no mask for series \(seriesUID) (--masks expects <seriesuid>_mask.mhd)")
+        }
+        let mask = try ImageFile.read(url).converted(to: UInt8.self)
+        func apart(_ a: Vector3, _ b: Vector3) -> Double { max(abs(a.x - b.x), abs(a.y - b.y), abs(a.z - b.z)) }
+        guard mask.geometry.size == geometry.size, apart(mask.geometry.origin, geometry.origin) < 1e-3,
+              apart(mask.geometry.spacing, geometry.spacing) < 1e-6,
+              mask.geometry.direction.maxAbsDifference(geometry.direction) < 1e-6 else {
+            throw AnnotationError.unreadable(file: url.path, reason: "its grid \(mask.geometry.size) differs from the scan's \(geometry.size) (size, origin, spacing and direction must match)")
+        }
+        return mask
     }
 
     /// Where slice k's training window lies: around the nodule whose slices (± margin)
@@ -222,6 +243,10 @@ public struct SegmentationDatasetBuilder: Sendable {
         var text = "seg-v2 size=\(options.size) margin=\(options.margin) window=\(options.lower),\(options.upper) split=\(split.rawValue)"
         if options.backgroundSlices > 0 { text += " background=\(options.backgroundSlices) seed=\(options.seed)" }
         if let mm = options.pixelSpacingMM { text += " pixel=\(mm)mm" }
+        if let folder = options.maskFolder {
+            let url = folder.appendingPathComponent("\(scan.seriesUID)_mask.mhd")
+            text += " masks=" + ScanFile(seriesUID: scan.seriesUID + "_mask", url: url).fileFingerprint()
+        }
         if options.lungMask { text += " lungs=\(options.lungMarginMM) \(options.lungOptions.resultKey)" }
         text += " scan=\(scan.fileFingerprint())"
         for a in nodules { text += "|\(a.center.x),\(a.center.y),\(a.center.z),\(a.diameterMM ?? -1)" }

@@ -42,6 +42,8 @@ struct SegmentationDatasetCommand: ParsableCommand {
     @Option(help: "Seed of the patient split.") var seed: UInt64 = 0
     @Option(help: "Do part I of N (0-based).") var shard: String?
     @Option(help: "Random nodule-free slices added per scan (the paper adds none).") var backgroundSlices = 0
+    @Option(help: "Folder of label masks <seriesuid>_mask.mhd (e.g. LIDC consensus, phantom truth) used instead of the annotations' spheres.")
+    var masks: String?
     @OptionGroup var lungSearch: LungSearchOptions
     @OptionGroup var outputOptions: OutputOptions
 
@@ -64,6 +66,7 @@ struct SegmentationDatasetCommand: ParsableCommand {
         o.shard = try shard.map(Shard.init(parsing:)) ?? .whole
         o.lungMask = !lungSearch.noLungMask
         o.lungMarginMM = lungSearch.lungMarginMm
+        o.maskFolder = masks.map { URL(fileURLWithPath: $0) }
         return o
     }
 
