@@ -40,11 +40,13 @@ demo: release
 bench: release venv
 	@scripts/bench.sh $(NODULEKIT_RELEASE)
 
-# libFuzzer over the DICOM reader (DCMTK parsing, DCMTK/GDCM decoding); FUZZ_SECONDS=60.
-# Seeds come from `make test-data`; crashes land in Fuzz/findings/.
+# libFuzzer (ASan + UBSan) over every parser, FUZZ_SECONDS each (60): DICOM, MetaImage,
+# NIfTI, annotations CSVs, .npy, safetensors, model.json. Seeds from the real test data
+# (scripts/fuzz/seeds.py); findings land in Fuzz/findings/<Target>/, and the exit is
+# non-zero when there are any. One target: scripts/fuzz/run.sh SECONDS NIfTIFuzz.
 FUZZ_SECONDS ?= 60
-fuzz: deps test-data
-	@scripts/fuzz/dicom.sh $(FUZZ_SECONDS)
+fuzz: deps venv test-data
+	@scripts/fuzz/run.sh $(FUZZ_SECONDS)
 
 clean:
 	rm -rf .build out

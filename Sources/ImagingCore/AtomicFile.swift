@@ -33,3 +33,50 @@ public enum AtomicFile {
         }
     }
 }
+
+/// Writes a folder of files (a DICOM series) so that an interrupted write never leaves a
+/// folder that looks whole: the files go into a hidden temporary folder beside the
+/// destination, which is renamed onto it once every file is written. A destination that
+/// does not exist or is empty is replaced in one atomic rename; into a folder that
+/// already holds files, each finished file is moved in (atomically per file) and the
+/// files are never left half-written.
+public enum AtomicFolder {
+    /// Calls `produce` with a temporary folder to fill; when it returns normally, the
+    /// contents become `folder`. When it throws, nothing is left behind.
+    public static func write(to folder: URL, _ produce: (URL) throws -> Void) throws {
+        let fm = FileManager.default
+        let parent = folder.deletingLastPathComponent()
+        do {
+            try fm.createDirectory(at: parent, withIntermediateDirectories: true)
+        } catch {
+            throw ImagingError.writeFailed(path: folder.path, reason: "cannot create folder \(parent.path): \(error.localizedDescription)")
+        }
+        let tmp = parent.appendingPathComponent(".\(folder.lastPathComponent).partial-\(UUID().uuidString.prefix(8))")
+        do {
+            try fm.createDirectory(at: tmp, withIntermediateDirectories: false)
+            try produce(tmp)
+        } catch {
+            try? fm.removeItem(at: tmp)
+            throw error
+        }
+        // rename(2) replaces a missing or empty folder atomically.
+        if rename(tmp.path, folder.path) == 0 { return }
+        let code = errno
+        guard code == ENOTEMPTY || code == EEXIST else {
+            try? fm.removeItem(at: tmp)
+            throw ImagingError.writeFailed(path: folder.path, reason: String(cString: strerror(code)))
+        }
+        do {
+            for name in try fm.contentsOfDirectory(atPath: tmp.path) {
+                let from = tmp.appendingPathComponent(name), to = folder.appendingPathComponent(name)
+                guard rename(from.path, to.path) == 0 else {
+                    throw ImagingError.writeFailed(path: to.path, reason: String(cString: strerror(errno)))
+                }
+            }
+            try? fm.removeItem(at: tmp)
+        } catch {
+            try? fm.removeItem(at: tmp)
+            throw error
+        }
+    }
+}

@@ -19,6 +19,8 @@ public enum ImagingError: Error, Equatable, CustomStringConvertible, Sendable {
     case writeFailed(path: String, reason: String)
     /// Lung segmentation found nothing that can be a lung (the reason says what it saw).
     case lungsNotFound(String)
+    /// A UID (from `source`) cannot name a file inside `folder` (see `UIDFileName`).
+    case unsafeFileName(uid: String, source: String, folder: String)
 
     public var description: String {
         switch self {
@@ -40,6 +42,8 @@ public enum ImagingError: Error, Equatable, CustomStringConvertible, Sendable {
             return "could not write \(path): \(reason)"
         case .lungsNotFound(let reason):
             return "no lungs found: \(reason)"
+        case .unsafeFileName(let uid, let source, let folder):
+            return "\(source): '\(uid)' cannot name a file in \(folder): \(UIDFileName.problem(uid) ?? "it is not a safe name")"
         }
     }
 }

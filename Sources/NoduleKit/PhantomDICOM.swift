@@ -12,7 +12,9 @@ extension PhantomSet {
                                   progress: ProgressReporter = SilentProgress()) throws -> [NoduleAnnotation] {
         try write(specs, to: folder, truthMasks: truthMasks, progress: progress) { phantom, spec in
             let identity = DICOMIdentity(patientName: "Phantom^\(spec.seed)", patientID: "PHANTOM-\(spec.seed)")
-            _ = try CTSeriesWriter.write(phantom.render(), to: folder.appendingPathComponent(phantom.seriesUID),
+            // The UID names the series folder: refuse one that could leave `folder`.
+            let seriesFolder = try UIDFileName.url(in: folder, uid: phantom.seriesUID, source: "phantom seed \(spec.seed)")
+            _ = try CTSeriesWriter.write(phantom.render(), to: seriesFolder,
                                          identity: identity, seriesDescription: "NoduleKit phantom",
                                          seriesInstanceUID: phantom.seriesUID)
         }

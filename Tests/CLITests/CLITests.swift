@@ -17,10 +17,12 @@ final class CLITests: XCTestCase {
 
     func nodulekit(_ arguments: String...) throws -> Run { try Self.runNodulekit(arguments) }
 
-    /// Runs the binary with `arguments`; skips when it is not built.
+    /// Runs the binary with `arguments`; skips when it is not built, fails under CI.
     static func runNodulekit(_ arguments: [String]) throws -> Run {
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
-            throw XCTSkip("nodulekit is not built at \(binary.path); run `swift build` first")
+            let message = "nodulekit is not built at \(binary.path); run `swift build` first"
+            if TestEnvironment.isCI { XCTFail(message) }
+            throw XCTSkip(message)
         }
         let p = Process()
         p.executableURL = binary

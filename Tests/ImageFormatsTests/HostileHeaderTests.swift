@@ -39,3 +39,22 @@ final class HostileHeaderTests: XCTestCase {
         XCTAssertEqual(c.z, 3, accuracy: 1e-9)
     }
 }
+
+/// A .mhd rewrite stopped between its two files never leaves a pair that looks whole.
+final class InterruptedMetaImageWriteTests: XCTestCase {
+    func testAFailedRewriteLeavesNoOldHeaderNamingNewData() throws {
+        let folder = try TestEnvironment.temporaryDirectory(self)
+        let url = folder.appendingPathComponent("scan.mhd")
+        let small = Volume<Int16>(geometry: try ImageGeometry(size: GridSize(2, 2, 2)), repeating: 1)
+        try ImageFile.write(small, to: url)
+        XCTAssertEqual(try ImageFile.readGeometry(url).size, GridSize(2, 2, 2))
+        // The data file cannot be replaced (a folder stands in its place): the write fails midway.
+        let raw = folder.appendingPathComponent("scan.raw")
+        try FileManager.default.removeItem(at: raw)
+        try FileManager.default.createDirectory(at: raw, withIntermediateDirectories: false)
+        let large = Volume<Int16>(geometry: try ImageGeometry(size: GridSize(4, 4, 4)), repeating: 2)
+        XCTAssertThrowsError(try ImageFile.write(large, to: url))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: url.path), "the old header must not survive to name other data")
+        XCTAssertThrowsError(try ImageFile.readGeometry(url))
+    }
+}

@@ -113,6 +113,49 @@ final class SegmentationTrainingTests: XCTestCase {
         XCTAssertEqual(try Data(contentsOf: output.appendingPathComponent("last.safetensors")), lastBefore)
     }
 
+    func testARunInterruptedBetweenHistoryAndCheckpointResumesFromTheCheckpointsEpoch() throws {
+        ComputeThreads.set(1)
+        let folder = try makeDataset()
+        let output = folder.appendingPathComponent("run")
+        let train = try SegmentationDatasetReader(folder: folder, split: .train)
+        let validation = try SegmentationDatasetReader(folder: folder, split: .validation)
+        var options = TrainingOptions()
+        options.epochs = 2
+        options.batchSize = 16
+        options.seed = 5
+        let config = UNetSegmenter.Configuration(widthMultiplier: 0.125, levels: 2, dropoutRate: 0, seed: 1)
+        func runTraining(_ options: TrainingOptions) throws -> TrainingResult {
+            try SegmentationTrainer(segmenter: UNetSegmenter(config), training: train, validation: validation,
+                                    outputFolder: output, options: options).run()
+        }
+        let first = try runTraining(options)
+        let last = output.appendingPathComponent("last.safetensors"), historyURL = output.appendingPathComponent("history.csv")
+        XCTAssertEqual(try Safetensors.readWithMetadata(from: last).metadata["nodulekit.epoch"], "2")
+
+        // Stopped after history.csv got epoch 3's row, before last.safetensors did: epoch 3
+        // runs again from epoch 2's weights, and the orphan row is replaced.
+        var orphan = first.history
+        orphan.records.append(EpochRecord(epoch: 3, trainLoss: 99, validationLoss: 99, validationScore: 0))
+        try orphan.write(to: historyURL)
+        options.epochs = 3
+        options.resume = true
+        let resumed = try runTraining(options)
+        XCTAssertEqual(resumed.resumedAfterEpoch, 2)
+        XCTAssertEqual(resumed.history.records.map(\.epoch), [1, 2, 3])
+        XCTAssertNotEqual(resumed.history.records[2].trainLoss, 99)
+        XCTAssertEqual(Array(resumed.history.records.prefix(2)), first.history.records)
+
+        // Weights newer than the history (an older version wrote the checkpoint first) cannot
+        // be resumed without repeating or losing an epoch: refused, naming history.csv.
+        let (state, _) = try Safetensors.readWithMetadata(from: last)
+        try Safetensors.write(state, metadata: ["nodulekit.epoch": "5"], to: last)
+        options.epochs = 6
+        XCTAssertThrowsError(try runTraining(options)) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.contains("history.csv") && text.contains("epoch 3") && text.contains("epoch 5"), text)
+        }
+    }
+
     func testEarlyStoppingCountsEpochsSinceBest() {
         var h = TrainingHistory()
         for (e, v) in [0.5, 0.4, 0.45, 0.41, 0.42].enumerated() {

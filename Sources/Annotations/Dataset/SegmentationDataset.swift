@@ -149,6 +149,8 @@ public struct SegmentationDatasetBuilder: Sendable {
 
     /// Reads one scan, selects its slices and writes its two arrays.
     func build(_ scan: ScanFile, nodules: [NoduleAnnotation], split: DatasetSplit) throws -> [SliceRecord] {
+        // The scan's name names its arrays: refuse one that could not (UIDFileName).
+        _ = try UIDFileName.url(in: outputFolder.appendingPathComponent("scans"), uid: scan.seriesUID, source: "series UID")
         let image = try ImageFile.read(scan.url).converted(to: Int16.self)
         var (mask, placements) = try NoduleMaskRenderer().render(nodules, on: image.geometry, seriesUID: scan.seriesUID)
         if let folder = options.maskFolder { mask = try Self.givenMask(in: folder, seriesUID: scan.seriesUID, for: image.geometry) }

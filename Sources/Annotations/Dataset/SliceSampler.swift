@@ -64,7 +64,9 @@ public struct SliceSampler: Sendable, Equatable, Codable {
     public func image<V: VoxelScalar>(_ volume: Volume<V>, k: Int, window: SliceWindow) -> [Float] {
         let s = volume.size
         let scale = 1 / (upper - lower), lower = self.lower
-        let taps = pixelSpacingMM == nil ? 1 : Int(max(window.stepX, window.stepY).rounded(.up))
+        // Bounded as a Double: a hostile spacing (1e-300 mm) makes the step infinite, which Int() traps on.
+        let step = max(window.stepX, window.stepY)
+        let taps = pixelSpacingMM == nil ? 1 : (step <= 8 ? Int(max(step, 1).rounded(.up)) : 8)
         return volume.withUnsafeVoxels { v in
             let base = k * s.sliceCount, channels = volume.channelCount
             return window.sample(sliceWidth: s.i, sliceHeight: s.j, nearest: false, taps: min(max(taps, 1), 8), outside: 0) { i, j in

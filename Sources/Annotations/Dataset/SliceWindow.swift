@@ -62,7 +62,8 @@ public struct SliceWindow: Sendable, Equatable {
         let w = Double(sliceWidth), h = Double(sliceHeight)
         let n = max(1, taps), inverse = 1 / Double(n * n)
         func bilinear(_ fx: Double, _ fy: Double) -> Double {
-            let cx = min(max(fx, 0), w - 1), cy = min(max(fy, 0), h - 1)
+            // Written so a NaN clamps to 0 too (max(NaN, 0) is NaN, and Int(NaN) traps).
+            let cx = fx >= 0 ? min(fx, w - 1) : 0, cy = fy >= 0 ? min(fy, h - 1) : 0
             let x0 = Int(cx), y0 = Int(cy)
             let x1 = min(x0 + 1, sliceWidth - 1), y1 = min(y0 + 1, sliceHeight - 1)
             let tx = cx - Double(x0), ty = cy - Double(y0)

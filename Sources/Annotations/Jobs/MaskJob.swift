@@ -63,7 +63,8 @@ public struct MaskJob: Sendable {
         self.readOptions = readOptions
     }
 
-    /// The mask file of a scan.
+    /// The mask file of a scan. A series UID that is not a safe file name (`UIDFileName`)
+    /// is never written: `run` reports that scan as a failure instead.
     public func maskURL(seriesUID: String) -> URL { outputFolder.appendingPathComponent("\(seriesUID)_mask.mhd") }
 
     /// Runs the job. Throws only when nothing can be done (unreadable folder, unwritable
@@ -128,10 +129,12 @@ public struct MaskJob: Sendable {
     /// rows. A mask needs the grid only, so the voxels are not decoded; the header is
     /// checked and the data file is checked to hold them (`ImageFile.readGeometry`).
     func process(_ scan: ScanSource, nodules: [NoduleAnnotation]) throws -> [NoduleReport.Row] {
+        // A UID from a DICOM header names the mask: refuse one that would leave the folder.
+        let maskURL = try UIDFileName.url(in: outputFolder, uid: scan.seriesUID, suffix: "_mask.mhd", source: "series UID")
         let geometry = try scan.readGeometry()
         let renderer = NoduleMaskRenderer(writesLabels: options.writesLabels)
         let (mask, placements) = try renderer.render(nodules, on: geometry, seriesUID: scan.seriesUID)
-        try ImageFile.write(mask, to: maskURL(seriesUID: scan.seriesUID), options: ImageWriteOptions(compress: options.compress))
+        try ImageFile.write(mask, to: maskURL, options: ImageWriteOptions(compress: options.compress))
         let selections = SliceSelection.select(placements, margin: options.margin, sliceCount: geometry.size.k)
         return NoduleReport.rows(placements, selections)
     }
@@ -143,7 +146,7 @@ public struct MaskJob: Sendable {
     /// The rows of a scan finished by an earlier run with the same settings, annotations
     /// and scan files, when its mask (header and data) is still whole.
     private func finishedRows(_ uid: String, key: String) -> [NoduleReport.Row]? {
-        guard (try? ImageFile.readGeometry(maskURL(seriesUID: uid))) != nil else { return nil }
+        guard UIDFileName.isSafeName(uid), (try? ImageFile.readGeometry(maskURL(seriesUID: uid))) != nil else { return nil }
         return store.finished(uid, key: key)
     }
 

@@ -16,16 +16,22 @@ public struct ResumeStore<Record: Codable>: Sendable {
         var record: Record
     }
 
-    private func url(_ item: String) -> URL { folder.appendingPathComponent("\(item).json") }
+    /// `<folder>/<item>.json`; an item (a series UID) that is not a safe file name
+    /// (`UIDFileName`) is refused, so a record never lands outside the folder.
+    private func url(_ item: String) throws -> URL {
+        try UIDFileName.url(in: folder, uid: item, suffix: ".json", source: "resume record of \(folder.deletingLastPathComponent().path)")
+    }
 
-    /// The record of a finished item whose fingerprint is `key`, or nil.
+    /// The record of a finished item whose fingerprint is `key`, or nil (always nil for an
+    /// item that cannot name a file).
     public func finished(_ item: String, key: String) -> Record? {
-        guard let data = try? Data(contentsOf: url(item)),
+        guard let url = try? url(item), let data = try? Data(contentsOf: url),
               let entry = try? JSONDecoder().decode(Entry.self, from: data), entry.key == key else { return nil }
         return entry.record
     }
 
-    /// Marks an item finished.
+    /// Marks an item finished; throws `ImagingError.unsafeFileName` for an item that
+    /// cannot name a file.
     public func record(_ record: Record, for item: String, key: String) throws {
         try AtomicFile.write(try JSONEncoder().encode(Entry(key: key, record: record)), to: url(item))
     }

@@ -34,15 +34,19 @@ enum GantryTiltCorrection {
             var source = [Double](repeating: 0, count: size.sliceCount)
             for k in 0..<min(size.k, shifts.count) {
                 let s = shifts[k]
-                guard abs(s.x) > 1e-6 || abs(s.y) > 1e-6 else { continue }
+                guard !(abs(s.x) <= 1e-6 && abs(s.y) <= 1e-6) else { continue }  // NaN shifts are resampled (to fill)
                 let base = k * size.sliceCount
                 for p in 0..<size.sliceCount { source[p] = voxels[base + p].doubleValue }
                 for j in 0..<size.j {
                     for i in 0..<size.i {
                         // Output (i, j) shows source (i − Δi, j − Δj) of the sheared slice.
                         let x = Double(i) - s.x, y = Double(j) - s.y
+                        // Compared as Doubles first: a hostile ImagePositionPatient or PixelSpacing
+                        // gives an infinite, NaN or huge shift, which Int() would trap on.
+                        guard x >= 0, y >= 0, x < Double(size.i), y < Double(size.j) else {
+                            voxels[base + j * size.i + i] = fill; continue
+                        }
                         let x0 = Int(x.rounded(.down)), y0 = Int(y.rounded(.down))
-                        guard x0 >= 0, y0 >= 0, x0 < size.i, y0 < size.j else { voxels[base + j * size.i + i] = fill; continue }
                         let fx = x - Double(x0), fy = y - Double(y0)
                         let x1 = min(x0 + 1, size.i - 1), y1 = min(y0 + 1, size.j - 1)
                         let top = source[y0 * size.i + x0] * (1 - fx) + source[y0 * size.i + x1] * fx

@@ -20,18 +20,17 @@ extension SliceHeader {
             frame.sequence(macro).first ?? shared?.sequence(macro).first
         }
         return try perFrame.enumerated().map { index, item in
-            let ipp = try group(item, .planePositionSequence).map { try $0.doubles(.imagePositionPatient, path: path) } ?? []
-            let iop = try group(item, .planeOrientationSequence).map { try $0.doubles(.imageOrientationPatient, path: path) } ?? []
-            let ps = try group(item, .pixelMeasuresSequence).map { try $0.doubles(.pixelSpacing, path: path) } ?? []
+            let ipp = try group(item, .planePositionSequence).flatMap { try Self.vector($0, .imagePositionPatient, path: path) }
+            let iop = try group(item, .planeOrientationSequence).flatMap { try Self.numbers($0, .imageOrientationPatient, count: 6, path: path) }
+            let ps = try group(item, .pixelMeasuresSequence).flatMap { try Self.pixelSpacing($0, path: path) }
             let transform = group(item, .pixelValueTransformationSequence)
-            let slope = try transform?.double(.rescaleSlope, path: path) ?? rescaleSlope
-            let intercept = try transform?.double(.rescaleIntercept, path: path) ?? rescaleIntercept
-            let hasIOP = iop.count == 6 && iop.allSatisfy(\.isFinite)
+            let slope = try transform.flatMap { try Self.number($0, .rescaleSlope, path: path) } ?? rescaleSlope
+            let intercept = try transform.flatMap { try Self.number($0, .rescaleIntercept, path: path) } ?? rescaleIntercept
             return SliceHeader(self, frame: index,
-                               position: ipp.count == 3 && ipp.allSatisfy(\.isFinite) ? Vector3(ipp[0], ipp[1], ipp[2]) : position,
-                               rowDirection: hasIOP ? Vector3(iop[0], iop[1], iop[2]) : rowDirection,
-                               columnDirection: hasIOP ? Vector3(iop[3], iop[4], iop[5]) : columnDirection,
-                               pixelSpacing: ps.count == 2 && ps[0] > 0 && ps[1] > 0 ? SIMD2(ps[1], ps[0]) : pixelSpacing,
+                               position: ipp.map { Vector3($0[0], $0[1], $0[2]) } ?? position,
+                               rowDirection: iop.map { Vector3($0[0], $0[1], $0[2]) } ?? rowDirection,
+                               columnDirection: iop.map { Vector3($0[3], $0[4], $0[5]) } ?? columnDirection,
+                               pixelSpacing: ps ?? pixelSpacing,
                                rescaleSlope: slope, rescaleIntercept: intercept)
         }
     }

@@ -46,7 +46,10 @@ public struct SliceHeader: Sendable {
     /// enhanced multi-frame file expanded by `frameSlices()`).
     public let frame: Int
 
-    /// Lifts the fields out of a dataset; throws when one present is malformed.
+    /// Lifts the fields out of a dataset; throws `DICOMError.invalidValue` naming the file
+    /// and tag when one present is malformed (not a number, the wrong count, not finite,
+    /// a spacing not positive), so a slice is never dropped or misplaced silently:
+    /// series discovery lists the file in `SeriesScan.skipped` with that reason.
     public init(url: URL, dataset ds: DICOMDataset) throws {
         let path = url.path
         self.url = url
@@ -56,26 +59,52 @@ public struct SliceHeader: Sendable {
         sopInstanceUID = ds.string(.sopInstanceUID) ?? ""
         sopClassUID = ds.string(.sopClassUID) ?? ""
         modality = ds.string(.modality) ?? ""
-        instanceNumber = try? ds.int(.instanceNumber, path: path)
+        instanceNumber = try ds.int(.instanceNumber, path: path)
         rows = try ds.int(.rows, path: path) ?? 0
         columns = try ds.int(.columns, path: path) ?? 0
-        frames = max(1, (try? ds.int(.numberOfFrames, path: path)) ?? 1)
-        let ipp = try ds.doubles(.imagePositionPatient, path: path)
-        position = ipp.count == 3 && ipp.allSatisfy(\.isFinite) ? Vector3(ipp[0], ipp[1], ipp[2]) : nil
-        let iop = try ds.doubles(.imageOrientationPatient, path: path)
-        if iop.count == 6, iop.allSatisfy(\.isFinite) {
-            rowDirection = Vector3(iop[0], iop[1], iop[2])
-            columnDirection = Vector3(iop[3], iop[4], iop[5])
-        } else {
-            rowDirection = nil
-            columnDirection = nil
-        }
-        let ps = try ds.doubles(.pixelSpacing, path: path)
-        pixelSpacing = ps.count == 2 && ps[0] > 0 && ps[1] > 0 ? SIMD2(ps[1], ps[0]) : nil
-        rescaleSlope = try ds.double(.rescaleSlope, path: path) ?? 1
-        rescaleIntercept = try ds.double(.rescaleIntercept, path: path) ?? 0
-        gantryTilt = (try? ds.double(.gantryDetectorTilt, path: path)) ?? 0
+        frames = max(1, try ds.int(.numberOfFrames, path: path) ?? 1)
+        position = try Self.vector(ds, .imagePositionPatient, path: path).map { Vector3($0[0], $0[1], $0[2]) }
+        let iop = try Self.numbers(ds, .imageOrientationPatient, count: 6, path: path)
+        rowDirection = iop.map { Vector3($0[0], $0[1], $0[2]) }
+        columnDirection = iop.map { Vector3($0[3], $0[4], $0[5]) }
+        pixelSpacing = try Self.pixelSpacing(ds, path: path)
+        rescaleSlope = try Self.number(ds, .rescaleSlope, path: path) ?? 1
+        rescaleIntercept = try Self.number(ds, .rescaleIntercept, path: path) ?? 0
+        gantryTilt = try Self.number(ds, .gantryDetectorTilt, path: path) ?? 0
         frame = 0
+    }
+
+    /// The `count` finite values of `tag`, nil when absent or empty; throws otherwise.
+    static func numbers(_ ds: DICOMDataset, _ tag: DICOMTag, count: Int, path: String) throws -> [Double]? {
+        let values = try ds.doubles(tag, path: path)
+        if values.isEmpty { return nil }
+        guard values.count == count, values.allSatisfy(\.isFinite) else {
+            throw DICOMError.invalidValue(path: path, tag: tag, value: values.map { "\($0)" }.joined(separator: "\\"),
+                                          expected: "\(count) finite numbers")
+        }
+        return values
+    }
+
+    /// A position triplet (ImagePositionPatient), nil when absent; throws when malformed.
+    static func vector(_ ds: DICOMDataset, _ tag: DICOMTag, path: String) throws -> [Double]? {
+        try numbers(ds, tag, count: 3, path: path)
+    }
+
+    /// PixelSpacing as (column spacing, row spacing), nil when absent; throws unless it is
+    /// two positive finite numbers.
+    static func pixelSpacing(_ ds: DICOMDataset, path: String) throws -> SIMD2<Double>? {
+        guard let ps = try numbers(ds, .pixelSpacing, count: 2, path: path) else { return nil }
+        guard ps[0] > 0, ps[1] > 0 else {
+            throw DICOMError.invalidValue(path: path, tag: .pixelSpacing, value: "\(ps[0])\\\(ps[1])", expected: "two positive spacings in mm")
+        }
+        return SIMD2(ps[1], ps[0])
+    }
+
+    /// The first value of `tag` when finite, nil when absent; throws when malformed.
+    static func number(_ ds: DICOMDataset, _ tag: DICOMTag, path: String) throws -> Double? {
+        guard let v = try ds.double(tag, path: path) else { return nil }
+        guard v.isFinite else { throw DICOMError.invalidValue(path: path, tag: tag, value: "\(v)", expected: "a finite number") }
+        return v
     }
 
     /// A copy describing frame `frame` with its own geometry and rescale.

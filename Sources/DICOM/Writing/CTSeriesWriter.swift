@@ -67,37 +67,41 @@ public enum CTSeriesWriter {
         let seriesUID = seriesInstanceUID
         var files: [URL] = [], uids: [String] = []
         let perSlice = g.size.sliceCount
-        for k in 0..<g.size.k {
-            let sop = DICOMUID.make()
-            let position = g.origin + normal * (Double(k) * g.spacing.z)
-            let pixels = volume.voxels[(k * perSlice)..<((k + 1) * perSlice)].flatMap { v -> [UInt8] in
-                let u = UInt16(bitPattern: v)
-                return [UInt8(u & 0xFF), UInt8(u >> 8)]
+        // Into a temporary folder renamed onto `folder` at the end (AtomicFolder): an
+        // interrupted write never leaves a series that looks whole.
+        try AtomicFolder.write(to: folder) { partial in
+            for k in 0..<g.size.k {
+                let sop = DICOMUID.make()
+                let position = g.origin + normal * (Double(k) * g.spacing.z)
+                let pixels = volume.voxels[(k * perSlice)..<((k + 1) * perSlice)].flatMap { v -> [UInt8] in
+                    let u = UInt16(bitPattern: v)
+                    return [UInt8(u & 0xFF), UInt8(u >> 8)]
+                }
+                let ds = DICOMDataset(elements: identity.elements + [
+                    .text(.sopClassUID, "UI", "1.2.840.10008.5.1.4.1.1.2"), .text(.sopInstanceUID, "UI", sop),
+                    .text(.seriesInstanceUID, "UI", seriesUID), .text(.modality, "CS", "CT"),
+                    .text(.seriesDescription, "LO", seriesDescription), .integers(.seriesNumber, [seriesNumber]),
+                    // Type 2 and 2C elements of General Series/Equipment and CT Image (PS3.3 C.7.3.1,
+                    // C.7.5.1, C.8.2.1): present, empty where NoduleKit knows no value.
+                    // BodyPartExamined CHEST (unpaired) makes Laterality (2C) absent rather than empty.
+                    .text(DICOMTag(0x0018, 0x0015), "CS", bodyPartExamined), .text(.patientPosition, "CS", "HFS"),
+                    .text(.manufacturer, "LO", "NoduleKit"), .text(DICOMTag(0x0018, 0x0060), "DS", ""),
+                    .text(.acquisitionNumber, "IS", ""),
+                    .integers(.instanceNumber, [k + 1]), .text(.imageType, "CS", ["DERIVED", "SECONDARY", "AXIAL"]),
+                    .decimals(.imagePositionPatient, [position.x, position.y, position.z]),
+                    .decimals(.imageOrientationPatient, [row.x, row.y, row.z, column.x, column.y, column.z]),
+                    .decimals(.pixelSpacing, [g.spacing.y, g.spacing.x]), .decimals(.sliceThickness, [g.spacing.z]),
+                    .uint16(.samplesPerPixel, [1]), .text(.photometricInterpretation, "CS", "MONOCHROME2"),
+                    .uint16(.rows, [UInt16(clamping: g.size.j)]), .uint16(.columns, [UInt16(clamping: g.size.i)]),
+                    .uint16(.bitsAllocated, [16]), .uint16(.bitsStored, [16]), .uint16(.highBit, [15]), .uint16(.pixelRepresentation, [1]),
+                    .decimals(.rescaleIntercept, [0]), .decimals(.rescaleSlope, [1]), .text(.rescaleType, "LO", "HU"),
+                    .binary(.pixelData, "OW", pixels),
+                ])
+                let name = String(format: "slice-%05d.dcm", k)
+                try ds.write(to: partial.appendingPathComponent(name))
+                files.append(folder.appendingPathComponent(name))
+                uids.append(sop)
             }
-            let ds = DICOMDataset(elements: identity.elements + [
-                .text(.sopClassUID, "UI", "1.2.840.10008.5.1.4.1.1.2"), .text(.sopInstanceUID, "UI", sop),
-                .text(.seriesInstanceUID, "UI", seriesUID), .text(.modality, "CS", "CT"),
-                .text(.seriesDescription, "LO", seriesDescription), .integers(.seriesNumber, [seriesNumber]),
-                // Type 2 and 2C elements of General Series/Equipment and CT Image (PS3.3 C.7.3.1,
-                // C.7.5.1, C.8.2.1): present, empty where NoduleKit knows no value.
-                // BodyPartExamined CHEST (unpaired) makes Laterality (2C) absent rather than empty.
-                .text(DICOMTag(0x0018, 0x0015), "CS", bodyPartExamined), .text(.patientPosition, "CS", "HFS"),
-                .text(.manufacturer, "LO", "NoduleKit"), .text(DICOMTag(0x0018, 0x0060), "DS", ""),
-                .text(.acquisitionNumber, "IS", ""),
-                .integers(.instanceNumber, [k + 1]), .text(.imageType, "CS", ["DERIVED", "SECONDARY", "AXIAL"]),
-                .decimals(.imagePositionPatient, [position.x, position.y, position.z]),
-                .decimals(.imageOrientationPatient, [row.x, row.y, row.z, column.x, column.y, column.z]),
-                .decimals(.pixelSpacing, [g.spacing.y, g.spacing.x]), .decimals(.sliceThickness, [g.spacing.z]),
-                .uint16(.samplesPerPixel, [1]), .text(.photometricInterpretation, "CS", "MONOCHROME2"),
-                .uint16(.rows, [UInt16(clamping: g.size.j)]), .uint16(.columns, [UInt16(clamping: g.size.i)]),
-                .uint16(.bitsAllocated, [16]), .uint16(.bitsStored, [16]), .uint16(.highBit, [15]), .uint16(.pixelRepresentation, [1]),
-                .decimals(.rescaleIntercept, [0]), .decimals(.rescaleSlope, [1]), .text(.rescaleType, "LO", "HU"),
-                .binary(.pixelData, "OW", pixels),
-            ])
-            let url = folder.appendingPathComponent(String(format: "slice-%05d.dcm", k))
-            try ds.write(to: url)
-            files.append(url)
-            uids.append(sop)
         }
         return Result(seriesInstanceUID: seriesUID, files: files, sopInstanceUIDs: uids)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import ImagingCore
 
 /// Building elements for writing.
 extension DICOMElement {
@@ -58,21 +59,14 @@ extension DICOMElement {
 /// DICOM unique identifiers.
 public enum DICOMUID {
     /// True for a well-formed UID (PS3.5 9.1): 1–64 characters, digits and dots, no empty
-    /// component, no leading zero in a component. Only such UIDs become file names, so a
-    /// UID holding `/`, `..` or anything else can never name a path outside its folder.
-    public static func isValid(_ uid: String) -> Bool {
-        guard !uid.isEmpty, uid.utf8.count <= 64 else { return false }
-        for component in uid.split(separator: ".", omittingEmptySubsequences: false) {
-            guard !component.isEmpty, component.allSatisfy({ $0.isASCII && $0.isNumber }) else { return false }
-            if component.count > 1 && component.first == "0" { return false }
-        }
-        return true
-    }
+    /// component, no leading zero in a component (`UIDFileName.isDICOMUID`).
+    public static func isValid(_ uid: String) -> Bool { UIDFileName.isDICOMUID(uid) }
 
     /// The file-name form of a UID (`<uid><suffix>`), or nil when the UID is not valid:
-    /// the one sanitiser every UID passes before it names a file.
+    /// ImagingCore's `UIDFileName`, the one sanitiser every UID passes before it names a
+    /// file, with the strict DICOM alphabet.
     public static func fileName(_ uid: String, suffix: String = "") -> String? {
-        isValid(uid) ? uid + suffix : nil
+        UIDFileName.fileName(uid, suffix: suffix, strictDICOM: true)
     }
 
     /// A new UID under the UUID-derived root 2.25 (PS3.5 B.2): "2.25." + a random UUID as

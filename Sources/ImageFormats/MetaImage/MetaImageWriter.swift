@@ -3,7 +3,8 @@ import ImagingCore
 
 /// Writes MetaImage files the way ITK does: `.mhd` + `.raw` (or `.zraw` when
 /// compressed), or `.mha` with the voxels inline. Every file is written atomically; for
-/// .mhd the data file is written before the header that names it.
+/// .mhd an earlier header is removed first and the data file is written before the header
+/// that names it, so an interrupted rewrite never pairs an old header with new data.
 public enum MetaImageWriter {
     /// Writes `volume` to `url` (.mhd or .mha), one zlib stream when `compress`.
     public static func write(_ volume: AnyVolume, to url: URL, compress: Bool = false) throws {
@@ -24,6 +25,10 @@ public enum MetaImageWriter {
                 try writeVoxels(out)
             }
         } else {
+            // An earlier header goes first: a write stopped between the two files must not
+            // leave the old header naming the new data (a pair that looks whole). Without a
+            // header the scan is simply absent until the new one is written.
+            try? FileManager.default.removeItem(at: url)
             try FileOutput.atomically(url.deletingLastPathComponent().appendingPathComponent(dataName), writeVoxels)
             try AtomicFile.write(Data(header.text.utf8), to: url)
         }

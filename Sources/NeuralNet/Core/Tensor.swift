@@ -9,7 +9,7 @@ public struct Tensor: Sendable, Equatable {
 
     /// Wraps `scalars`; throws unless their count equals the product of `shape`.
     public init(shape: [Int], scalars: [Float]) throws {
-        guard shape.allSatisfy({ $0 >= 0 }), shape.reduce(1, *) == scalars.count else {
+        guard let count = Tensor.elementCount(of: shape), count == scalars.count else {
             throw NeuralNetError.shapeMismatch(
                 operation: "Tensor.init", expected: "with \(scalars.count) elements", found: shape)
         }
@@ -26,6 +26,19 @@ public struct Tensor: Sendable, Equatable {
 
     /// The number of elements.
     public var count: Int { scalars.count }
+
+    /// The element count of `shape`, or nil when an extent is negative or the product
+    /// overflows (a shape from a file must be checked before anything is allocated).
+    public static func elementCount(of shape: [Int]) -> Int? {
+        var count = 1
+        for extent in shape {
+            guard extent >= 0 else { return nil }
+            let (product, overflow) = count.multipliedReportingOverflow(by: extent)
+            guard !overflow else { return nil }
+            count = product
+        }
+        return count
+    }
 
     /// The same elements under a new shape with the same element count.
     public func reshaped(_ newShape: [Int]) throws -> Tensor {

@@ -4,9 +4,11 @@ import Foundation
 /// header mapping names to dtype, shape and byte offsets, then raw little-endian data), so
 /// checkpoints move to and from PyTorch. Only F32 tensors are written or read.
 public enum Safetensors {
-    /// Writes `tensors` to `url` atomically (temporary file, then rename), names sorted.
-    public static func write(_ tensors: [String: Tensor], to url: URL) throws {
+    /// Writes `tensors` to `url` atomically (temporary file, then rename), names sorted;
+    /// `metadata` goes into the header's `__metadata__` (text to text, as the format has it).
+    public static func write(_ tensors: [String: Tensor], metadata: [String: String] = [:], to url: URL) throws {
         var header: [String: Any] = [:]
+        if !metadata.isEmpty { header["__metadata__"] = metadata }
         var offset = 0
         let names = tensors.keys.sorted()
         for name in names {
@@ -30,8 +32,16 @@ public enum Safetensors {
 
     /// Reads every tensor of the file at `url`; throws `checkpointFormat` naming the problem.
     public static func read(from url: URL) throws -> [String: Tensor] {
+        try readWithMetadata(from: url).tensors
+    }
+
+    /// Reads every tensor and the `__metadata__` text of the file at `url` (empty when absent).
+    public static func readWithMetadata(from url: URL) throws -> (tensors: [String: Tensor], metadata: [String: String]) {
         let file = url.path
-        let data = try Data(contentsOf: url)
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw NeuralNetError.checkpointFormat(file: file, reason: "cannot read: \(error.localizedDescription)")
+        }
         func fail(_ reason: String) -> NeuralNetError { .checkpointFormat(file: file, reason: reason) }
         guard data.count >= 8 else { throw fail("shorter than the 8-byte header length") }
         let headerLength = data.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
@@ -41,6 +51,11 @@ public enum Safetensors {
         guard let header = try? JSONSerialization.jsonObject(with: headerData) as? [String: Any] else {
             throw fail("header is not a JSON object")
         }
+        var metadata: [String: String] = [:]
+        if let entry = header["__metadata__"] {
+            guard let text = entry as? [String: String] else { throw fail("__metadata__ is not a map of text to text") }
+            metadata = text
+        }
         var out: [String: Tensor] = [:]
         for (name, entry) in header where name != "__metadata__" {
             guard let info = entry as? [String: Any], let dtype = info["dtype"] as? String,
@@ -48,10 +63,8 @@ public enum Safetensors {
             else { throw fail("entry '\(name)' lacks dtype, shape or data_offsets") }
             guard dtype == "F32" else { throw fail("tensor '\(name)' has dtype \(dtype); only F32 is supported") }
             // Checked arithmetic: a hostile header must not overflow an Int.
-            var count = 1, overflow = false
-            for extent in shape where !overflow { (count, overflow) = count.multipliedReportingOverflow(by: extent) }
             let (begin, end) = (offsets[0], offsets[1])
-            guard !overflow, shape.allSatisfy({ $0 >= 0 }), begin >= 0, begin <= end,
+            guard let count = Tensor.elementCount(of: shape), begin >= 0, begin <= end,
                   end <= data.count - dataStart, (end - begin) / 4 == count, (end - begin) % 4 == 0
             else { throw fail("tensor '\(name)' has offsets \(offsets) that do not fit shape \(shape) and the file") }
             var scalars = [Float](repeating: 0, count: count)
@@ -61,14 +74,15 @@ public enum Safetensors {
             for i in scalars.indices { scalars[i] = Float(bitPattern: UInt32(littleEndian: scalars[i].bitPattern)) }
             out[name] = try Tensor(shape: shape, scalars: scalars)
         }
-        return out
+        return (out, metadata)
     }
 }
 
 extension Layer {
-    /// Saves every parameter under its dotted name to a safetensors file.
-    public func saveCheckpoint(to url: URL) throws {
-        try Safetensors.write(stateDictionary(), to: url)
+    /// Saves every parameter under its dotted name to a safetensors file, with `metadata`
+    /// in its header (a training run records the epoch the weights are from).
+    public func saveCheckpoint(to url: URL, metadata: [String: String] = [:]) throws {
+        try Safetensors.write(stateDictionary(), metadata: metadata, to: url)
     }
 
     /// Loads parameters from a safetensors file; throws, listing missing, unexpected and

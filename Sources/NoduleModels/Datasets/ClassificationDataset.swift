@@ -136,6 +136,13 @@ public struct ClassificationDatasetBuilder {
                 "cls-v2 \(scan.fingerprint()) seg=\(options.segmenterFingerprint) t=\(screener.discriminator.threshold) "
                 + "sampler=\(screener.sampler) region=\(screener.searchRegion.resultKey) \(entry.patient) \(entry.label) \(split) "
                 + nodules.map { "\($0.center.x),\($0.center.y),\($0.center.z),\($0.diameterMM ?? -1)" }.joined(separator: ";"))
+            // The UID (from a DICOM header or a file name) names the pairs file and the resume record.
+            guard UIDFileName.isSafeName(scan.seriesUID) else {
+                let refusal = ImagingError.unsafeFileName(uid: scan.seriesUID, source: "series UID", folder: outputFolder.path)
+                summary.failures.append((scan.seriesUID, "\(scan.location): \(refusal)"))
+                progress.update(completed: n + 1, total: labelled.count, item: scan.seriesUID)
+                continue
+            }
             let pairsURL = outputFolder.appendingPathComponent(pairsFile(seriesUID: scan.seriesUID))
             if FileManager.default.fileExists(atPath: pairsURL.path), let done = store.finished(scan.seriesUID, key: key) {
                 samples += done.samples

@@ -1,5 +1,6 @@
 import Annotations
 import Foundation
+import ImagingCore
 
 /// The two classes of the paper's classifier; the raw value is the network's class index.
 public enum NoduleClass: Int, Sendable, CaseIterable, Codable {
@@ -45,7 +46,8 @@ public struct PatientLabels: Sendable, Equatable {
         bySeries = Dictionary(entries.map { ($0.seriesUID, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
-    /// Reads a labels CSV; throws naming the line of a bad label, an empty UID, a series
+    /// Reads a labels CSV; throws naming the line of a bad label, an empty or unsafe UID
+    /// (one that could not name a file, see `UIDFileName`), a series
     /// labelled twice differently, or a patient whose series disagree.
     public init(contentsOf url: URL) throws {
         let table = try CSVTable(contentsOf: url)
@@ -54,8 +56,10 @@ public struct PatientLabels: Sendable, Equatable {
         var entries: [String: Entry] = [:]
         for row in table.rows {
             let uid = row.fields[uidColumn].trimmingCharacters(in: .whitespaces)
-            guard !uid.isEmpty else {
-                throw AnnotationError.badField(file: table.source, line: row.line, column: "seriesuid", value: "", expected: "a series UID")
+            // The UID names the scan's files in the dataset (`UIDFileName`): refuse one that could not.
+            guard UIDFileName.isSafeName(uid) else {
+                throw AnnotationError.badField(file: table.source, line: row.line, column: "seriesuid", value: String(uid.prefix(96)),
+                                               expected: "a series UID that can name a file (letters, digits, '.', '_', '-'; no '..', not starting with '.')")
             }
             guard let label = NoduleClass(text: row.fields[labelColumn]) else {
                 throw AnnotationError.badField(file: table.source, line: row.line, column: "label", value: row.fields[labelColumn],

@@ -44,6 +44,7 @@ public final class EncoderClassifier: Classifier {
 
     /// Builds the network with seeded (Glorot-uniform, Keras's default) weights.
     public init(_ configuration: Configuration = .init()) throws {
+        _ = try configuration.parameterCount()  // bounds every field before anything is allocated
         let c = configuration
         let divisor = 1 << min(c.channels.count, 12)
         guard c.inputChannels > 0, !c.channels.isEmpty, c.channels.count <= 12, c.dropoutRate >= 0, c.dropoutRate < 1, c.channels.allSatisfy({ $0 > 0 }), c.hiddenUnits > 0,

@@ -40,6 +40,7 @@ public final class EncoderDecoderClassifier: Classifier {
 
     /// Builds the network with seeded weights.
     public init(_ configuration: Configuration = .init()) throws {
+        _ = try configuration.parameterCount()  // bounds every field before anything is allocated
         let c = configuration
         let multiple = 1 << max(0, c.levels - 1)
         guard c.inputChannels > 0, c.widthMultiplier > 0, c.widthMultiplier <= 16, (2...8).contains(c.levels),

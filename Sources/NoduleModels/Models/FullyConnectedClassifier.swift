@@ -32,6 +32,7 @@ public final class FullyConnectedClassifier: Classifier {
 
     /// Builds the network with seeded (Glorot-uniform) weights.
     public init(_ configuration: Configuration = .init()) throws {
+        _ = try configuration.parameterCount()  // bounds every field before anything is allocated
         let c = configuration
         guard c.inputChannels > 0, c.imageSize > 0, c.imageSize <= 4096, c.hiddenUnits.allSatisfy({ $0 > 0 }) else {
             throw NoduleModelsError.invalidConfiguration(

@@ -68,9 +68,20 @@ public enum ModelDescription: Sendable, Equatable, Codable {
         do { data = try Data(contentsOf: json) } catch {
             throw NoduleModelsError.invalidDataset(path: json.path, reason: "missing: a checkpoint needs the model.json its training run wrote")
         }
-        do { return (try JSONDecoder().decode(ModelDescription.self, from: data), weights) } catch {
-            throw NoduleModelsError.invalidDataset(path: json.path, reason: "not a model description: \(error)")
+        return (try decode(data, path: json.path), weights)
+    }
+
+    /// Decodes a `model.json` and checks its bounds (`parameterCount()`); throws naming
+    /// `path` and the problem, before any weight is allocated.
+    public static func decode(_ data: Data, path: String) throws -> ModelDescription {
+        let description: ModelDescription
+        do { description = try JSONDecoder().decode(ModelDescription.self, from: data) } catch {
+            throw NoduleModelsError.invalidDataset(path: path, reason: "not a model description: \(error)")
         }
+        do { _ = try description.parameterCount() } catch {
+            throw NoduleModelsError.invalidDataset(path: path, reason: "not a usable model description: \(error)")
+        }
+        return description
     }
 
     /// The trained segmenter of a checkpoint (run folder or `.safetensors` file).

@@ -51,6 +51,7 @@ public final class UNetSegmenter: Segmenter {
 
     /// Builds the network with seeded weights; throws on a configuration outside its domain.
     public init(_ configuration: Configuration = .init()) throws {
+        _ = try configuration.parameterCount()  // bounds every field before anything is allocated
         guard configuration.inputChannels > 0, configuration.widthMultiplier > 0,
               configuration.widthMultiplier.isFinite, configuration.widthMultiplier <= 16,
               (2...8).contains(configuration.levels) else {

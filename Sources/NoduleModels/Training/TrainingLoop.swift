@@ -112,9 +112,11 @@ struct TrainingLoop {
         let record = TrainingRunRecord(datasets: datasets)
         if writes, options.resume, fm.fileExists(atPath: files.last.path), fm.fileExists(atPath: files.history.path) {
             try TrainingRunRecord.read(in: files.folder)?.check(resumingWith: record, in: files.folder)
-            try network.loadCheckpoint(from: files.last)
+            let (state, metadata) = try Safetensors.readWithMetadata(from: files.last)
+            try network.loadStateDictionary(state)
             history = try TrainingHistory(contentsOf: files.history)
             history.scoreName = scoreName
+            try Self.align(&history, toCheckpointMetadata: metadata, files: files)
         }
         if writes { try record.write(in: files.folder) }
         var resumedAfter = history.records.last?.epoch ?? 0
@@ -161,9 +163,12 @@ struct TrainingLoop {
                                      validationScore: score)
             let improved = history.best.map { valLoss < $0.validationLoss } ?? true
             history.records.append(record)
-            if improved { try network.saveCheckpoint(to: files.best) }
-            try network.saveCheckpoint(to: files.last)
+            // History first, `last` (stamped with its epoch) last: a run interrupted between
+            // the writes resumes from the weights, dropping the history rows after them, so
+            // no epoch is repeated on weights that already learned it (`align`).
             try history.write(to: files.history)
+            if improved { try network.saveCheckpoint(to: files.best, metadata: [Self.epochKey: String(epoch)]) }
+            try network.saveCheckpoint(to: files.last, metadata: [Self.epochKey: String(epoch)])
             onEvent(.epoch(record, improved: improved))
         }
         for d in dropouts { d.sampleKeys = nil }  // the network goes back to the single mask stream
@@ -173,6 +178,29 @@ struct TrainingLoop {
             stoppedEarly: (history.records.last?.epoch ?? 0) < options.epochs, resumedAfterEpoch: resumedAfter,
             allreduceSecondsPerStep: parallel.map { $0.timing.seconds / Double(max(1, $0.timing.steps)) },
             waitSecondsPerStep: parallel.map { $0.timing.waitSeconds / Double(max(1, $0.timing.steps)) })
+    }
+
+    /// The `__metadata__` key of a checkpoint holding the epoch its weights are from.
+    static let epochKey = "nodulekit.epoch"
+
+    /// Makes a resumed history end at the epoch of `last.safetensors`: rows after it come
+    /// from an epoch whose checkpoint was never written (the run stopped between the two
+    /// writes) and are dropped, so that epoch runs again. A checkpoint newer than the
+    /// history (an older NoduleKit wrote it first) is refused. Without the stamp (older
+    /// runs) the history is trusted.
+    static func align(_ history: inout TrainingHistory, toCheckpointMetadata metadata: [String: String], files: TrainingFiles) throws {
+        guard let text = metadata[epochKey] else { return }
+        guard let epoch = Int(text), epoch >= 0 else {
+            throw NoduleModelsError.invalidTraining(path: files.last.path, reason: "its \(epochKey) metadata '\(text.prefix(40))' is not an epoch number")
+        }
+        let historyEpoch = history.records.last?.epoch ?? 0
+        if historyEpoch > epoch {
+            history.records.removeAll { $0.epoch > epoch }
+        } else if historyEpoch < epoch {
+            throw NoduleModelsError.invalidTraining(
+                path: files.history.path,
+                reason: "ends at epoch \(historyEpoch) but \(files.last.lastPathComponent) holds epoch \(epoch); resume cannot rebuild the missing rows (start without --resume)")
+        }
     }
 
     /// Rank 0's decision, on every rank (the loop's condition depends on rank 0's history).

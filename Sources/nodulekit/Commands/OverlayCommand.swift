@@ -31,11 +31,14 @@ struct OverlayCommand: ParsableCommand {
         let masksFolder = URL(fileURLWithPath: masks), outputFolder = URL(fileURLWithPath: output)
         let scans = try ScanDiscovery.findScans(in: URL(fileURLWithPath: images))
         let scanURLs = Dictionary(uniqueKeysWithValues: scans.map { ($0.seriesUID, $0.url) })
+        let report = masksFolder.appendingPathComponent("nodules.csv").path
         let items = try MaskRunReport(folder: masksFolder).drawnNodules.compactMap { n -> OverlayItem? in
             guard let scan = scanURLs[n.seriesUID] else { return nil }
-            return OverlayItem(scanURL: scan, maskURL: masksFolder.appendingPathComponent("\(n.seriesUID)_mask.mhd"),
+            // Both names come from nodules.csv: neither may leave its folder (UIDFileName).
+            return OverlayItem(scanURL: scan,
+                               maskURL: try UIDFileName.url(in: masksFolder, uid: n.seriesUID, suffix: "_mask.mhd", source: report),
                                label: n.label, slice: n.centreSlice,
-                               outputURL: outputFolder.appendingPathComponent("\(n.seriesUID)_nodule\(n.label).png"))
+                               outputURL: try UIDFileName.url(in: outputFolder, uid: n.seriesUID, suffix: "_nodule\(n.label).png", source: report))
         }
         try NoduleOverlays.write(items, window: try parsedWindow(), scale: scale,
                                  progress: TerminalProgress(label: "overlay", quiet: outputOptions.quiet))

@@ -3,22 +3,12 @@
 // report is a bug; thrown DICOMErrors are the expected outcome for garbage.
 import DICOM
 import Foundation
-
-/// libFuzzer's driver (linked by `-sanitize=fuzzer`). SwiftPM renames an executable's
-/// entry point, so libFuzzer's own `main` never runs: start the driver from ours.
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-                         _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
+import FuzzSupport
 
 @main
 enum DICOMFuzzMain {
     static func main() {
-        var argc = CommandLine.argc
-        var argv = CommandLine.unsafeArgv
-        exit(LLVMFuzzerRunDriver(&argc, &argv) { data, count in
-            guard let data else { return 0 }
-            return fuzzDICOM(UnsafeRawPointer(data), count)
-        })
+        runFuzzDriver { data, count in data.map { fuzzDICOM(UnsafeRawPointer($0), count) } ?? 0 }
     }
 }
 
