@@ -43,7 +43,8 @@ step() {  # STAGE-NAME DESCRIPTION…
 # CASCADE_LESIONS=lidc draws real LIDC-IDRI nodules (consensus shapes, densities from their
 # ratings, labels from their readers; `make test-data` writes the pool) instead of generated
 # ones, into larger chests (200 mm across: real nodules reach 30 mm); public and hospital
-# phantoms draw from disjoint halves of the LIDC patients, each nodule used once, and the
+# phantoms draw from disjoint halves of the LIDC patients, each nodule used once (two a
+# patient), and the
 # U-Net learns the lesions' true shapes (their masks), not spheres.
 lesions=${CASCADE_LESIONS:-generated}
 grid=(--size 128,128,48 --spacing 0.75,0.75,2.5)
@@ -54,8 +55,9 @@ for set in public:$seed hospital:$((seed + 1000)); do
     extra=(--labelled --nodules 3)
     [ "$name" = hospital ] && extra+=(--pet)   # each hospital patient's PET, for the PET reference
     if [ "$lesions" = lidc ]; then
-        part=0/2; extra=(--nodules 3)
-        [ "$name" = hospital ] && { part=1/2; extra=(--labelled --nodules 2 --pet); }
+        # Two nodules a patient: the pool's halves hold about 50 malignant nodules each.
+        part=0/2; extra=(--labelled --nodules 2)
+        [ "$name" = hospital ] && { part=1/2; extra+=(--pet); }
         extra+=(--lesions lidc --lidc-xml .testdata/lidc-lesions --lidc-part "$part")
     fi
     "$nk" phantom --output "$out/$name" --count "$scans" "${grid[@]}" --compress --seed "${set##*:}" "${extra[@]}" --quiet
