@@ -34,7 +34,7 @@ test: deps venv test-data release
 	@scripts/run-example.sh
 
 # The main job on SampleData/: nodule masks, overlays and a summary, into out/demo.
-demo: release
+demo: release venv test-data
 	@scripts/demo.sh $(NODULEKIT_RELEASE)
 
 bench: release venv

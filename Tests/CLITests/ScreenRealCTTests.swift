@@ -81,9 +81,20 @@ final class CascadeTargetsOnTheTestCascadeTests: XCTestCase {
             if TestEnvironment.isCI { XCTFail(message) }
             throw XCTSkip(message)
         }
-        let run = try LungsCLITests.runRelease(["evaluate", "targets", folder.path])
+        // Real LIDC lesions (the public phantoms' lesions.csv): the classifier is reported
+        // beside the diameter rule on the same nodules, not judged; generated ones: judged.
+        let lidc = FileManager.default.fileExists(atPath: TestEnvironment.repositoryRoot
+            .appendingPathComponent("out/test-cascade/public/lesions.csv").path)
+        let run = try LungsCLITests.runRelease(["evaluate", "targets", folder.path] + (lidc ? ["--no-classifier-target"] : []))
         XCTAssertEqual(run.status, 0, run.stdout + run.stderr)
-        XCTAssertTrue(run.stdout.contains("cascade: 3 passed, 0 failed"), run.stdout)
+        XCTAssertTrue(run.stdout.contains(lidc ? "cascade: 2 passed, 0 failed" : "cascade: 3 passed, 0 failed"), run.stdout)
         XCTAssertTrue(run.stdout.contains("segmenter Dice on test nodule slices"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("discriminator slice sensitivity"), run.stdout)
+        if lidc {
+            XCTAssertTrue(run.stdout.contains("classifier accuracy per test nodule"), run.stdout)
+            XCTAssertTrue(run.stdout.contains("reported, not judged"), run.stdout)
+            let auc = try XCTUnwrap(run.stdout.split(separator: "\n").first { $0.contains("per-nodules AUC") }, run.stdout)
+            XCTAssertTrue(auc.contains("encoder ") && auc.contains("diameter-rule "), String(auc))
+        }
     }
 }

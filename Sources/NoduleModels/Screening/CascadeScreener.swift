@@ -24,7 +24,8 @@ public struct ScreeningReport: Sendable {
 /// The whole cascade on one scan (the paper's Fig. 1): every slice through the segmenter,
 /// the discriminator keeps the suspicious ones, their pairs go through the classifier; the
 /// probabilities are mapped back onto the scan's grid and thresholded into 3-D nodules,
-/// each measured in world millimetres and given the mean malignancy of its suspicious slices.
+/// each measured in world millimetres and given the mean malignancy of the pairs centred on it,
+/// one on each slice it covers.
 public struct CascadeScreener {
     public var screener: SliceScreener
     /// The benign/malignant classifier; without one, nodules carry no malignancy.
@@ -33,6 +34,10 @@ public struct CascadeScreener {
     public var pixelThreshold: Float
     /// Regions with fewer voxels are dropped as noise.
     public var minimumNoduleVoxels: Int
+    /// Regions whose equivalent diameter is below this (mm) are dropped: LUNA16 and the
+    /// Fleischner Society count nodules from 3 mm, and smaller specks are what a network
+    /// trained on real lesions leaves along real vessels.
+    public var minimumDiameterMM: Double
     /// Regions whose equivalent diameter passes this (mm) are masses, not nodules (the
     /// Fleischner Society's 3 cm line).
     public var massDiameterMM: Double
@@ -44,7 +49,7 @@ public struct CascadeScreener {
 
     /// A cascade; the classifier must take the screener's pairs (2 × S × S).
     public init(screener: SliceScreener, classifier: Classifier?, pixelThreshold: Float = 0.5, minimumNoduleVoxels: Int = 3,
-                massDiameterMM: Double = 30, minimumLungFraction: Double = 0.5) throws {
+                minimumDiameterMM: Double = 3, massDiameterMM: Double = 30, minimumLungFraction: Double = 0.5) throws {
         if let classifier {
             try classifier.validateInput(shape: [1, 2, screener.sampler.size, screener.sampler.size])
         }
@@ -52,6 +57,7 @@ public struct CascadeScreener {
         self.classifier = classifier
         self.pixelThreshold = pixelThreshold
         self.minimumNoduleVoxels = minimumNoduleVoxels
+        self.minimumDiameterMM = minimumDiameterMM
         self.massDiameterMM = massDiameterMM
         self.minimumLungFraction = minimumLungFraction
     }
@@ -75,6 +81,9 @@ public struct CascadeScreener {
                 return inside[n.label] >= minimumLungFraction && labels.size.contains(centre) && labels[centre] != 0
             }
         }
+        if minimumDiameterMM > 0 {
+            (nodules, mask) = ConnectedNodules.filtered(nodules, mask: mask) { $0.equivalentDiameterMM >= minimumDiameterMM }
+        }
         for n in nodules.indices { nodules[n].isMass = nodules[n].equivalentDiameterMM > massDiameterMM }
         var sliceMalignancy: [Int: Double] = [:]
         if let classifier {
@@ -86,10 +95,8 @@ public struct CascadeScreener {
                 let p = try classifier.probabilities(inputs)
                 for (b, k) in batch.enumerated() { sliceMalignancy[k] = Double(p.scalars[b * classifier.classCount + 1]) }
             }
-            for n in nodules.indices {
-                let scores = nodules[n].slices.compactMap { sliceMalignancy[$0] }
-                nodules[n].malignancy = scores.isEmpty ? nil : scores.reduce(0, +) / Double(scores.count)
-            }
+            let malignancy = try NoduleCentredPairs.malignancy(of: nodules, mask: mask, screened: screened, classifier: classifier)
+            for n in nodules.indices { nodules[n].malignancy = malignancy[nodules[n].label] }
         }
         mask.geometry = volume.geometry
         return ScreeningReport(screened: screened, probabilities: probabilities, mask: mask, nodules: nodules,

@@ -16,7 +16,8 @@ public struct ScreenedNodule: Sendable, Equatable {
     public var slices: ClosedRange<Int>
     /// The highest probability inside the region.
     public var maximumProbability: Float
-    /// Mean malignant probability over the region's suspicious slices (set by the cascade).
+    /// Mean malignant probability over the pairs centred on the region, one per slice it
+    /// covers (set by the cascade).
     public var malignancy: Double?
     /// Larger than a nodule can be (over 30 mm across by default): reported as a mass.
     public var isMass = false

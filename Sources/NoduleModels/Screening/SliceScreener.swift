@@ -36,11 +36,21 @@ public struct ScreenedScan: Sendable {
     /// 2 × pairSize²): the whole canvas, or on a larger canvas the `pairSize` square
     /// around the slice's most probable pixel (kept inside the canvas).
     public func pair(slice k: Int) -> [Float] {
+        pair(slice: k, origin: pairOrigin(slice: k))
+    }
+
+    /// Slice k's pair centred on a canvas point (a nodule's centre on that slice), the square
+    /// kept inside the canvas; the whole canvas when pairs are canvas-sized.
+    public func pair(slice k: Int, centredAt point: (x: Double, y: Double)) -> [Float] {
+        pair(slice: k, origin: pairOrigin(centre: (Int(point.x.rounded()), Int(point.y.rounded()))))
+    }
+
+    private func pair(slice k: Int, origin: (x: Int, y: Int)) -> [Float] {
         let per = size * size
         if pairSize >= size {
             return Array(inputs[(k * per)..<((k + 1) * per)]) + probabilities[(k * per)..<((k + 1) * per)]
         }
-        let origin = pairOrigin(slice: k), base = k * per
+        let base = k * per
         var x̂ = [Float](), ŷ = [Float]()
         x̂.reserveCapacity(pairSize * pairSize)
         ŷ.reserveCapacity(pairSize * pairSize)
@@ -58,9 +68,14 @@ public struct ScreenedScan: Sendable {
         let per = size * size, base = k * per
         var best = base
         for p in base..<(base + per) where probabilities[p] > probabilities[best] { best = p }
-        let x = (best - base) % size, y = (best - base) / size
+        return pairOrigin(centre: ((best - base) % size, (best - base) / size))
+    }
+
+    /// The top left of the pair window centred on a canvas pixel, kept inside the canvas.
+    func pairOrigin(centre: (x: Int, y: Int)) -> (x: Int, y: Int) {
+        guard pairSize < size else { return (0, 0) }
         func clamped(_ c: Int) -> Int { min(max(c - pairSize / 2, 0), size - pairSize) }
-        return (clamped(x), clamped(y))
+        return (clamped(centre.x), clamped(centre.y))
     }
 }
 

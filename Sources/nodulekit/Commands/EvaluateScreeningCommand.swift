@@ -18,8 +18,7 @@ struct EvaluateScreeningCommand: ParsableCommand {
     @OptionGroup var arguments: EvaluationArguments
     @Option(help: "Folder searched for the scans (MetaImage or DICOM).") var images: String
     @Option(help: "LUNA16-style annotations CSV of the scans.") var annotations: String
-    @Option(help: "Probability above which a voxel belongs to a finding.") var pixelThreshold: Float = 0.5
-    @Option(help: "Smallest finding kept, in voxels.") var minimumVoxels = 3
+    @OptionGroup var findingOptions: FindingOptions
     @OptionGroup var lungSearch: LungSearchOptions
     @OptionGroup var outputOptions: OutputOptions
 
@@ -36,8 +35,9 @@ struct EvaluateScreeningCommand: ParsableCommand {
         let truth = try LUNA16CSV.readAnnotations(URL(fileURLWithPath: annotations)).filter { wanted.contains($0.seriesUID) }
         let screener = try SliceScreener.load(segmenter: URL(fileURLWithPath: arguments.checkpoint),
                                               searchRegion: lungSearch.searchRegion(threads: arguments.threads))
-        let cascade = try CascadeScreener(screener: screener, classifier: nil, pixelThreshold: pixelThreshold,
-                                          minimumNoduleVoxels: minimumVoxels)
+        let cascade = try CascadeScreener(screener: screener, classifier: nil, pixelThreshold: findingOptions.pixelThreshold,
+                                          minimumNoduleVoxels: findingOptions.minimumVoxels,
+                                          minimumDiameterMM: findingOptions.minimumDiameterMm)
         let progress = TerminalProgress(label: "screening", quiet: outputOptions.quiet)
         var findings: [FROCEvaluation.Finding] = []
         for (n, scan) in scans.enumerated() {

@@ -27,8 +27,7 @@ struct ScreenCommand: ParsableCommand {
     @Option(help: "Output folder.") var output: String
     @Option(help: "DICOM folders holding several series: the SeriesInstanceUID to screen.") var series: String?
     @Option(help: "Discriminator threshold on a slice's highest probability.") var threshold: Float = NoduleDiscriminator.paperThreshold
-    @Option(help: "Probability above which a voxel belongs to a nodule.") var pixelThreshold: Float = 0.5
-    @Option(help: "Smallest nodule kept, in voxels.") var minimumVoxels = 3
+    @OptionGroup var findingOptions: FindingOptions
     @Option(help: "mha or nii.gz, for the probability map and the mask.") var format = "mha"
     @Option(help: "Compute threads.") var threads = 2
     @Option(help: "After writing them, C-STORE the SEG and the SR to this PACS, as HOST:PORT:AE_TITLE (calling AE NODULEKIT).")
@@ -38,10 +37,7 @@ struct ScreenCommand: ParsableCommand {
     @OptionGroup var outputOptions: OutputOptions
 
     func validate() throws {
-        guard threshold > 0, threshold < 1, pixelThreshold > 0, pixelThreshold < 1 else {
-            throw ValidationError("--threshold and --pixel-threshold must be in (0, 1)")
-        }
-        guard minimumVoxels >= 1 else { throw ValidationError("--minimum-voxels must be 1 or more") }
+        guard threshold > 0, threshold < 1 else { throw ValidationError("--threshold must be in (0, 1)") }
         guard ["mha", "nii.gz", "nii", "mhd"].contains(format) else { throw ValidationError("--format must be mha, mhd, nii or nii.gz") }
         guard threads > 0 else { throw ValidationError("--threads must be positive") }
         if let sendTo { do { _ = try DICOMPeer(address: sendTo) } catch { throw ValidationError("--send-to: \(error)") } }
@@ -57,8 +53,9 @@ struct ScreenCommand: ParsableCommand {
         let screener = try SliceScreener.load(segmenter: URL(fileURLWithPath: segmenter),
                                               discriminator: NoduleDiscriminator(threshold: threshold), searchRegion: lungSearch.searchRegion(threads: threads))
         let classifierModel = try classifier.map { try ModelDescription.loadClassifier(URL(fileURLWithPath: $0)).classifier }
-        let cascade = try CascadeScreener(screener: screener, classifier: classifierModel, pixelThreshold: pixelThreshold,
-                                          minimumNoduleVoxels: minimumVoxels, massDiameterMM: massDiameterMm)
+        let cascade = try CascadeScreener(screener: screener, classifier: classifierModel, pixelThreshold: findingOptions.pixelThreshold,
+                                          minimumNoduleVoxels: findingOptions.minimumVoxels, minimumDiameterMM: findingOptions.minimumDiameterMm,
+                                          massDiameterMM: massDiameterMm)
         let report = try cascade.screen(volume, progress: TerminalProgress(label: "screen", quiet: outputOptions.quiet))
         let seconds = Date().timeIntervalSince(started)
 
