@@ -55,8 +55,15 @@ if [ "$lesions" = lidc ] && [ ! -d "$pool" ]; then
     exit 1
 fi
 grid=(--size 128,128,48 --spacing 0.75,0.75,2.5)
-[ "$lesions" = lidc ] && grid=(--size 160,160,48 --spacing 1.25,1.25,2.5)
-step phantoms "phantoms: $scans annotated public CTs and $scans labelled hospital CTs (benign and malignant patients alternate; $lesions lesions)"
+hospital_scanner=()
+if [ "$lesions" = lidc ]; then
+    grid=(--size 160,160,48 --spacing 1.25,1.25,2.5)
+    # The hospital's scanner differs from the public archive's, as in the paper (0.98 mm
+    # pixels, 3 mm slices): finer pixels, thicker slices, a sharp kernel and more noise, so
+    # the transfer crosses a domain gap.
+    hospital_scanner=(--size 200,200,40 --spacing 1.0,1.0,3.0 --kernel sharp --noise-hu 30)
+fi
+step phantoms "phantoms: $scans annotated public CTs and $scans labelled hospital CTs of another scanner (benign and malignant patients alternate; $lesions lesions)"
 for set in public:$seed hospital:$((seed + 1000)); do
     name=${set%%:*}
     extra=(--labelled --nodules 3)
@@ -67,7 +74,8 @@ for set in public:$seed hospital:$((seed + 1000)); do
         [ "$name" = hospital ] && { part=1/2; extra+=(--pet); }
         extra+=(--lesions lidc --lidc-xml "$pool" --lidc-part "$part")
     fi
-    "$nk" phantom --output "$out/$name" --count "$scans" "${grid[@]}" --compress --seed "${set##*:}" "${extra[@]}" --quiet
+    scanner=("${grid[@]}"); [ "$name" = hospital ] && [ ${#hospital_scanner[@]} -gt 0 ] && scanner=("${hospital_scanner[@]}")
+    "$nk" phantom --output "$out/$name" --count "$scans" "${scanner[@]}" --compress --seed "${set##*:}" "${extra[@]}" --quiet
 done
 
 masks=(); [ "$lesions" = lidc ] && masks=(--masks "$out/public")

@@ -162,9 +162,10 @@ public struct ChestPhantom: Sendable {
         return length(p - (a + ab * t))
     }
 
-    /// Samples the phantom on its grid with 15 HU of Gaussian noise. With the chest anatomy,
-    /// each voxel also takes a quarter of each neighbouring slice before the noise (the
-    /// partial volume of a slice profile about as wide as the slice step).
+    /// Samples the phantom on its grid, through the spec's reconstruction kernel, with its
+    /// Gaussian noise (15 HU by default). With the chest anatomy, each voxel also takes a
+    /// quarter of each neighbouring slice before the noise (the partial volume of a slice
+    /// profile about as wide as the slice step).
     public func render() -> Volume<Int16> {
         var volume = Volume<Int16>(geometry: geometry, repeating: -1000)
         var rng = SeededGenerator(seed: spec.seed ^ 0x5EED)
@@ -184,10 +185,12 @@ public struct ChestPhantom: Sendable {
             }
             values = blurred
         }
+        spec.reconstruction.filter(&values, size: size)
+        let noise = spec.reconstruction.noiseHU
         volume.withUnsafeMutableVoxels { out in
             for v in values.indices {
                 let hu = values[v]
-                out[v] = Int16(clampingDouble: hu <= -1000 ? hu : hu + 15 * rng.nextGaussian())
+                out[v] = Int16(clampingDouble: hu <= -1000 ? hu : hu + noise * rng.nextGaussian())
             }
         }
         return volume

@@ -23,6 +23,8 @@ public struct PhantomSpec: Sendable, Equatable {
     /// Real LIDC nodules to draw instead of generated lesions (one nodule each; when set,
     /// `noduleCount` is their count).
     public var lidcLesions: [LidcLesion] = []
+    /// The scanner's kernel and noise.
+    public var reconstruction: PhantomReconstruction = .standard
 
     /// Creates a spec.
     public init(size: GridSize = GridSize(128, 128, 80), spacing: Vector3 = Vector3(0.7, 0.7, 2.5),

@@ -36,6 +36,9 @@ struct PhantomCommand: ParsableCommand {
     var truthMasks = false
     @Flag(help: "Also write a PET of each scan (SUV, 4 mm, 6 mm FWHM, misaligned) as pet/<seriesuid>/pet.nii.gz (and a DICOM PET series in dicom/ with --format dicom), with truth.tfm and truth.json.")
     var pet = false
+    @Option(help: "In-plane reconstruction kernel: soft (smoothing), standard (as drawn) or sharp (edge-enhancing, with overshoot).")
+    var kernel = "standard"
+    @Option(help: "Gaussian noise after the kernel, in HU (a hospital's low-dose scanner: 25–40).") var noiseHu = 15.0
     @OptionGroup var outputOptions: OutputOptions
 
     /// The specs, with real LIDC nodules dealt to them when `--lesions lidc`.
@@ -60,11 +63,14 @@ struct PhantomCommand: ParsableCommand {
         guard d.count == 3, d.allSatisfy({ $0 > 0 && $0 < 20 }) else {
             throw ValidationError("--spacing must be X,Y,Z in mm, each above 0 and below 20, got \(spacing)")
         }
+        let reconstruction = PhantomReconstruction(kernel: PhantomReconstruction.Kernel(rawValue: kernel) ?? .standard, noiseHU: noiseHu)
         return (0..<count).map { n in
-            PhantomSpec(size: GridSize(s[0], s[1], s[2]), spacing: Vector3(d[0], d[1], d[2]),
-                        noduleCount: nodules, seed: seed &+ UInt64(n) &* 7919, compress: compress,
-                        lesionKind: labelled ? (n % 2 == 0 ? .benign : .malignant) : nil,
-                        anatomy: PhantomAnatomy(rawValue: anatomy) ?? .chest)
+            var spec = PhantomSpec(size: GridSize(s[0], s[1], s[2]), spacing: Vector3(d[0], d[1], d[2]),
+                                   noduleCount: nodules, seed: seed &+ UInt64(n) &* 7919, compress: compress,
+                                   lesionKind: labelled ? (n % 2 == 0 ? .benign : .malignant) : nil,
+                                   anatomy: PhantomAnatomy(rawValue: anatomy) ?? .chest)
+            spec.reconstruction = reconstruction
+            return spec
         }
     }
 
@@ -73,6 +79,10 @@ struct PhantomCommand: ParsableCommand {
         guard nodules >= 0, nodules <= 50 else { throw ValidationError("--nodules must be between 0 and 50") }
         guard format == "mhd" || format == "dicom" else { throw ValidationError("--format must be mhd or dicom") }
         guard PhantomAnatomy(rawValue: anatomy) != nil else { throw ValidationError("--anatomy must be chest or simple, got \(anatomy)") }
+        guard PhantomReconstruction.Kernel(rawValue: kernel) != nil else {
+            throw ValidationError("--kernel must be soft, standard or sharp, got \(kernel)")
+        }
+        guard noiseHu >= 0, noiseHu <= 500 else { throw ValidationError("--noise-hu must be between 0 and 500, got \(noiseHu)") }
         guard lesions == "generated" || lesions == "lidc" else { throw ValidationError("--lesions must be generated or lidc, got \(lesions)") }
         if lesions == "lidc" {
             guard !sampleSet else { throw ValidationError("--lesions lidc does not apply to --sample-set") }
