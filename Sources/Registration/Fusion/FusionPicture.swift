@@ -24,13 +24,15 @@ public struct FusionPicture: Sendable {
 
     /// `fixed` and `overlay` must share a grid. `index` picks the slice along the plane's
     /// normal axis (k for axial, j for coronal, i for sagittal); out-of-range indices are
-    /// clamped. `scale` repeats each voxel (nearest) for legibility.
+    /// clamped. `scale` repeats each voxel (nearest) for legibility. In voxels: for views in
+    /// millimetres and patient orientation, see `TriPlanarFusion`.
     public init(fixed: Volume<Float>, overlay: Volume<Float>?, plane: FusionPlane = .axial, index: Int,
-                window: ClosedRange<Double>, overlayRange: ClosedRange<Double>, style: FusionStyle = .hot, opacity: Double = 0.6, scale: Int = 2) {
+                window: ClosedRange<Double>, overlayRange: ClosedRange<Double>, style: FusionStyle = .hot, opacity: Double = 0.6, scale: Int = 2,
+                colourBar: Bool = true) {
         let n = fixed.size
         let (w, h): (Int, Int) = plane == .axial ? (n.i, n.j) : plane == .coronal ? (n.i, n.k) : (n.j, n.k)
-        let s = max(1, scale), bar = 12
-        width = w * s + bar + 4; height = h * s
+        let s = max(1, scale), bar = colourBar ? 12 : 0
+        width = w * s + (colourBar ? bar + 4 : 0); height = h * s
         var out = [UInt8](repeating: 0, count: width * height * 3)
         let limit = plane == .axial ? n.k : plane == .coronal ? n.j : n.i
         let slice = min(max(index, 0), limit - 1)
@@ -54,7 +56,7 @@ public struct FusionPicture: Sendable {
                 } }
             }
         }
-        if overlay != nil, style == .hot {
+        if colourBar, overlay != nil, style == .hot {
             for y in 0..<height {
                 let hot = Self.hot(1 - Double(y) / Double(max(height - 1, 1)))
                 for x in (w * s + 4)..<width {

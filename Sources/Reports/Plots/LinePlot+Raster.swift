@@ -1,5 +1,6 @@
 import Foundation
 import ImageFormats
+import ImagingCore
 
 extension LinePlot {
     /// The plot drawn into an RGB raster (`width × height × 3`, row-major).

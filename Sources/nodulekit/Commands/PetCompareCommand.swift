@@ -82,9 +82,9 @@ struct PetCompareCommand: ParsableCommand {
         let petOnCT = TransformResampler.resample(petVolume, onto: ctVolume.geometry, through: t, interpolation: .linear, defaultValue: .nan)
         let window = -1000.0...400.0
         for l in lesions {
-            let k = Int(ctVolume.geometry.worldToContinuousIndex(l.centre).z.rounded())
-            let picture = FusionPicture(fixed: ctVolume, overlay: petOnCT, index: k, window: window,
-                                        overlayRange: 0...max(5, l.suvMax.isNaN ? 5 : l.suvMax))
+            // Axial, coronal and sagittal through the lesion's centre, in mm.
+            let picture = TriPlanarFusion(fixed: ctVolume, overlay: petOnCT, through: l.centre, window: window,
+                                          overlayRange: 0...max(5, l.suvMax.isNaN ? 5 : l.suvMax))
             try PNGWriter.writeRGB(picture.rgb, width: picture.width, height: picture.height, to: out.appendingPathComponent("lesion-\(l.label).png"))
             print(String(format: "lesion %d: d %.1f mm, SUVmax %.2f, SUVpeak %.2f, MTV41 %.2f mL, %@", l.label, l.diameterMM, l.suvMax, l.suvPeak, l.mtv41, l.status.rawValue))
         }

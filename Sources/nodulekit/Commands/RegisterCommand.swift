@@ -127,10 +127,12 @@ struct RegisterCommand: ParsableCommand {
         let style = FusionStyle(rawValue: overlay) ?? (movingIsSUV || looksLikePETOnCT ? .hot : .redCyan)
         let overlayRange = style == .hot ? 0...max(1, FusionPicture.percentileWindow(moving, low: 0, high: 0.995).upperBound)
             : FusionPicture.percentileWindow(moving)
-        let centre = fixed.size.k / 2
+        // Axial, coronal and sagittal through the fixed image's centre, in mm.
+        let s = fixed.size
+        let centre = fixed.geometry.continuousIndexToWorld(Vector3(Double(s.i - 1) / 2, Double(s.j - 1) / 2, Double(s.k - 1) / 2))
         for (name, transform) in [("fusion-before.png", result.initialTransform), ("fusion-after.png", result.transform)] {
             let overlay = TransformResampler.resample(moving, onto: fixed.geometry, through: transform, interpolation: .linear, defaultValue: .nan)
-            let picture = FusionPicture(fixed: fixed, overlay: overlay, index: centre, window: window, overlayRange: overlayRange, style: style)
+            let picture = TriPlanarFusion(fixed: fixed, overlay: overlay, through: centre, window: window, overlayRange: overlayRange, style: style)
             try PNGWriter.writeRGB(picture.rgb, width: picture.width, height: picture.height, to: out.appendingPathComponent(name))
         }
         let points = result.history.enumerated().map { (x: Double($0.offset), y: $0.element.metric) }

@@ -1,6 +1,7 @@
-/// A 3×5 pixel font for labels in raster plots: digits, capital letters (lower case is
-/// drawn as capitals) and common punctuation. Each glyph is five rows of three bits.
-enum PixelFont {
+/// A 3×5 pixel font for labels in raster pictures (plots, fusion views): digits, capital
+/// letters (lower case is drawn as capitals) and common punctuation. Each glyph is five rows
+/// of three bits.
+public enum PixelFont {
     static let glyphs: [Character: [UInt8]] = {
         let table: [(Character, String)] = [
             ("0", "111 101 101 101 111"), ("1", "010 110 010 010 111"), ("2", "111 001 111 100 111"),
@@ -26,10 +27,10 @@ enum PixelFont {
     }()
 
     /// Width in pixels of `text` at `scale` (4 columns per character, 3 lit).
-    static func width(_ text: String, scale: Int) -> Int { max(0, text.count * 4 * scale - scale) }
+    public static func width(_ text: String, scale: Int) -> Int { max(0, text.count * 4 * scale - scale) }
 
     /// Calls `plot(x, y)` for every lit pixel of `text` with its top-left at (x, y).
-    static func draw(_ text: String, x: Int, y: Int, scale: Int, _ plot: (Int, Int) -> Void) {
+    public static func draw(_ text: String, x: Int, y: Int, scale: Int, _ plot: (Int, Int) -> Void) {
         for (n, ch) in text.uppercased().enumerated() {
             let rows = glyphs[ch] ?? glyphs["?"] ?? [7, 5, 1, 0, 2]
             for (r, bits) in rows.enumerated() {
