@@ -23,7 +23,7 @@ public struct RigidRegistrationSettings: Sendable {
     /// Fraction of the fixed voxels sampled at each level (0 < p ≤ 1).
     public var samplingPercentage = 0.01
     /// Fewest samples per level (capped by the voxels available).
-    public var minimumSamples = 4000
+    public var minimumSamples = 20_000
     /// Shrink factors of the fixed grid, coarsest first.
     public var shrinkFactors = [4, 2, 1]
     /// Gaussian smoothing (σ, mm) of both images at each level.
