@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "ImageFormats", dependencies: ["ImagingCore", "CZlib", "CLibDeflate"]),
         .target(name: "Annotations", dependencies: ["ImagingCore", "ImageFormats"]),
         .target(name: "NeuralNet", dependencies: ["COpenBLAS"]),
-        .target(name: "NoduleModels", dependencies: ["NeuralNet", "ImagingCore", "Annotations"]),
+        .target(name: "NoduleModels", dependencies: ["NeuralNet", "ImagingCore", "ImageFormats", "Annotations"]),
         .target(name: "Reports", dependencies: ["ImagingCore", "ImageFormats"]),
 
         // Open MPI (Debian's libopenmpi-dev) behind NoduleModels' Collectives protocol, for

@@ -2,7 +2,8 @@ import Annotations
 import Foundation
 import ImagingCore
 import NeuralNet
-import NoduleModels
+import ImageFormats
+@testable import NoduleModels
 import TestSupport
 import XCTest
 
@@ -181,6 +182,30 @@ final class ClassificationDatasetTests: XCTestCase {
         XCTAssertThrowsError(try PatientLabels(contentsOf: url)) { error in
             XCTAssertTrue("\(error)".contains("line 3") && "\(error)".contains("patient A"), "\(error)")
         }
+    }
+
+    /// The reader maps the pairs files: its batches (copies included) and fingerprint equal
+    /// those of the arrays read whole.
+    func testMappedPairsEqualTheArraysReadWhole() throws {
+        let (summary, folder, _) = try build(oversampling: 3)
+        let reader = try ClassificationDatasetReader(folder: folder, split: .train)
+        let train = summary.samples.filter { $0.split == .train }
+        XCTAssertEqual(reader.count, train.map(\.copies).reduce(0, +))
+        XCTAssertGreaterThan(reader.count, Set(train.map { "\($0.seriesUID)#\($0.row)" }).count, "no oversampled copies")
+        let per = 2 * reader.size * reader.size
+        var whole: [String: [Float]] = [:], served: [Float] = []
+        for (i, sample) in reader.samples.enumerated() {
+            if whole[sample.pairsFile] == nil {
+                whole[sample.pairsFile] = try NumPyArray<Float>(contentsOf: folder.appendingPathComponent(sample.pairsFile)).values
+            }
+            let expected = Array(whole[sample.pairsFile]![(sample.row * per)..<((sample.row + 1) * per)])
+            let (x, y) = try reader.batch([i])
+            XCTAssertEqual(x.scalars, expected, "sample \(i)")
+            XCTAssertEqual(y.scalars, sample.label == .malignant ? [0, 1] : [1, 0])
+            served += expected
+        }
+        XCTAssertEqual(reader.fingerprint, datasetFingerprint([served], extra: reader.samples.map(\.label.rawValue)))
+        XCTAssertThrowsError(try reader.batch([reader.count]))
     }
 
     func testReaderRefusesPairsFilesOutsideTheFolder() throws {

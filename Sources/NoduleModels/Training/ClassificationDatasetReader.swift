@@ -1,10 +1,13 @@
 import Annotations
 import Foundation
+import ImageFormats
 import NeuralNet
 
 /// The pairs of one split of a classification dataset folder (see
-/// `ClassificationDatasetBuilder`), held in memory and served as batches [B, 2, S, S] with
-/// one-hot targets. Oversampled pairs appear `copies` times.
+/// `ClassificationDatasetBuilder`), served as batches [B, 2, S, S] with one-hot targets.
+/// Oversampled pairs appear `copies` times. The `.pairs.npy` files are memory-mapped, not
+/// read into the heap: a batch copies its pairs out, so a set larger than memory trains in
+/// bounded memory, and copies cost nothing.
 public struct ClassificationDatasetReader: Sendable {
     /// The split read.
     public let split: DatasetSplit
@@ -16,7 +19,9 @@ public struct ClassificationDatasetReader: Sendable {
     public let samples: [ClassificationSample]
     /// A fingerprint of the pairs and their labels, in order (a resumed training run checks it).
     public let fingerprint: String
-    private let pairs: [Float]
+    /// The mapped pairs files, and for each served sample its file and row.
+    private let files: [MappedNumPyArray<Float>]
+    private let rows: [(file: Int, row: Int)]
 
     /// Number of samples served per epoch (copies included).
     public var count: Int { samples.count }
@@ -25,33 +30,38 @@ public struct ClassificationDatasetReader: Sendable {
     /// outside the folder, or disagrees with the manifest.
     public init(folder: URL, split: DatasetSplit) throws {
         let entries = try ClassificationManifest.read(folder: folder).filter { $0.split == split }
-        var pairs: [Float] = [], served: [ClassificationSample] = []
+        var files: [MappedNumPyArray<Float>] = [], fileIndex: [String: Int] = [:]
+        var rows: [(file: Int, row: Int)] = [], served: [ClassificationSample] = []
         var shape: [Int]?
-        var cache: (file: String, shape: [Int], values: [Float])?
         for e in entries {
             guard !e.pairsFile.hasPrefix("/"), !e.pairsFile.split(separator: "/").contains("..") else {
                 throw NoduleModelsError.invalidDataset(path: folder.appendingPathComponent("manifest.csv").path,
                                                        reason: "pairs file \(e.pairsFile) lies outside the dataset folder")
             }
-            if cache?.file != e.pairsFile {
-                let (s, v) = try DatasetArrays.readFloats(folder.appendingPathComponent(e.pairsFile), rank: 4)
-                cache = (e.pairsFile, s, v)
+            let url = folder.appendingPathComponent(e.pairsFile)
+            if fileIndex[e.pairsFile] == nil {
+                let mapped = try MappedNumPyArray<Float>(contentsOf: url)
+                guard mapped.shape.count == 4 else {
+                    throw AnnotationError.badField(file: url.path, line: 0, column: "shape", value: "\(mapped.shape)",
+                                                   expected: "4 dimensions")
+                }
+                fileIndex[e.pairsFile] = files.count
+                files.append(mapped)
             }
-            guard let arrays = cache else { continue }
-            let itemShape = Array(arrays.shape.dropFirst())
+            guard let f = fileIndex[e.pairsFile] else { continue }
+            let arrayShape = files[f].shape, itemShape = Array(arrayShape.dropFirst())
             guard itemShape.count == 3, (1...16).contains(itemShape[0]), (1...4096).contains(itemShape[1]), itemShape[1] == itemShape[2] else {
-                throw NoduleModelsError.invalidDataset(path: folder.appendingPathComponent(e.pairsFile).path,
-                                                       reason: "pairs must be N×C×S×S with C ≤ 16 and S ≤ 4096, found \(arrays.shape)")
+                throw NoduleModelsError.invalidDataset(path: url.path,
+                                                       reason: "pairs must be N×C×S×S with C ≤ 16 and S ≤ 4096, found \(arrayShape)")
             }
             if shape == nil { shape = itemShape }
-            guard itemShape == shape, e.row >= 0, e.row < arrays.shape[0] else {
+            guard itemShape == shape, e.row >= 0, e.row < arrayShape[0] else {
                 throw NoduleModelsError.invalidDataset(
-                    path: folder.appendingPathComponent(e.pairsFile).path,
-                    reason: "manifest row \(e.row) of \(e.seriesUID) is not in an array of shape \(arrays.shape) (samples must all be \(shape ?? itemShape))")
+                    path: url.path,
+                    reason: "manifest row \(e.row) of \(e.seriesUID) is not in an array of shape \(arrayShape) (samples must all be \(shape ?? itemShape))")
             }
-            let per = itemShape.reduce(1, *)
             for _ in 0..<e.copies {
-                pairs += arrays.values[(e.row * per)..<((e.row + 1) * per)]
+                rows.append((f, e.row))
                 served.append(e)
             }
         }
@@ -62,8 +72,24 @@ public struct ClassificationDatasetReader: Sendable {
         self.channels = shape[0]
         self.size = shape[1]
         self.samples = served
-        self.pairs = pairs
-        self.fingerprint = datasetFingerprint([pairs], extra: served.map(\.label.rawValue))
+        self.files = files
+        self.rows = rows
+        self.fingerprint = Self.fingerprint(files, rows, per: shape.reduce(1, *), labels: served.map(\.label.rawValue))
+    }
+
+    /// `datasetFingerprint([pairs], extra: labels)` of the served pairs in order, streamed
+    /// from the mapped files so the split is never held in memory.
+    private static func fingerprint(_ files: [MappedNumPyArray<Float>], _ rows: [(file: Int, row: Int)], per: Int,
+                                    labels: [Int]) -> String {
+        var hash = FNV1a()
+        hash.add(UInt64(rows.count * per))
+        for (f, row) in rows {
+            files[f].withElements((row * per)..<((row + 1) * per)) { values in
+                for v in values { hash.add(UInt64(v.bitPattern)) }
+            }
+        }
+        for v in labels { hash.add(UInt64(bitPattern: Int64(v))) }
+        return String(hash.value, radix: 16)
     }
 
     /// The samples at `indices` as (inputs [n, C, S, S], one-hot targets [n, 2]).
@@ -75,7 +101,8 @@ public struct ClassificationDatasetReader: Sendable {
             guard i >= 0, i < count else {
                 throw NoduleModelsError.invalidDataset(path: split.rawValue, reason: "sample \(i) out of 0..<\(count)")
             }
-            x += pairs[(i * per)..<((i + 1) * per)]
+            let (f, row) = rows[i]
+            files[f].withElements((row * per)..<((row + 1) * per)) { x.append(contentsOf: $0) }
             y += samples[i].label == .malignant ? [0, 1] : [1, 0]
         }
         return (try Tensor(shape: [indices.count, channels, size, size], scalars: x),
