@@ -63,6 +63,11 @@ public struct TrainingResult: Sendable {
     public var allreduceSecondsPerStep: Double?
     /// Data-parallel runs: mean seconds a step waited for the slowest rank before the allreduce.
     public var waitSecondsPerStep: Double?
+    /// Mean wall seconds of one epoch's training steps (forward, backward, allreduce, Adam;
+    /// not validation or checkpoints), over the epochs this run trained; nil when it trained none.
+    public var trainingSecondsPerEpoch: Double? = nil
+    /// Mean wall seconds of one training step.
+    public var secondsPerStep: Double? = nil
 }
 
 /// The files a training run keeps in its output folder.
@@ -129,11 +134,13 @@ struct TrainingLoop {
         let dropouts = parallel == nil ? [] : DataParallel.dropoutLayers(network)
         let globalBatch = options.batchSize * (parallel?.size ?? 1)
         var epoch = resumedAfter
+        var trainingSeconds = 0.0, trainedEpochs = 0, steps = 0
         while try broadcastFlag(epoch < options.epochs && history.epochsSinceBest < options.patience) {
             epoch += 1
             let batches = Self.batchIndices(count: trainingCount, batchSize: globalBatch,
                                             shuffleSeed: options.seed &+ UInt64(epoch))
             var total = 0.0, seen = 0
+            let started = DispatchTime.now().uptimeNanoseconds
             for (b, global) in batches.enumerated() {
                 let indices = parallel?.shard(global, perRank: options.batchSize) ?? global
                 var lossSum = 0.0
@@ -157,6 +164,9 @@ struct TrainingLoop {
                 seen += global.count
                 if writes { onEvent(.batch(epoch: epoch, batch: b + 1, batches: batches.count, runningLoss: total / Double(seen))) }
             }
+            trainingSeconds += Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+            trainedEpochs += 1
+            steps += batches.count
             let (valLoss, score) = try validate()  // sharded over the ranks by the trainer
             guard writes else { continue }
             let record = EpochRecord(epoch: epoch, trainLoss: total / Double(max(1, seen)), validationLoss: valLoss,
@@ -177,7 +187,9 @@ struct TrainingLoop {
             history: history, bestCheckpoint: files.best,
             stoppedEarly: (history.records.last?.epoch ?? 0) < options.epochs, resumedAfterEpoch: resumedAfter,
             allreduceSecondsPerStep: parallel.map { $0.timing.seconds / Double(max(1, $0.timing.steps)) },
-            waitSecondsPerStep: parallel.map { $0.timing.waitSeconds / Double(max(1, $0.timing.steps)) })
+            waitSecondsPerStep: parallel.map { $0.timing.waitSeconds / Double(max(1, $0.timing.steps)) },
+            trainingSecondsPerEpoch: trainedEpochs > 0 ? trainingSeconds / Double(trainedEpochs) : nil,
+            secondsPerStep: steps > 0 ? trainingSeconds / Double(steps) : nil)
     }
 
     /// The `__metadata__` key of a checkpoint holding the epoch its weights are from.

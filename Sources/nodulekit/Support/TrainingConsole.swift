@@ -72,6 +72,9 @@ struct TrainingConsole {
             try plot.writePNG(to: folder.appendingPathComponent("\(name).png"))
             try plot.writeSVG(to: folder.appendingPathComponent("\(name).svg"))
         }
+        if let epoch = result.trainingSecondsPerEpoch, let step = result.secondsPerStep {
+            print(String(format: "training: %.3f s an epoch, %.4f s a step (validation and checkpoints not counted)", epoch, step))
+        }
         if let seconds = result.allreduceSecondsPerStep, let wait = result.waitSecondsPerStep {
             print(String(format: "allreduce: %.4f s a step, after waiting %.4f s for the slowest rank (rank 0)", seconds, wait))
         }
