@@ -60,6 +60,19 @@ final class LesionUptakeTests: XCTestCase {
         XCTAssertEqual(shifted[0].suvMean, expectedMean, accuracy: 1e-9)
     }
 
+    /// A thin finding 40 mm long (what `screen` can report along a vessel) reaches far beyond
+    /// its equivalent sphere plus the 10 mm margin: every voxel is still read, none traps.
+    func testAnElongatedLesionIsMeasuredOverAllItsVoxels() throws {
+        let g = try ImageGeometry(size: GridSize(31, 31, 31), spacing: Vector3(2, 2, 2))
+        var mask = Volume<UInt8>(geometry: g, repeating: 0)
+        var pet = Volume<Float>(geometry: g, repeating: 1)
+        for k in 5...25 { mask[15, 15, k] = 1; pet[15, 15, k] = 3 }
+        pet[15, 15, 25] = 7  // at the far end, 20 mm from the centre
+        let lesion = try XCTUnwrap(try LesionUptakeCalculator.measure(pet: pet, mask: mask).first)
+        XCTAssertLessThan(lesion.diameterMM / 2 + UptakeSettings().marginMM, 20, "the lesion must outreach its neighbourhood sphere")
+        XCTAssertEqual(lesion.suvMean, (20 * 3 + 7) / 21.0, accuracy: 1e-9)
+    }
+
     func testEmptyMaskIsAnError() throws {
         let (pet, mask) = try scene()
         XCTAssertThrowsError(try LesionUptakeCalculator.measure(pet: pet, mask: Volume<UInt8>(geometry: mask.geometry, repeating: 0))) { error in

@@ -91,9 +91,15 @@ public enum LesionUptakeCalculator {
         // The neighbourhood's box on the CT grid, PET resampled into it (NaN outside the PET).
         let c = g.worldToContinuousIndex(centre)
         let reach = Vector3(radius / g.spacing.x, radius / g.spacing.y, radius / g.spacing.z) + 1
-        let lo = VoxelIndex(max(0, Int((c.x - reach.x).rounded(.down))), max(0, Int((c.y - reach.y).rounded(.down))), max(0, Int((c.z - reach.z).rounded(.down))))
-        let hi = VoxelIndex(min(g.size.i - 1, Int((c.x + reach.x).rounded(.up))), min(g.size.j - 1, Int((c.y + reach.y).rounded(.up))),
+        // The box also holds every voxel of the lesion: an elongated one (a vessel-like
+        // finding) reaches beyond its equivalent sphere.
+        var lo = VoxelIndex(max(0, Int((c.x - reach.x).rounded(.down))), max(0, Int((c.y - reach.y).rounded(.down))), max(0, Int((c.z - reach.z).rounded(.down))))
+        var hi = VoxelIndex(min(g.size.i - 1, Int((c.x + reach.x).rounded(.up))), min(g.size.j - 1, Int((c.y + reach.y).rounded(.up))),
                             min(g.size.k - 1, Int((c.z + reach.z).rounded(.up))))
+        for v in voxels {
+            lo = VoxelIndex(min(lo.i, v.i), min(lo.j, v.j), min(lo.k, v.k))
+            hi = VoxelIndex(max(hi.i, v.i), max(hi.j, v.j), max(hi.k, v.k))
+        }
         let box = ImageGeometry(unchecked: GridSize(hi.i - lo.i + 1, hi.j - lo.j + 1, hi.k - lo.k + 1), origin: g.indexToWorld(lo),
                                 spacing: g.spacing, direction: g.direction)
         let suv = TransformResampler.resample(pet, onto: box, through: transform, interpolation: .linear, defaultValue: .nan, threads: 1)
