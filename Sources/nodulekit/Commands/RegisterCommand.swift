@@ -12,7 +12,8 @@ struct RegisterCommand: ParsableCommand {
             OUTPUT/transform.tfm (ITK Euler3DTransform, fixed world → moving world, readable by SimpleITK and \
             3D Slicer), OUTPUT/moving-on-fixed.mha (the moving image resampled onto the fixed grid), \
             OUTPUT/registration.json (metric, iterations, time, parameters), OUTPUT/convergence.png and \
-            fusion pictures before and after (OUTPUT/fusion-before.png, OUTPUT/fusion-after.png). A result \
+            fusion pictures before and after (OUTPUT/fusion-before.png, OUTPUT/fusion-after.png: axial, coronal and \
+            sagittal views in mm through the fixed image's centre). A result \
             that did not converge is written but flagged, with a warning.
             """)
 
