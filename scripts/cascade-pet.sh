@@ -107,7 +107,11 @@ agreement() {  # the classifier's call against the PET reading, with counts
     echo
     for uid in $uids; do
         for f in "$root/$uid/compare"/lesion-*.png; do
-            [ -e "$f" ] && echo "![$uid $(basename "$f" .png)](${f#"$out/"})"
+            [ -e "$f" ] && echo "![$uid finding $(basename "$f" .png)](${f#"$out/"})"
+        done
+        # The phantom's own lesions too, so each patient shows its nodules even when screen found none.
+        for f in "$root/$uid/annotated"/lesion-*.png; do
+            [ -e "$f" ] && echo "![$uid annotated $(basename "$f" .png)](${f#"$out/"})"
         done
         f="$root/$uid/registration/fusion-after.png"
         [ -e "$f" ] && echo "![$uid registered](${f#"$out/"})"

@@ -30,7 +30,7 @@ final class RigidRegistrationTests: XCTestCase {
             cases.append(["fixed": fixed.path, "moving": moving.path])
             phantoms.append(phantom)
         }
-        // The same number of samples per level as ours (at least 4000, else 1 %).
+        // The same number of samples per level as ours (1 %, at least `minimumSamples`).
         let settings = RigidRegistrationSettings()
         let percentages = settings.shrinkFactors.map { f -> Double in
             let n = Double(ChestPhantom.ctGeometry.size.voxelCount) / Double(f * f * f)
@@ -58,12 +58,30 @@ final class RigidRegistrationTests: XCTestCase {
             let phantom = ChestPhantom(truth: ChestPhantom.misalignment(seed: seed, degrees: 20, millimetres: 40), seed: seed)
             let result = try RigidRegistration().register(fixed: phantom.ct, moving: phantom.pet)
             errors.append(phantom.targetRegistrationError(result.transform))
-            XCTAssertTrue(result.converged || errors.last ?? 0 > 2, "case \(seed) converged without a flag")
+            // A wrong transform must not come back flagged as converged.
+            XCTAssertFalse(result.converged && (errors.last ?? 0) > 2, "case \(seed) is \(errors.last ?? 0) mm off without a flag")
             print(String(format: "wide case %d: start TRE %.1f mm (%.1f° in all), TRE %.2f mm", Int(seed), phantom.targetRegistrationError(.identity),
                          phantom.truth.rotationAngleDegrees, errors.last ?? 0))
         }
         print("wide capture (≤ 20°/axis, ≤ 40 mm/axis), TRE mm: " + errors.map { String(format: "%.2f", $0) }.joined(separator: " "))
         XCTAssertGreaterThanOrEqual(errors.filter { $0 < 2 }.count, 9, "TRE per case: \(errors)")
+    }
+
+    func testMomentsStartLinesUpTheIntensityCentresAndRegisters() throws {
+        let phantom = ChestPhantom(truth: ChestPhantom.misalignment(seed: 7, degrees: 10, millimetres: 20), seed: 7)
+        var settings = RigidRegistrationSettings()
+        settings.initialiser = .moments
+        let result = try RigidRegistration(settings: settings).register(fixed: phantom.ct, moving: phantom.pet)
+        // ITK's MOMENTS: the centre of rotation at the fixed image's centre of mass, the
+        // translation to the moving image's (not the grids' centres, which .geometry uses).
+        let fixedCentre = RigidRegistration.centreOfMass(phantom.ct.converted(to: Float.self).shrunk(by: 2))
+        let movingCentre = RigidRegistration.centreOfMass(phantom.pet.shrunk(by: 2))
+        XCTAssertLessThan(length(result.initialTransform.centre - fixedCentre), 1e-9)
+        XCTAssertLessThan(length(result.initialTransform.translation - (movingCentre - fixedCentre)), 1e-9)
+        let geometry = try RigidRegistration().register(fixed: phantom.ct, moving: phantom.pet)
+        XCTAssertGreaterThan(length(geometry.initialTransform.translation - result.initialTransform.translation), 1)
+        XCTAssertTrue(result.converged)
+        XCTAssertLessThan(phantom.targetRegistrationError(result.transform), 2)
     }
 
     func testCoarseRotationSearchPicksTheTrueGridRotation() throws {

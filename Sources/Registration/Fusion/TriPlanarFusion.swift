@@ -5,7 +5,8 @@ import ImagingCore
 /// millimetres (square display pixels whatever the voxel spacing or direction matrix) and in
 /// radiological orientation: the patient's right on the image's left in axial and coronal
 /// views, anterior on the left in the sagittal view, head up; orientation letters on the
-/// panel edges, ticks at the point's position, and one colour bar of the overlay's range.
+/// panel edges, ticks at the point's position, and one colour bar of the overlay's range
+/// labelled with its top, middle and bottom values and unit (SUV for PET).
 /// RGB bytes, row by row; write them with ImageFormats' PNGWriter.
 public struct TriPlanarFusion: Sendable {
     public var rgb: [UInt8]
@@ -37,9 +38,10 @@ public struct TriPlanarFusion: Sendable {
     /// `fixed` (CT) and `overlay` (PET on the same or any grid; both are sampled in the
     /// world) through `centre` (LPS mm). Each panel covers the fixed image's extent; `pixelMM`
     /// defaults to half the finest spacing, but no panel side above `maximumSide` pixels.
+    /// `overlayUnit` names the colour bar's values (nil: numbers alone).
     public init(fixed: Volume<Float>, overlay: Volume<Float>?, through centre: Vector3, window: ClosedRange<Double>,
                 overlayRange: ClosedRange<Double>, style: FusionStyle = .hot, opacity: Double = 0.6,
-                pixelMM: Double? = nil, maximumSide: Int = 400) {
+                pixelMM: Double? = nil, maximumSide: Int = 400, overlayUnit: String? = "SUV") {
         let box = Self.worldBox(fixed.geometry)
         let extent = box.high - box.low
         let finest = min(fixed.geometry.spacing.x, fixed.geometry.spacing.y, fixed.geometry.spacing.z)
@@ -52,7 +54,9 @@ public struct TriPlanarFusion: Sendable {
             (.coronal, Vector3(1, 0, 0), Vector3(0, 0, -1), Vector3(0, 1, 0)),
             (.sagittal, Vector3(0, 1, 0), Vector3(0, 0, -1), Vector3(-1, 0, 0)),
         ]
-        let gap = 6, bar = overlay != nil && style == .hot ? 16 : 0, margin = 10
+        let gap = 6, bar = overlay != nil && style == .hot ? 16 : 0, margin = 10, glyph = 2
+        let barLabels = bar > 0 ? Self.barLabels(overlayRange, unit: overlayUnit) : []
+        let labelWidth = barLabels.map { PixelFont.width($0, scale: glyph) }.max().map { $0 + 6 } ?? 0
         var pictures: [(Panel, FusionPicture)] = []
         var x = 0
         for (plane, u, v, n) in axes {
@@ -73,7 +77,7 @@ public struct TriPlanarFusion: Sendable {
             x += w + gap + 2 * margin
         }
         let panelsHeight = pictures.map { $0.0.height }.max() ?? 1
-        let width = x - gap + (bar > 0 ? bar + 4 : 0), height = panelsHeight + 2 * margin
+        let width = x - gap + (bar > 0 ? bar + 4 + labelWidth : 0), height = panelsHeight + 2 * margin
         var out = [UInt8](repeating: 0, count: width * height * 3)
         func set(_ px: Int, _ py: Int, _ c: (UInt8, UInt8, UInt8)) {
             guard px >= 0, px < width, py >= 0, py < height else { return }
@@ -98,23 +102,35 @@ public struct TriPlanarFusion: Sendable {
             // Orientation letters on the edges the axes point to.
             let letters = Self.letters(panel.plane)
             let white: (UInt8, UInt8, UInt8) = (255, 255, 255)
-            let glyph = 2, side = PixelFont.width("R", scale: glyph), middle = margin + panel.height / 2 - 5
+            let side = PixelFont.width("R", scale: glyph), middle = margin + panel.height / 2 - 5
             PixelFont.draw(letters.left, x: panel.x + 3, y: middle, scale: glyph) { set($0, $1, white) }
             PixelFont.draw(letters.right, x: panel.x + panel.width - 3 - side, y: middle, scale: glyph) { set($0, $1, white) }
             PixelFont.draw(letters.top, x: panel.x + panel.width / 2 - side / 2, y: margin + 3, scale: glyph) { set($0, $1, white) }
             PixelFont.draw(letters.bottom, x: panel.x + panel.width / 2 - side / 2, y: margin + panel.height - 13, scale: glyph) { set($0, $1, white) }
         }
         if bar > 0 {
-            let left = width - bar
+            let left = width - labelWidth - bar
             for y in margin..<(margin + panelsHeight) {
                 let hot = FusionPicture.hot(1 - Double(y - margin) / Double(max(panelsHeight - 1, 1)))
-                for x in left..<(width - 4) { set(x, y, (UInt8(hot.0.rounded()), UInt8(hot.1.rounded()), UInt8(hot.2.rounded()))) }
+                for x in left..<(left + bar - 4) { set(x, y, (UInt8(hot.0.rounded()), UInt8(hot.1.rounded()), UInt8(hot.2.rounded()))) }
             }
+            // Top, middle and bottom values beside the bar, the unit under the top one.
+            let white: (UInt8, UInt8, UInt8) = (255, 255, 255), textX = left + bar + 2, tall = 5 * glyph
+            let rows = [margin, margin + panelsHeight / 2 - tall / 2, margin + panelsHeight - tall, margin + tall + 4]
+            for (text, y) in zip(barLabels, rows) { PixelFont.draw(text, x: textX, y: y, scale: glyph) { set($0, $1, white) } }
         }
         self.width = width
         self.height = height
         panels = placed
         rgb = out
+    }
+
+    /// The colour bar's labels: its top, middle and bottom values (one decimal under 100),
+    /// then the unit when there is one.
+    static func barLabels(_ range: ClosedRange<Double>, unit: String?) -> [String] {
+        let text = { (v: Double) in abs(v) < 100 ? String(format: "%.1f", v) : String(format: "%.0f", v) }
+        let values = [range.upperBound, (range.lowerBound + range.upperBound) / 2, range.lowerBound].map(text)
+        return values + (unit.map { [$0] } ?? [])
     }
 
     /// The letters at a plane's left, right, top and bottom edges (LPS: +x is the patient's

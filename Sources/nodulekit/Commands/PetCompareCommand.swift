@@ -12,7 +12,8 @@ struct PetCompareCommand: ParsableCommand {
             `nodulekit screen` (--findings; labels 1…n follow the findings' rows, whose malignancy joins the \
             table). The PET is read through --transform (CT world → PET world, as `register` writes), \
             registered first with --register, or taken as already aligned. Writes OUTPUT/pet_reference.csv, \
-            OUTPUT/pet_reference.md and OUTPUT/lesion-<label>.png (axial fusion at each lesion).
+            OUTPUT/pet_reference.md and OUTPUT/lesion-<label>.png (axial, coronal and sagittal fusion in mm through \
+            each lesion's centre, with an SUV colour bar).
             """)
 
     @Option(help: "The CT: file or DICOM folder.") var ct: String

@@ -12,7 +12,8 @@ struct RegisterCommand: ParsableCommand {
             OUTPUT/transform.tfm (ITK Euler3DTransform, fixed world → moving world, readable by SimpleITK and \
             3D Slicer), OUTPUT/moving-on-fixed.mha (the moving image resampled onto the fixed grid), \
             OUTPUT/registration.json (metric, iterations, time, parameters), OUTPUT/convergence.png and \
-            fusion pictures before and after (OUTPUT/fusion-before.png, OUTPUT/fusion-after.png). A result \
+            fusion pictures before and after (OUTPUT/fusion-before.png, OUTPUT/fusion-after.png: axial, coronal and \
+            sagittal views in mm through the fixed image's centre). A result \
             that did not converge is written but flagged, with a warning.
             """)
 
@@ -132,7 +133,8 @@ struct RegisterCommand: ParsableCommand {
         let centre = fixed.geometry.continuousIndexToWorld(Vector3(Double(s.i - 1) / 2, Double(s.j - 1) / 2, Double(s.k - 1) / 2))
         for (name, transform) in [("fusion-before.png", result.initialTransform), ("fusion-after.png", result.transform)] {
             let overlay = TransformResampler.resample(moving, onto: fixed.geometry, through: transform, interpolation: .linear, defaultValue: .nan)
-            let picture = TriPlanarFusion(fixed: fixed, overlay: overlay, through: centre, window: window, overlayRange: overlayRange, style: style)
+            let picture = TriPlanarFusion(fixed: fixed, overlay: overlay, through: centre, window: window, overlayRange: overlayRange, style: style,
+                                          overlayUnit: movingIsSUV ? "SUV" : nil)
             try PNGWriter.writeRGB(picture.rgb, width: picture.width, height: picture.height, to: out.appendingPathComponent(name))
         }
         let points = result.history.enumerated().map { (x: Double($0.offset), y: $0.element.metric) }
