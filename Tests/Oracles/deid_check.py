@@ -14,6 +14,9 @@ import importlib
 import json
 import re
 import sys
+import warnings
+
+warnings.simplefilter("ignore")
 
 import pydicom
 
@@ -91,15 +94,20 @@ def outputs(pairs_path):
         report["private_left"] += sum(1 for _, el in walk(b) if el.tag.is_private)
         if "PixelData" in a:
             report["pixels_total"] += 1
-            report["pixels_equal"] += int(a.PixelData == b.PixelData and a.file_meta.TransferSyntaxUID == b.file_meta.TransferSyntaxUID)
+            ts_a = a.file_meta.get("TransferSyntaxUID") if hasattr(a, "file_meta") else None
+            same = a.PixelData == b.PixelData and (ts_a is None or ts_a == b.file_meta.TransferSyntaxUID)
+            report["pixels_equal"] += int(same)
+            if not same:
+                report.setdefault("pixels_different", []).append(
+                    f"{inp}: {ts_a} -> {b.file_meta.TransferSyntaxUID}, {len(a.PixelData)} -> {len(b.PixelData)} bytes")
         report["identity_removed"] += int(b.get("PatientIdentityRemoved") == "YES")
         report["method_codes"] = sorted({c.CodeValue for c in b.get("DeidentificationMethodCodeSequence", [])})
     # SEG → CT references.
-    instances = {str(d.SOPInstanceUID) for d in outs}
-    series = {str(d.SeriesInstanceUID) for d in outs}
+    instances = {str(d.get("SOPInstanceUID")) for d in outs}
+    series = {str(d.get("SeriesInstanceUID")) for d in outs}
     refs, resolved = 0, 0
     for d in outs:
-        if d.SOPClassUID != "1.2.840.10008.5.1.4.1.1.66.4":
+        if d.get("SOPClassUID") != "1.2.840.10008.5.1.4.1.1.66.4":
             continue
         for p, el in walk(d):
             if el.keyword == "ReferencedSOPInstanceUID":
@@ -112,7 +120,7 @@ def outputs(pairs_path):
     # dicognito on the same inputs: which top-level tags each tool changed or removed.
     from dicognito.anonymizer import Anonymizer
     anonymizer = Anonymizer(seed="nodulekit")
-    ours, theirs = set(), set()
+    ours, theirs, tag_of = set(), set(), {}
     for (inp, out), b in zip(pairs, outs):
         a = pydicom.dcmread(inp, force=True)
         c = pydicom.dcmread(inp, force=True)
@@ -121,12 +129,14 @@ def outputs(pairs_path):
             if el.tag.is_private or el.tag.group == 0x0002 or el.VR == "SQ" or el.value in (None, "", b""):
                 continue
             name = el.keyword or str(el.tag)
+            tag_of[name] = int(el.tag)
             if el.tag not in b or b[el.tag].value != el.value:
                 ours.add(name)
             if el.tag not in c or c[el.tag].value != el.value:
                 theirs.add(name)
     report["dicognito_only"] = sorted(theirs - ours)
     report["ours_only"] = sorted(ours - theirs)
+    report["ours_only_tags"] = [tag_of[n] for n in report["ours_only"]]
     report["both"] = sorted(ours & theirs)
     return report
 

@@ -17,8 +17,11 @@ extension Deidentifier {
         public var written: [FileOutcome] = []
         /// Files that failed, with the error.
         public var failed: [(url: URL, error: String)] = []
-        /// Files that are not DICOM datasets (left out).
+        /// Files that are not DICOM datasets, or are media directories (left out).
         public var skipped: [URL] = []
+        /// Inputs whose SOPInstanceUID an earlier input of the run had: written as
+        /// `<SOPInstanceUID>-2.dcm`, `-3`… beside it rather than over it.
+        public var sameInstanceUID: [URL] = []
         /// Written files that may hold burned-in identity.
         public var burnedIn: [FileOutcome] { written.filter { $0.result.mayHaveBurnedInAnnotation } }
     }
@@ -77,12 +80,24 @@ extension Deidentifier {
             inputs = [input]
         }
         let single = !isFolder.boolValue && output.pathExtension.lowercased() == "dcm"
+        var taken: Set<String> = []
         for url in inputs {
             do {
                 let file: DICOMFile
                 do { file = try DICOMFile(contentsOf: url) } catch DICOMError.notDICOM { summary.skipped.append(url); continue }
+                // A media directory (DICOMDIR) is no instance; it is left out, not copied.
+                if file.meta.string(DICOMTag(0x0002, 0x0002)) == "1.2.840.10008.1.3.10" { summary.skipped.append(url); continue }
                 let result = deidentify(try fullDataset(of: file))
-                let target = single ? output : try destination(for: result.dataset, in: output, source: url)
+                var target = single ? output : try destination(for: result.dataset, in: output, source: url)
+                // Two inputs with one SOPInstanceUID (copies, variants) never overwrite each other.
+                let stem = target.deletingPathExtension()
+                var n = 1
+                while taken.contains(target.path) {
+                    n += 1
+                    target = URL(fileURLWithPath: stem.path + "-\(n).dcm")
+                }
+                if n > 1 { summary.sameInstanceUID.append(url) }
+                taken.insert(target.path)
                 try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try result.dataset.write(to: target, pixelsFrom: file)
                 summary.written.append(FileOutcome(input: url, output: target, result: result))

@@ -43,7 +43,7 @@ struct DeidentifyCommand: ParsableCommand {
         }
         for failure in summary.failed { FileHandle.standardError.write(Data("failed: \(failure.error)\n".utf8)) }
         print("de-identified \(summary.written.count) files (PS3.15 \(BasicProfile.edition) Basic Profile), \(summary.failed.count) failed, "
-              + "\(summary.skipped.count) skipped (not DICOM), \(summary.burnedIn.count) may hold burned-in annotation, into \(output)")
+              + "\(summary.skipped.count) skipped (not DICOM or DICOMDIR), \(summary.sameInstanceUID.count) sharing a SOPInstanceUID (written as -2, -3…), \(summary.burnedIn.count) may hold burned-in annotation, into \(output)")
         if !summary.failed.isEmpty { throw ExitCode(1) }
     }
 }
