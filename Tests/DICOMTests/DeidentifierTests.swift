@@ -46,7 +46,7 @@ final class DeidentifierTests: XCTestCase {
     struct Report: Decodable {
         let files: Int, surviving: [String], private_left: Int, pixels_equal: Int, pixels_total: Int
         let uid_inconsistent: [String], uid_unchanged: [String], identity_removed: Int, method_codes: [String]
-        let seg_references: Int, seg_references_resolved: Int
+        let seg_references: Int, seg_references_resolved: Int, sr_references: Int, sr_references_resolved: Int
         let dicognito_only: [String], ours_only: [String], both: [String]
         let pixels_different: [String]?
         let ours_only_tags: [UInt32]
@@ -59,10 +59,11 @@ final class DeidentifierTests: XCTestCase {
         return try PythonOracle.json("deid_check.py", ["outputs", json.path], as: Report.self)
     }
 
-    /// The CPTAC CT (99 slices, vendor private tags) and a SEG over it written by the
-    /// toolkit: no profile attribute keeps its value, UIDs map one to one, the SEG still
-    /// references the de-identified CT, pixels are byte-equal, the SEG passes dciodvfy.
-    func testCTAndItsSEGStayLinkedAndLoseTheirIdentity() throws {
+    /// The CPTAC CT (99 slices, vendor private tags), a SEG over it and a TID 1500 SR over
+    /// both, written by the toolkit: no profile attribute keeps its value, UIDs map one to
+    /// one, the SEG and SR still reference the de-identified CT (and SEG), pixels are
+    /// byte-equal, the SEG and the SR pass dciodvfy.
+    func testCTSEGAndSRStayLinkedAndLoseTheirIdentity() throws {
         let source = try TestEnvironment.sharedFile("dicom/chest-ct-cptac-lscc-c3n-00247")
         let series = try SeriesScanner.scan(source).onlySeries(in: source.path)
         guard let geometry = series.stack?.geometry else { return XCTFail("the CPTAC series has no geometry") }
@@ -73,6 +74,11 @@ final class DeidentifierTests: XCTestCase {
         try FileManager.default.createDirectory(at: segFolder, withIntermediateDirectories: true)
         let segURL = segFolder.appendingPathComponent("seg.dcm")
         try SegmentationWriter.write(mask, source: series, segments: [SegmentDescription(label: 1, name: "nodule")], to: segURL)
+        let srURL = segFolder.appendingPathComponent("sr.dcm")
+        let center = geometry.continuousIndexToWorld(Vector3(252, 255, 40))
+        try MeasurementReportWriter.write([MeasurementReportFinding(trackingIdentifier: "nodule 1", kind: .nodule, site: .rightLung, centerLPS: center,
+                                                                    longAxisMM: 7, equivalentDiameterMM: 5, volumeMM3: 40, malignancy: 0.7, segmentNumber: 1)],
+                                          source: series, segmentation: segURL, to: srURL)
 
         let deid = Deidentifier(secret: "test-secret")
         let out = folder.appendingPathComponent("out")
@@ -80,26 +86,32 @@ final class DeidentifierTests: XCTestCase {
         let segSummary = try deid.deidentify(from: segFolder, to: out)
         XCTAssertEqual(summary.failed.map(\.error), []); XCTAssertEqual(segSummary.failed.map(\.error), [])
         XCTAssertEqual(summary.written.count, 99)
+        XCTAssertEqual(segSummary.written.count, 2)
         summary.written += segSummary.written
         let r = try check(summary, folder: folder)
-        XCTAssertEqual(r.files, 100)
+        XCTAssertEqual(r.files, 101)
         XCTAssertEqual(r.surviving, [])
         XCTAssertEqual(r.private_left, 0)
         XCTAssertEqual(r.pixels_total, 100); XCTAssertEqual(r.pixels_equal, 100)
         XCTAssertEqual(r.uid_inconsistent, []); XCTAssertEqual(r.uid_unchanged, [])
-        XCTAssertEqual(r.identity_removed, 100)
+        XCTAssertEqual(r.identity_removed, 101)
         XCTAssertEqual(r.method_codes, ["113100"])
         XCTAssertGreaterThan(r.seg_references, 99)
         XCTAssertEqual(r.seg_references_resolved, r.seg_references)
-        print("dicognito agreement on the CPTAC CT + SEG: both \(r.both.count) \(r.both)\n  ours only \(r.ours_only)\n  dicognito only \(r.dicognito_only)")
+        print("dicognito agreement on the CPTAC CT + SEG + SR: both \(r.both.count) \(r.both)\n  ours only \(r.ours_only)\n  dicognito only \(r.dicognito_only)")
         assertAgreesWithDicognito(r)
         for must in ["PatientName", "PatientID", "StudyInstanceUID", "SeriesInstanceUID", "SOPInstanceUID", "StudyDate", "AccessionNumber"] {
             XCTAssertTrue(r.both.contains(must) || r.ours_only.contains(must), "\(must) not changed")
         }
-        let deidSEG = try XCTUnwrap(segSummary.written.first?.output)
-        let report = try DICOMValidator.verify(deidSEG)
-        XCTAssertEqual(report.iod, "Segmentation")
-        XCTAssertEqual(report.errors, [], "dciodvfy:\n\(report)")
+        XCTAssertGreaterThan(r.sr_references, 99)
+        XCTAssertEqual(r.sr_references_resolved, r.sr_references)
+        for (name, iod) in [("seg.dcm", "Segmentation"), ("sr.dcm", "Comprehensive3DSR")] {
+            let deidentified = try XCTUnwrap(segSummary.written.first { $0.input.lastPathComponent == name }?.output)
+            let report = try DICOMValidator.verify(deidentified)
+            XCTAssertEqual(report.iod, iod)
+            XCTAssertEqual(report.errors, [], "dciodvfy \(name):\n\(report)")
+            print("dciodvfy \(name) de-identified: IOD \(report.iod), \(report.errors.count) errors, \(report.warnings.count) warnings")
+        }
     }
 
     /// dicognito changes nothing we keep; what we change and it keeps is the profile's

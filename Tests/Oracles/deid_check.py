@@ -117,6 +117,16 @@ def outputs(pairs_path):
                 refs += 1
                 resolved += int(str(el.value) in series)
     report["seg_references"], report["seg_references_resolved"] = refs, resolved
+    # SR → CT slices and SEG.
+    refs, resolved = 0, 0
+    for d in outs:
+        if not str(d.get("SOPClassUID", "")).startswith("1.2.840.10008.5.1.4.1.1.88."):
+            continue
+        for p, el in walk(d):
+            if el.keyword == "ReferencedSOPInstanceUID":
+                refs += 1
+                resolved += int(str(el.value) in instances)
+    report["sr_references"], report["sr_references_resolved"] = refs, resolved
     # dicognito on the same inputs: which top-level tags each tool changed or removed.
     from dicognito.anonymizer import Anonymizer
     anonymizer = Anonymizer(seed="nodulekit")

@@ -83,6 +83,7 @@ public enum BasicProfile {
         DICOMTag(0x0070, 0x0084): 2,  // ContentCreatorName: Type 2 in Content Identification (SEG)
         DICOMTag(0x0018, 0x0010): 2,  // ContrastBolusAgent: Type 2 in Contrast/Bolus
         DICOMTag(0x0018, 0x9919): 2,  // InstructionPerformedDateTime
+        DICOMTag(0x0008, 0x1111): 2,  // ReferencedPerformedProcedureStepSequence: Type 2 in SR Document Series
         DICOMTag(0x0008, 0x1110): 3,  // ReferencedStudySequence: Type 3 in General Study
     ]
 
