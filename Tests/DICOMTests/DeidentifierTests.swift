@@ -171,3 +171,56 @@ final class DeidentifierTests: XCTestCase {
         XCTAssertEqual(Set(out.sequence(DICOMTag(0x0012, 0x0064)).compactMap { $0.string(DICOMTag(0x0008, 0x0100)) }), ["113100", "113106", "113108"])
     }
 }
+
+/// The options and the per-element rules on a small in-memory dataset.
+final class DeidentifierOptionTests: XCTestCase {
+    private let source = DICOMDataset(elements: [
+        .text(DICOMTag(0x0008, 0x0016), "UI", "1.2.840.10008.5.1.4.1.1.7"),
+        .text(DICOMTag(0x0008, 0x0018), "UI", "1.2.3.4.5"),
+        .text(DICOMTag(0x0008, 0x0023), "DA", "20240229"),
+        .text(DICOMTag(0x0008, 0x0060), "CS", "US"),
+        .text(DICOMTag(0x0008, 0x1030), "LO", "CT chest for Doe^John 12345"),
+        .text(DICOMTag(0x0010, 0x0010), "PN", "Doe^John"),
+        .text(DICOMTag(0x0010, 0x0020), "LO", "12345"),
+        .text(DICOMTag(0x0010, 0x0040), "CS", "M"),
+        .text(DICOMTag(0x0018, 0x1000), "LO", "SN-998"),
+        .text(DICOMTag(0x0009, 0x0010), "LO", "ACME"),
+        .text(DICOMTag(0x0009, 0x1001), "LO", "secret"),
+        .sequence(DICOMTag(0x0008, 0x1140), [DICOMDataset(elements: [.text(DICOMTag(0x0008, 0x1155), "UI", "1.2.3.4.5")])]),
+        .binary(DICOMTag(0x7FE0, 0x0010), "OB", [1, 2, 3, 4]),
+    ])
+
+    func testBasicProfileRulesOnOneDataset() {
+        let d = Deidentifier(secret: "k")
+        let r = d.deidentify(source)
+        let out = r.dataset
+        XCTAssertEqual(out[DICOMTag(0x0010, 0x0010)]?.bytes, [], "PatientName Z")
+        XCTAssertEqual(out[DICOMTag(0x0010, 0x0020)]?.bytes, [], "PatientID Z/D, Type 2 → Z")
+        XCTAssertEqual(out.string(DICOMTag(0x0008, 0x0023)), "19000101", "ContentDate Z/D, Type 1 → D")
+        XCTAssertNil(out[DICOMTag(0x0008, 0x1030)], "StudyDescription X")
+        XCTAssertEqual(out.string(DICOMTag(0x0018, 0x1000)), "ANONYMIZED", "DeviceSerialNumber X/Z/D, Type 1 (SEG) → D")
+        XCTAssertFalse(out.elements.contains { $0.tag.isPrivate }, "private tags removed")
+        let newUID = d.replacementUID(for: "1.2.3.4.5")
+        XCTAssertEqual(out.string(.sopInstanceUID), newUID)
+        XCTAssertEqual(out.sequence(DICOMTag(0x0008, 0x1140)).first?.string(DICOMTag(0x0008, 0x1155)), newUID, "a reference maps like its target")
+        XCTAssertEqual(out.string(DICOMTag(0x0012, 0x0062)), "YES")
+        XCTAssertEqual(out[DICOMTag(0x7FE0, 0x0010)]?.bytes, [1, 2, 3, 4], "pixels untouched")
+        XCTAssertTrue(r.mayHaveBurnedInAnnotation)
+        XCTAssertEqual(r.burnedInReason, "BurnedInAnnotation missing on US")
+    }
+
+    func testOptionsKeepCleanAndMark() {
+        let d = Deidentifier(secret: "k", options: [.cleanDescriptors, .retainDeviceIdentity, .retainPatientCharacteristics], keepingPrivateTags: true)
+        let out = d.deidentify(source).dataset
+        XCTAssertEqual(out.string(DICOMTag(0x0008, 0x1030)), "CT chest for X X", "name parts and ID cut out of the description")
+        XCTAssertEqual(out.string(DICOMTag(0x0018, 0x1000)), "SN-998")
+        XCTAssertEqual(out.string(DICOMTag(0x0010, 0x0040)), "M")
+        XCTAssertEqual(out.string(DICOMTag(0x0009, 0x1001)), "secret")
+        XCTAssertEqual(Set(out.sequence(DICOMTag(0x0012, 0x0064)).compactMap { $0.string(DICOMTag(0x0008, 0x0100)) }),
+                       ["113100", "113105", "113108", "113109"])
+        var flagged = source.elements.filter { $0.tag != DICOMTag(0x0008, 0x0060) }
+        flagged.append(.text(DICOMTag(0x0028, 0x0301), "CS", "NO"))
+        flagged.append(.text(DICOMTag(0x0008, 0x0060), "CS", "CT"))
+        XCTAssertFalse(d.deidentify(DICOMDataset(elements: flagged)).mayHaveBurnedInAnnotation)
+    }
+}
