@@ -113,3 +113,30 @@ extern "C" int32_t ndk_writer_encode(ndk_writer *writer, uint8_t **outBytes, siz
         return NDK_OK;
     });
 }
+
+extern "C" int32_t ndk_writer_save_with_pixels(ndk_writer *writer, ndk_file *source, const char *path, ndk_error *error) {
+    return ndk::guarded(error, "save", [&]() -> int32_t {
+        if (!writer || !source || !source->format || !path) return ndk::fail(error, NDK_E_ARGUMENT, "save: null argument");
+        if (writer->stack.size() != 1) return ndk::fail(error, NDK_E_ARGUMENT, "save: a sequence item is still open");
+        DcmDataset *from = source->format->getDataset();
+        DcmDataset *to = writer->format.getDataset();
+        // The pixel data elements travel as DCMTK holds them (native words or the encapsulated
+        // fragments), so their bytes are written back unchanged in the source's transfer syntax.
+        const DcmTagKey pixelTags[] = {DcmTagKey(0x7FE0, 0x0008), DcmTagKey(0x7FE0, 0x0009), DcmTagKey(0x7FE0, 0x0010)};
+        for (const DcmTagKey &t : pixelTags) {
+            DcmElement *element = nullptr;
+            if (from->findAndGetElement(t, element).good() && element) {
+                OFCondition c = from->findAndGetElement(t, element, OFFalse, OFTrue /* copy */);
+                if (c.bad() || !element) return ndk::fail(error, NDK_E_INTERNAL, std::string("copying pixel data: ") + c.text());
+                c = to->insert(element, OFTrue);
+                if (c.bad()) { delete element; return ndk::fail(error, NDK_E_INTERNAL, std::string("copying pixel data: ") + c.text()); }
+            }
+        }
+        E_TransferSyntax xfer = source->decompressed ? from->getCurrentXfer() : from->getOriginalXfer();
+        if (xfer == EXS_Unknown) xfer = EXS_LittleEndianExplicit;
+        OFCondition c = writer->format.saveFile(OFFilename(path), xfer, EET_ExplicitLength, EGL_recalcGL, EPD_noChange, 0, 0,
+                                                EWM_createNewMeta);
+        if (c.bad()) return ndk::fail(error, NDK_E_IO, std::string("saving: ") + c.text());
+        return NDK_OK;
+    });
+}

@@ -10,7 +10,7 @@ struct NoduleKitCommand: ParsableCommand {
         subcommands: [
             InfoCommand.self, ConvertCommand.self, WorldToVoxelCommand.self, MasksCommand.self,
             MergeReportsCommand.self, OverlayCommand.self, PhantomCommand.self, DatasetCommand.self, TrainCommand.self, EvaluateCommand.self, ScreenCommand.self, ExportCommand.self,
-            SeriesCommand.self, SuvCommand.self, LungsCommand.self, ResampleCommand.self, RegisterCommand.self, PetCompareCommand.self, PACSCommand.self, ListenCommand.self,
+            SeriesCommand.self, SuvCommand.self, LungsCommand.self, ResampleCommand.self, RegisterCommand.self, PetCompareCommand.self, PACSCommand.self, ListenCommand.self, DeidentifyCommand.self,
         ]
     )
 }

@@ -134,6 +134,10 @@ int32_t ndk_writer_end_item(ndk_writer *writer, ndk_error *error);
 /* Saves as a Part 10 file in explicit VR little endian (meta header generated from
  * SOPClassUID / SOPInstanceUID). */
 int32_t ndk_writer_save(ndk_writer *writer, const char *path, ndk_error *error);
+/* Saves like ndk_writer_save but first copies the pixel data elements (7FE0,0008/0009/0010)
+ * of `source` unchanged and writes in `source`'s transfer syntax (compressed data stays
+ * compressed, byte for byte): for rewriting a file's header only (de-identification). */
+int32_t ndk_writer_save_with_pixels(ndk_writer *writer, ndk_file *source, const char *path, ndk_error *error);
 
 #ifdef __cplusplus
 }

@@ -7,12 +7,7 @@ extension DICOMDataset {
     /// is made from SOPClassUID and SOPInstanceUID, which must be present), atomically:
     /// an interrupted write leaves no file.
     public func write(to url: URL) throws {
-        try DICOMLibrary.ensureInitialized()
-        for required in [DICOMTag.sopClassUID, .sopInstanceUID] where string(required) == nil {
-            throw DICOMError.writeFailed(path: url.path, reason: "\(required) is required for the meta header")
-        }
-        var error = ndk_error()
-        guard let writer = ndk_writer_create(&error) else { throw DICOMError.writeFailed(path: url.path, reason: BridgeError.message(error)) }
+        let writer = try makeFileWriter(for: url)
         defer { ndk_writer_free(writer) }
         try put(self, into: writer, path: url.path)
         try AtomicFile.write(to: url) { tmp in
@@ -21,6 +16,35 @@ extension DICOMDataset {
                 throw DICOMError.writeFailed(path: url.path, reason: BridgeError.message(error))
             }
         }
+    }
+
+    /// Writes the dataset atomically with the pixel data of `source` copied unchanged and in
+    /// `source`'s transfer syntax (compressed pixels stay compressed, byte for byte): a
+    /// header rewrite, as de-identification needs. The dataset's own pixel elements are
+    /// ignored.
+    public func write(to url: URL, pixelsFrom source: DICOMFile) throws {
+        let writer = try makeFileWriter(for: url)
+        defer { ndk_writer_free(writer) }
+        let pixelTags: Set<DICOMTag> = [DICOMTag(0x7FE0, 0x0008), DICOMTag(0x7FE0, 0x0009), DICOMTag(0x7FE0, 0x0010)]
+        try put(DICOMDataset(elements: elements.filter { !pixelTags.contains($0.tag) }), into: writer, path: url.path)
+        try AtomicFile.write(to: url) { tmp in
+            var error = ndk_error()
+            guard ndk_writer_save_with_pixels(writer, source.handle, tmp.path, &error) == 0 else {
+                throw DICOMError.writeFailed(path: url.path, reason: BridgeError.message(error))
+            }
+        }
+    }
+
+    /// A bridge writer for a Part 10 file at `url` (freed by the caller); checks the UIDs the
+    /// meta header needs.
+    private func makeFileWriter(for url: URL) throws -> OpaquePointer {
+        try DICOMLibrary.ensureInitialized()
+        for required in [DICOMTag.sopClassUID, .sopInstanceUID] where string(required) == nil {
+            throw DICOMError.writeFailed(path: url.path, reason: "\(required) is required for the meta header")
+        }
+        var error = ndk_error()
+        guard let writer = ndk_writer_create(&error) else { throw DICOMError.writeFailed(path: url.path, reason: BridgeError.message(error)) }
+        return writer
     }
 
     /// The dataset encoded as DICOM bytes (explicit VR little endian, no meta header): a

@@ -72,7 +72,12 @@ public enum DICOMUID {
     /// A new UID under the UUID-derived root 2.25 (PS3.5 B.2): "2.25." + a random UUID as
     /// a decimal integer.
     public static func make() -> String {
-        var bytes = withUnsafeBytes(of: UUID().uuid) { Array($0) }
+        "2.25." + decimal(withUnsafeBytes(of: UUID().uuid) { Array($0) })
+    }
+
+    /// Big-endian bytes as a decimal integer (no leading zeros; "0" for zero).
+    static func decimal(_ bytes: [UInt8]) -> String {
+        var bytes = bytes
         var digits: [UInt8] = []
         while bytes.contains(where: { $0 != 0 }) {
             var remainder = 0
@@ -83,6 +88,6 @@ public enum DICOMUID {
             }
             digits.append(UInt8(remainder))
         }
-        return "2.25." + (digits.isEmpty ? "0" : String(digits.reversed().map { Character(String($0)) }))
+        return digits.isEmpty ? "0" : String(digits.reversed().map { Character(String($0)) })
     }
 }
