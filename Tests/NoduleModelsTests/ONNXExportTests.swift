@@ -29,34 +29,20 @@ final class ONNXExportTests: XCTestCase {
         var output_spread: Double
     }
 
-    /// Writes a run folder for `description` whose weights (biases too) are seeded noise, so a
-    /// misplaced bias or a transposed kernel shows; returns the folder and the network.
     private func runFolder(_ description: ModelDescription, network: Layer, sampler: SliceSampler?) throws -> URL {
-        let folder = try TestEnvironment.temporaryDirectory(self)
-        var g = SeededGenerator(seed: 99)
-        for p in network.parameters where p.name.hasSuffix("bias") {
-            p.parameter.value = try Tensor(shape: p.parameter.value.shape,
-                                           scalars: (0..<p.parameter.value.count).map { _ in g.nextUniform() * 0.2 - 0.1 })
-        }
-        try network.saveCheckpoint(to: folder.appendingPathComponent("best.safetensors"))
-        try description.write(toRun: folder)
-        try sampler?.write(toDataset: folder)
-        return folder
+        try CheckpointFixtures.runFolder(self, description, network: network, sampler: sampler)
     }
 
     private func seededInput(_ shape: [Int], seed: UInt64) throws -> Tensor {
-        var g = SeededGenerator(seed: seed)
-        return try Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { _ in g.nextUniform() })
+        try CheckpointFixtures.seededInput(shape, seed: seed)
     }
 
     /// Exports the checkpoint, runs the oracle on `input` against `ours`, returns its report.
     private func oracle(_ folder: URL, input: Tensor, ours: Tensor) throws -> OracleReport {
         let onnxURL = folder.appendingPathComponent("model.onnx")
         try ONNXExport.checkpoint(folder).write(to: onnxURL)
-        let x = folder.appendingPathComponent("input.npy"), y = folder.appendingPathComponent("ours.npy")
-        try NumPyArray(shape: input.shape, values: input.scalars).write(to: x)
-        try NumPyArray(shape: ours.shape, values: ours.scalars).write(to: y)
-        let report = try PythonOracle.json("onnx_run.py", [onnxURL.path, x.path, y.path], as: OracleReport.self)
+        let (x, y) = try CheckpointFixtures.writePair(input: input, ours: ours, in: folder)
+        let report = try PythonOracle.json("onnx_run.py", [onnxURL.path, x, y], as: OracleReport.self)
         print("onnx \(report.metadata["nodulekit.model"] ?? "?"): max |onnxruntime − ours| = \(report.max_abs_diff), mean output \(report.output_mean), spread \(report.output_spread)")
         // Outputs that differ between pixels and samples, so the comparison means something.
         XCTAssertGreaterThan(report.output_spread, 0.01)

@@ -13,6 +13,7 @@ import sys
 import numpy as np
 import onnx
 import onnxruntime as ort
+from output_comparison import comparison
 
 
 def dims(value_info):
@@ -38,10 +39,7 @@ def main():
         "outputs": [{"name": o.name, "shape": dims(o)} for o in model.graph.output],
         "operators": sorted({n.op_type for n in model.graph.node}),
         "metadata": {p.key: p.value for p in model.metadata_props},
-        "output_shape": list(theirs.shape),
-        "max_abs_diff": float(np.max(np.abs(theirs - ours))) if theirs.shape == ours.shape else -1.0,
-        "output_mean": float(np.mean(theirs)),
-        "output_spread": float(np.max(theirs) - np.min(theirs)),
+        **comparison(theirs, ours),
     }))
 
 
