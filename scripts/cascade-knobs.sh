@@ -42,6 +42,7 @@ column() {  # CSV FILTER_COLUMN=VALUE… COLUMN: a figure read by column name
         { ok = 1; for (j = 1; j < n; j += 2) if ($(c[f[j]]) != f[j + 1]) ok = 0; if (ok) { print $(c[want]); exit } }' "$1"
 }
 echo "setting,seed,val_dice,val_sensitivity,hospital_val_cpm,hospital_val_sensitivity_1fp,val_nodule_auc,val_nodule_accuracy,val_diameter_rule_auc,val_nodules_scored" >"$out/knobs.csv"
+nodule_labels=(); [ -f "$run/hospital/lesions.csv" ] && nodule_labels=(--nodule-labels "$run/hospital/lesions.csv")
 for setting in ours paper; do
     read -r seg_lr weight cls_lr factor augment <<<"${knobs[$setting]} "
     for seed in $seeds; do
@@ -61,7 +62,7 @@ for setting in ours paper; do
            "$nk" train classifier --dataset "$dir/classification-set" --output "$dir/classifier" --model encoder \
                 --epochs 30 --learning-rate "$cls_lr" $augment --seed "$seed" --threads "$threads" --quiet &&
            "$nk" evaluate classifier --dataset "$dir/classification-set" --checkpoint "$dir/classifier" --split validation \
-                --baselines --output "$dir/evaluation/classifier" --threads "$threads" >/dev/null; then
+                --baselines ${nodule_labels[@]+"${nodule_labels[@]}"} --output "$dir/evaluation/classifier" --threads "$threads" >/dev/null; then
             # Nodules the classifier was judged on: a segmenter that finds little leaves few.
             scored=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } $(c["nodule"]) > 0 { print $(c["seriesuid"]) "#" $(c["nodule"]) }' \
                 "$dir/evaluation/classifier/predictions.csv" | sort -u | wc -l | tr -d ' ')

@@ -71,7 +71,10 @@ for set in public:$seed hospital:$((seed + 1000)); do
     if [ "$lesions" = lidc ]; then
         # Two nodules a patient: the pool's halves hold about 50 malignant nodules each.
         part=0/2; extra=(--labelled --nodules 2)
-        [ "$name" = hospital ] && { part=1/2; extra+=(--pet); }
+        # Hospital patients as real ones: a malignant patient's second nodule is benign half
+        # the time (lesions.csv keeps each nodule's own label, which judges the classifier per
+        # nodule; training sees only the patient's label, as in the paper).
+        [ "$name" = hospital ] && { part=1/2; extra+=(--pet --mixed-fraction 0.5); }
         extra+=(--lesions lidc --lidc-xml "$pool" --lidc-part "$part")
     fi
     scanner=("${grid[@]}"); [ "$name" = hospital ] && [ ${#hospital_scanner[@]} -gt 0 ] && scanner=("${hospital_scanner[@]}")
@@ -109,10 +112,13 @@ for model in "${models[@]}"; do
 done
 
 step evaluate-classifiers "evaluate the classifiers on the test split"
+# Per nodule, each LIDC nodule is judged by its own readers' label (lesions.csv), not its patient's.
+nodule_labels=(); [ -f "$out/hospital/lesions.csv" ] && nodule_labels=(--nodule-labels "$out/hospital/lesions.csv")
 compare=()
 for model in "${models[@]:1}"; do compare+=("$out/classifier-$model"); done
 "$nk" evaluate classifier --dataset "$out/classification-set" --checkpoint "$out/classifier-encoder" \
-    ${compare[@]+--compare "${compare[@]}"} --baselines --output "$out/evaluation/classifier" --threads "$threads"
+    ${compare[@]+--compare "${compare[@]}"} --baselines ${nodule_labels[@]+"${nodule_labels[@]}"} \
+    --output "$out/evaluation/classifier" --threads "$threads"
 
 step screen "screen a held-out scan, the DICOM series of SampleData/dicom and the real CPTAC chest CT"
 test_uid=$(awk -F, '$3 == "test" { print $2; exit }' "$out/classification-set/manifest.csv")

@@ -52,6 +52,29 @@ final class LidcLesionTests: XCTestCase {
         }
     }
 
+    func testMixedPatientsCarryABenignNoduleBesideTheirMalignantOne() throws {
+        let pool = try Self.pool.get()
+        let kinds: [LesionKind?] = [.malignant, .benign, .malignant, .malignant]
+        let mixed = try pool.deal(to: kinds, perPatient: 3, seed: 5, mixedFraction: 1)
+        for n in [0, 2, 3] {
+            // The first nodule keeps the patient's label; every later one is benign at fraction 1.
+            XCTAssertEqual(mixed[n].map(\.label), [.malignant, .benign, .benign], "patient \(n)")
+        }
+        XCTAssertEqual(mixed[1].map(\.label), [.benign, .benign, .benign], "a benign patient stays benign")
+        let ids = mixed.flatMap { $0 }.map { "\($0.patient)#\($0.nodule)" }
+        XCTAssertEqual(Set(ids).count, ids.count, "no nodule twice")
+        let pure = try pool.deal(to: kinds, perPatient: 3, seed: 5)
+        XCTAssertEqual(pure, try pool.deal(to: kinds, perPatient: 3, seed: 5, mixedFraction: 0), "fraction 0 is the old dealing")
+        for n in [0, 2, 3] { XCTAssertEqual(Set(pure[n].map(\.label)), [.malignant]) }
+        // A fraction between: seeded, and some malignant patients mixed, some not.
+        let many = Array(repeating: LesionKind?.some(.malignant), count: 6)
+        let half = try pool.deal(to: many, perPatient: 2, seed: 9, mixedFraction: 0.5)
+        XCTAssertEqual(half, try pool.deal(to: many, perPatient: 2, seed: 9, mixedFraction: 0.5))
+        let mixedCount = half.filter { $0.contains { $0.label == .benign } }.count
+        XCTAssertGreaterThan(mixedCount, 0)
+        XCTAssertLessThan(mixedCount, 6)
+    }
+
     func testDensityFollowsCalcificationThenTexture() {
         XCTAssertEqual(LesionDensity(texture: 5, calcification: 6), .solid)
         XCTAssertEqual(LesionDensity(texture: 1, calcification: 6), .groundGlass)

@@ -167,6 +167,46 @@ final class ClassificationDatasetTests: XCTestCase {
         XCTAssertNil(ClassifierEvaluation(model: "m", scores: [0.9], samples: [sample("3", 0, .malignant, nodule: nil)]).nodules)
     }
 
+    func testNodulesAreJudgedByTheirOwnLabelsWhereAPatientHoldsBothKinds() throws {
+        // Malignant patient 1 holds a malignant nodule (1) and a benign one (2); the
+        // classifier calls nodule 1 malignant and nodule 2 benign, both right by their own
+        // labels, though nodule 2's patient label says malignant.
+        let samples = [(0, 1), (1, 1), (5, 2), (6, 2), (9, 0)].map { k, nodule in
+            ClassificationSample(patient: "P1", seriesUID: "1.2.3", split: .test, label: .malignant, row: k, slice: k,
+                                 maximumProbability: 0.9, copies: 1, pairsFile: "scans/1.2.3.pairs.npy", nodule: nodule)
+        }
+        let scores = [0.9, 0.8, 0.2, 0.1, 0.6]
+        let byPatient = ClassifierEvaluation(model: "m", scores: scores, samples: samples)
+        XCTAssertEqual(byPatient.nodules?.accuracy, 0.5, "by patient label, the benign nodule counts as a miss")
+
+        let folder = try TestEnvironment.temporaryDirectory(self)
+        let csv = folder.appendingPathComponent("lesions.csv")
+        try "seriesuid,nodule,lidc_patient,label\n1.2.3,1,LIDC-IDRI-0001,malignant\n1.2.3,2,LIDC-IDRI-0002,benign\n".write(to: csv, atomically: true, encoding: .utf8)
+        let labels = try NoduleLabels(contentsOf: csv)
+        XCTAssertEqual(labels.label(seriesUID: "1.2.3", nodule: 2), .benign)
+        XCTAssertEqual(labels.nodulesUnlikeTheirPatient { $0 == "1.2.3" ? .malignant : nil }, 1)
+        let relabelled = samples.map { s -> ClassificationSample in
+            var s = s
+            s.noduleLabel = s.nodule.flatMap { $0 > 0 ? labels.label(seriesUID: s.seriesUID, nodule: $0) : nil }
+            return s
+        }
+        let byNodule = ClassifierEvaluation(model: "m", scores: scores, samples: relabelled)
+        XCTAssertEqual(byNodule.nodules?.accuracy, 1)
+        XCTAssertEqual(byNodule.noduleROC?.area, 1)
+        XCTAssertEqual(byNodule.noduleSlices?.accuracy, 1)
+        // Slices and patients keep the patient's label (the paper's, and training's).
+        XCTAssertEqual(byNodule.slices.accuracy, byPatient.slices.accuracy)
+        XCTAssertEqual(byNodule.patientReport.accuracy, byPatient.patientReport.accuracy)
+
+        for (text, column) in [("1.2.3,0,x,benign", "nodule"), ("1.2.3,1,x,maybe", "label"), (",1,x,benign", "seriesuid"),
+                               ("1.2.3,1,x,benign\n1.2.3,1,x,malignant", "label")] {
+            try ("seriesuid,nodule,lidc_patient,label\n" + text + "\n").write(to: csv, atomically: true, encoding: .utf8)
+            XCTAssertThrowsError(try NoduleLabels(contentsOf: csv)) { error in
+                XCTAssertTrue("\(error)".contains("lesions.csv") && "\(error)".contains(column), "\(error)")
+            }
+        }
+    }
+
     func testLabelsCSVErrorsNameTheLine() throws {
         let folder = try TestEnvironment.temporaryDirectory(self)
         let url = folder.appendingPathComponent("labels.csv")

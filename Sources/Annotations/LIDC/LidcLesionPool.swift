@@ -60,14 +60,21 @@ public struct LidcLesionPool: Sendable {
     /// Deals `perPatient` lesions to each patient — of the patient's kind, or of either
     /// label for a patient without one — each lesion to at most one patient (a seeded
     /// shuffle), so no LIDC nodule is in two phantom patients and so never in two splits.
-    /// Too few lesions is an error.
-    public func deal(to kinds: [LesionKind?], perPatient: Int, seed: UInt64) throws -> [[LidcLesion]] {
+    /// With `mixedFraction` above 0, each lesion after the first of a malignant patient is
+    /// benign with that probability (seeded): real malignant patients also carry benign
+    /// nodules, and a patient's label is its worst nodule's. Too few lesions is an error.
+    public func deal(to kinds: [LesionKind?], perPatient: Int, seed: UInt64, mixedFraction: Double = 0) throws -> [[LidcLesion]] {
         var deck = lesions
         var rng = SeededGenerator(seed: seed ^ 0xB3A1_1D)
         for n in stride(from: deck.count - 1, to: 0, by: -1) { deck.swapAt(n, Int(rng.next() % UInt64(n + 1))) }
+        var mixing = SeededGenerator(seed: seed ^ 0x51_11ED)
         // Patients with a kind first, so the unlabelled ones take what is left.
         var dealt = Array(repeating: [LidcLesion](), count: kinds.count)
-        for (n, kind) in kinds.enumerated() where kind != nil { dealt[n] = try take(kind, perPatient, from: &deck) }
+        for (n, kind) in kinds.enumerated() where kind != nil {
+            let benignSlots = kind == .malignant
+                ? (1..<max(1, perPatient)).filter { _ in mixing.nextUnit() < mixedFraction }.count : 0
+            dealt[n] = try take(kind, perPatient - benignSlots, from: &deck) + take(.benign, benignSlots, from: &deck)
+        }
         for (n, kind) in kinds.enumerated() where kind == nil { dealt[n] = try take(nil, perPatient, from: &deck) }
         return dealt
     }

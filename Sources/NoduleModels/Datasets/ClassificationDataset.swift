@@ -43,6 +43,11 @@ public struct ClassificationSample: Sendable, Equatable, Codable {
 
     /// Whether the slice crosses an annotated nodule; nil when the scan has no annotations.
     public var onNodule: Bool? { nodule.map { $0 > 0 } }
+    /// The crossed nodule's own label, when one is known (`NoduleLabels`; not in the
+    /// manifest: training sees only the patient's `label`).
+    public var noduleLabel: NoduleClass? = nil
+    /// The truth to judge the slice by as a nodule: the nodule's own label, else its patient's.
+    public var noduleTruth: NoduleClass { noduleLabel ?? label }
 
     /// A sample of the given values.
     public init(patient: String, seriesUID: String, split: DatasetSplit, label: NoduleClass, row: Int, slice: Int,

@@ -25,7 +25,8 @@ public struct ClassifierEvaluation: Sendable {
     public var sliceROC: ROCCurve
     /// The same on the slices that cross an annotated nodule (nil without annotations): the
     /// classifier judged on nodules, apart from the discriminator's false positives, whose
-    /// only label is their patient's.
+    /// only label is their patient's. A nodule is judged by its own label where the samples
+    /// carry one (`ClassificationDatasetReader.applyNoduleLabels`), else by its patient's.
     public var noduleSlices: ClassificationReport?
     public var noduleSliceROC: ROCCurve?
     /// Per annotated nodule (its slices' mean malignancy), nil without annotations: the
@@ -49,10 +50,10 @@ public struct ClassifierEvaluation: Sendable {
         let onNodule = samples.indices.filter { samples[$0].onNodule == true }
         if samples.contains(where: { $0.onNodule != nil }) {
             noduleSlices = ClassificationReport(predicted: onNodule.map { scores[$0] > 0.5 ? 1 : 0 },
-                                                actual: onNodule.map { samples[$0].label.rawValue })
-            noduleSliceROC = ROCCurve(scores: onNodule.map { scores[$0] }, labels: onNodule.map { samples[$0].label == .malignant })
+                                                actual: onNodule.map { samples[$0].noduleTruth.rawValue })
+            noduleSliceROC = ROCCurve(scores: onNodule.map { scores[$0] }, labels: onNodule.map { samples[$0].noduleTruth == .malignant })
             let means = Self.groupMeans(keys: onNodule.map { "\(samples[$0].seriesUID)#\(samples[$0].nodule ?? 0)" },
-                                        scores: onNodule.map { scores[$0] }, labels: onNodule.map { samples[$0].label })
+                                        scores: onNodule.map { scores[$0] }, labels: onNodule.map { samples[$0].noduleTruth })
             nodules = ClassificationReport(predicted: means.map { $0.mean > 0.5 ? 1 : 0 }, actual: means.map(\.label.rawValue))
             noduleROC = ROCCurve(scores: means.map(\.mean), labels: means.map { $0.label == .malignant })
         }

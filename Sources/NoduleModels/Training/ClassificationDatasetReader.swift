@@ -16,12 +16,27 @@ public struct ClassificationDatasetReader: Sendable {
     /// Channels per sample (2 for the paper's pairs).
     public let channels: Int
     /// The samples served, copies included, in manifest order.
-    public let samples: [ClassificationSample]
+    public private(set) var samples: [ClassificationSample]
     /// A fingerprint of the pairs and their labels, in order (a resumed training run checks it).
     public let fingerprint: String
     /// The mapped pairs files, and for each served sample its file and row.
     private let files: [MappedNumPyArray<Float>]
     private let rows: [(file: Int, row: Int)]
+
+    /// Gives each sample on a nodule listed in `labels` that nodule's own label
+    /// (`ClassificationSample.noduleLabel`), for evaluation; batches still carry patient labels.
+    /// Returns how many distinct nodules of the split it found there.
+    @discardableResult
+    public mutating func applyNoduleLabels(_ labels: NoduleLabels) -> Int {
+        var found = Set<String>()
+        for n in samples.indices {
+            guard let nodule = samples[n].nodule, nodule > 0,
+                  let label = labels.label(seriesUID: samples[n].seriesUID, nodule: nodule) else { continue }
+            samples[n].noduleLabel = label
+            found.insert("\(samples[n].seriesUID)#\(nodule)")
+        }
+        return found.count
+    }
 
     /// Number of samples served per epoch (copies included).
     public var count: Int { samples.count }

@@ -109,10 +109,20 @@ struct EvaluateClassifierCommand: ParsableCommand {
     @Option(parsing: .upToNextOption, help: "More checkpoints to compare on the same split.") var compare: [String] = []
     @Flag(help: "Add baselines that see one number per pair (segmented diameter, brightest value), fitted on the training split.")
     var baselines = false
+    @Option(help: "CSV of each annotated nodule's own label (seriesuid,nodule,label; phantom's lesions.csv): judge the nodule rows by it, not by the patient's label.")
+    var noduleLabels: String?
 
     func run() throws {
         NeuralNetProcess.configure(threads: arguments.threads)
-        let reader = try ClassificationDatasetReader(folder: URL(fileURLWithPath: arguments.dataset), split: arguments.datasetSplit)
+        var reader = try ClassificationDatasetReader(folder: URL(fileURLWithPath: arguments.dataset), split: arguments.datasetSplit)
+        if let noduleLabels {
+            let labels = try NoduleLabels(contentsOf: URL(fileURLWithPath: noduleLabels))
+            let patientLabel = Dictionary(reader.samples.map { ($0.seriesUID, $0.label) }, uniquingKeysWith: { a, _ in a })
+            let found = reader.applyNoduleLabels(labels)
+            let unlike = Set(reader.samples.compactMap { s in s.noduleLabel.flatMap { $0 != s.label ? "\(s.seriesUID)#\(s.nodule ?? 0)" : nil } }).count
+            print("nodule labels: \(found) nodules of the \(arguments.split) split labelled from \(noduleLabels), \(unlike) unlike their patient"
+                  + " (\(labels.nodulesUnlikeTheirPatient { patientLabel[$0] }) in the whole file among this split's series)")
+        }
         var evaluations: [ClassifierEvaluation] = []
         for path in [arguments.checkpoint] + compare {
             let (classifier, description) = try ModelDescription.loadClassifier(URL(fileURLWithPath: path))
@@ -145,11 +155,11 @@ struct EvaluateClassifierCommand: ParsableCommand {
             var coverageCSV = CSVWriter(header: ["patient", "screened"])
             for p in coverage.patients { coverageCSV.append([p, coverage.unscreened.contains(p) ? "0" : "1"]) }
             try AtomicFile.write(Data(coverageCSV.text.utf8), to: folder.appendingPathComponent("coverage.csv"))
-            var predictions = CSVWriter(header: ["patient", "seriesuid", "slice", "label", "max_probability", "nodule"]
+            var predictions = CSVWriter(header: ["patient", "seriesuid", "slice", "label", "max_probability", "nodule", "nodule_label"]
                                         + evaluations.map(\.model))
             for (i, s) in (evaluations.first?.samples ?? []).enumerated() {
                 predictions.append([s.patient, s.seriesUID, String(s.slice), s.label.name, String(s.maximumProbability),
-                                    s.nodule.map(String.init) ?? ""]
+                                    s.nodule.map(String.init) ?? "", s.noduleLabel?.name ?? ""]
                                    + evaluations.map { String($0.scores[i]) })
             }
             try AtomicFile.write(Data(predictions.text.utf8), to: folder.appendingPathComponent("predictions.csv"))

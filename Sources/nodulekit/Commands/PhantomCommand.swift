@@ -32,6 +32,8 @@ struct PhantomCommand: ParsableCommand {
     var lidcXml: String?
     @Option(help: "Draw only from the LIDC patients of part I/N (another population takes another part).")
     var lidcPart = "0/1"
+    @Option(help: "With --labelled --lesions lidc: the chance that each nodule after the first of a malignant patient is a benign one (a patient is labelled by its worst nodule); lesions.csv gives each nodule's own label.")
+    var mixedFraction = 0.0
     @Flag(help: "Also write each scan's lesion label mask, <seriesuid>_mask.mhd (always with --lesions lidc).")
     var truthMasks = false
     @Flag(help: "Also write a PET of each scan (SUV, 4 mm, 6 mm FWHM, misaligned) as pet/<seriesuid>/pet.nii.gz (and a DICOM PET series in dicom/ with --format dicom), with truth.tfm and truth.json.")
@@ -48,7 +50,7 @@ struct PhantomCommand: ParsableCommand {
         let pool = try LidcLesionPool.load(from: URL(fileURLWithPath: lidcXml), progress: progress)
             .part(try Shard(parsing: lidcPart))
         if !outputOptions.quiet { print("lidc: \(pool.summary) in part \(lidcPart) of \(lidcXml)") }
-        let dealt = try pool.deal(to: specs.map(\.lesionKind), perPatient: nodules, seed: seed)
+        let dealt = try pool.deal(to: specs.map(\.lesionKind), perPatient: nodules, seed: seed, mixedFraction: mixedFraction)
         for n in specs.indices { specs[n].lidcLesions = dealt[n] }
         return specs
     }
@@ -88,6 +90,10 @@ struct PhantomCommand: ParsableCommand {
             guard !sampleSet else { throw ValidationError("--lesions lidc does not apply to --sample-set") }
             guard lidcXml != nil else { throw ValidationError("--lesions lidc needs --lidc-xml DIR") }
             guard nodules >= 1 else { throw ValidationError("--lesions lidc needs --nodules of at least 1") }
+        }
+        guard mixedFraction >= 0, mixedFraction <= 1 else { throw ValidationError("--mixed-fraction must be between 0 and 1, got \(mixedFraction)") }
+        guard mixedFraction == 0 || (lesions == "lidc" && labelled) else {
+            throw ValidationError("--mixed-fraction needs --labelled --lesions lidc")
         }
         _ = try Shard(parsing: lidcPart)
         _ = try specs()
