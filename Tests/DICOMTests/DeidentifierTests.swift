@@ -28,6 +28,10 @@ final class DeidentifierTests: XCTestCase {
         XCTAssertNotEqual(a.replacementUID(for: uid), a.replacementUID(for: uid + "1"))
         XCTAssertTrue(DICOMUID.isValid(a.replacementUID(for: uid)))
         XCTAssertTrue(a.replacementUID(for: uid).hasPrefix("2.25."))
+        // Python: '2.25.' + str(int.from_bytes(hmac.new(b'k', b'1.2.3', hashlib.sha256).digest()[:16], 'big'))
+        XCTAssertEqual(Deidentifier(secret: "k").replacementUID(for: "1.2.3"), "2.25.111263612402845642126382191733580811337")
+        XCTAssertEqual(KeyedPseudonyms(secret: "k").replacementUID(for: "1.2.3"), Deidentifier(secret: "k").replacementUID(for: "1.2.3"),
+                       "the dataset builders' mapping is the de-identifier's")
     }
 
     func testTableAgreesWithDicomAnonymizerForTheNamedEdition() throws {
