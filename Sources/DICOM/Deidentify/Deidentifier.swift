@@ -4,7 +4,8 @@ import ImagingCore
 /// De-identifies datasets with PS3.15's Basic Application Level Confidentiality Profile
 /// (the table of `BasicProfile`, edition named there) and the chosen options. UIDs are
 /// replaced by a keyed hash (HMAC-SHA256 of the UID under `secret`, as a "2.25." UID), so
-/// one input UID maps to one output UID across every file and inside every reference;
+/// one input UID maps to one output UID across every file and inside every reference
+/// (kept as they are with `.retainUIDs`);
 /// dates shift by a per-patient offset with `.retainLongitudinalModifiedDates`. A Type 1
 /// attribute is given a dummy, never emptied or removed, so the object stays valid.
 public struct Deidentifier: Sendable {
@@ -87,6 +88,8 @@ public struct Deidentifier: Sendable {
     private func rewrite(_ element: DICOMElement, context: Context) -> DICOMElement? {
         let tag = element.tag
         var action = BasicProfile.action(for: tag)?.resolved(for: BasicProfile.attributeType(of: tag))
+        // Retain UIDs: PS3.15 Table E.1-1's "Rtn. UIDs Opt." column is K on every row the Basic Profile gives U.
+        if options.contains(.retainUIDs), action == .u { action = .k }
         for o in options where o.keptTags.contains(tag) { action = .k }
         if options.contains(.cleanDescriptors), DeidentificationOption.descriptorTags.contains(tag) { action = .c }
         if options.contains(.retainLongitudinalModifiedDates), action != nil, action != .k,

@@ -20,7 +20,7 @@ struct DeidentifyCommand: ParsableCommand {
     @Argument(help: "Output folder (or .dcm file for one input file).") var output: String
     @Option(help: "Secret keying the UID hash and date offsets (default: $NODULEKIT_DEID_SECRET).") var secret: String?
     @Option(name: .customLong("option"),
-            help: "retain-longitudinal-modified-dates | retain-patient-characteristics | retain-device-identity | clean-descriptors (repeatable).")
+            help: "retain-longitudinal-modified-dates | retain-patient-characteristics | retain-device-identity | clean-descriptors | retain-uids (repeatable).")
     var options: [String] = []
     @Flag(help: "Keep private tags (the profile removes them).") var keepPrivateTags = false
 
