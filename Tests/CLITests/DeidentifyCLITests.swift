@@ -28,6 +28,19 @@ final class DeidentifyCLITests: XCTestCase {
         XCTAssertTrue(namesA.allSatisfy { name in !original.contains { name.contains($0) } }, "no input name survives")
     }
 
+    func testRetainUIDsNamesCopiesByTheOriginalUIDs() throws {
+        let series = try TestEnvironment.sharedFile("dicom/chest-ct-cptac-lscc-c3n-00247")
+        let out = try TestEnvironment.temporaryDirectory(self).appendingPathComponent("out")
+        let run = try CLITests.runNodulekit(["deidentify", series.path, out.path, "--secret", "s", "--option", "retain-uids"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let names = outputs(out).map { String($0.dropFirst(out.path.count)) }
+        XCTAssertEqual(names.count, 99)
+        // The CPTAC study and series UIDs (TCIA's root 1.3.6.1.4.1.14519) name the folders as they are.
+        XCTAssertEqual(Set(names.map { $0.split(separator: "/").dropLast().joined(separator: "/") }),
+                       ["1.3.6.1.4.1.14519.5.2.1.7085.2626.258626612405225511766549337110/1.3.6.1.4.1.14519.5.2.1.7085.2626.242193282649561899185427104083"])
+        XCTAssertTrue(names.allSatisfy { $0.contains("/1.3.6.1.4.1.14519.") && !$0.contains("2.25.") })
+    }
+
     func testABadFileIsListedAndTheExitStatusIsOne() throws {
         let folder = try TestEnvironment.temporaryDirectory(self)
         let input = folder.appendingPathComponent("in")

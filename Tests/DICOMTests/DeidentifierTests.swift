@@ -28,6 +28,10 @@ final class DeidentifierTests: XCTestCase {
         XCTAssertNotEqual(a.replacementUID(for: uid), a.replacementUID(for: uid + "1"))
         XCTAssertTrue(DICOMUID.isValid(a.replacementUID(for: uid)))
         XCTAssertTrue(a.replacementUID(for: uid).hasPrefix("2.25."))
+        // Python: '2.25.' + str(int.from_bytes(hmac.new(b'k', b'1.2.3', hashlib.sha256).digest()[:16], 'big'))
+        XCTAssertEqual(Deidentifier(secret: "k").replacementUID(for: "1.2.3"), "2.25.111263612402845642126382191733580811337")
+        XCTAssertEqual(KeyedPseudonyms(secret: "k").replacementUID(for: "1.2.3"), Deidentifier(secret: "k").replacementUID(for: "1.2.3"),
+                       "the dataset builders' mapping is the de-identifier's")
     }
 
     func testTableAgreesWithDicomAnonymizerForTheNamedEdition() throws {
@@ -64,21 +68,9 @@ final class DeidentifierTests: XCTestCase {
     /// one, the SEG and SR still reference the de-identified CT (and SEG), pixels are
     /// byte-equal, the SEG and the SR pass dciodvfy.
     func testCTSEGAndSRStayLinkedAndLoseTheirIdentity() throws {
-        let source = try TestEnvironment.sharedFile("dicom/chest-ct-cptac-lscc-c3n-00247")
-        let series = try SeriesScanner.scan(source).onlySeries(in: source.path)
-        guard let geometry = series.stack?.geometry else { return XCTFail("the CPTAC series has no geometry") }
-        var mask = Volume<UInt8>(geometry: geometry, repeating: 0)
-        for j in 250..<260 { for i in 250..<255 { mask[i, j, 40] = 1 } }
         let folder = try TestEnvironment.temporaryDirectory(self)
-        let segFolder = folder.appendingPathComponent("seg")
-        try FileManager.default.createDirectory(at: segFolder, withIntermediateDirectories: true)
-        let segURL = segFolder.appendingPathComponent("seg.dcm")
-        try SegmentationWriter.write(mask, source: series, segments: [SegmentDescription(label: 1, name: "nodule")], to: segURL)
-        let srURL = segFolder.appendingPathComponent("sr.dcm")
-        let center = geometry.continuousIndexToWorld(Vector3(252, 255, 40))
-        try MeasurementReportWriter.write([MeasurementReportFinding(trackingIdentifier: "nodule 1", kind: .nodule, site: .rightLung, centerLPS: center,
-                                                                    longAxisMM: 7, equivalentDiameterMM: 5, volumeMM3: 40, malignancy: 0.7, segmentNumber: 1)],
-                                          source: series, segmentation: segURL, to: srURL)
+        let fixture = try CPTACFindings(in: folder)
+        let source = fixture.source, segFolder = fixture.findings
 
         let deid = Deidentifier(secret: "test-secret")
         let out = folder.appendingPathComponent("out")
@@ -112,6 +104,43 @@ final class DeidentifierTests: XCTestCase {
             XCTAssertEqual(report.errors, [], "dciodvfy \(name):\n\(report)")
             print("dciodvfy \(name) de-identified: IOD \(report.iod), \(report.errors.count) errors, \(report.warnings.count) warnings")
         }
+    }
+
+    /// Retain UIDs (113110) on the same CT, SEG and SR: every UID keeps its value (pydicom
+    /// finds each one unchanged and none mapped two ways), the copies are named by the
+    /// original UIDs, the SEG and SR references resolve, and every other profile attribute
+    /// is still removed or replaced.
+    func testRetainUIDsOptionKeepsEveryUIDAndStillRemovesIdentity() throws {
+        let folder = try TestEnvironment.temporaryDirectory(self)
+        let fixture = try CPTACFindings(in: folder)
+        let deid = Deidentifier(secret: "k", options: [.retainUIDs])
+        let out = folder.appendingPathComponent("out")
+        var summary = try deid.deidentify(from: fixture.source, to: out)
+        let derived = try deid.deidentify(from: fixture.findings, to: out)
+        XCTAssertEqual(summary.failed.map(\.error), []); XCTAssertEqual(derived.failed.map(\.error), [])
+        summary.written += derived.written
+        XCTAssertEqual(summary.written.count, 101)
+        func uids(_ d: DICOMDataset) -> [String] {
+            d.elements.flatMap { e in e.vr == "SQ" ? e.items.flatMap(uids) : (e.vr == "UI" ? e.strings : []) }
+        }
+        for o in summary.written {
+            let a = try DICOMFile.readDataset(at: o.input), b = try DICOMFile.readDataset(at: o.output)
+            let main: [DICOMTag] = [.studyInstanceUID, .seriesInstanceUID, .sopInstanceUID, DICOMTag(0x0020, 0x0052)]
+            XCTAssertEqual(main.map { b.string($0) }, main.map { a.string($0) }, o.input.lastPathComponent)
+            XCTAssertTrue(Set(uids(b)).isSubset(of: Set(uids(a))), "no new UID in \(o.input.lastPathComponent)")
+            let expected = [DICOMTag.studyInstanceUID, .seriesInstanceUID].compactMap { a.string($0) } + [(a.string(.sopInstanceUID) ?? "") + ".dcm"]
+            XCTAssertEqual(o.output.pathComponents.suffix(3), expected)
+            XCTAssertEqual(b.string(DICOMTag(0x0010, 0x0010)) ?? "", "")
+            XCTAssertEqual(b.string(DICOMTag(0x0010, 0x0020)) ?? "", "")
+        }
+        let r = try check(summary, folder: folder)
+        XCTAssertEqual(r.surviving, [], "only the UIDs are retained")
+        XCTAssertEqual(r.uid_inconsistent, [])
+        XCTAssertGreaterThan(r.uid_unchanged.count, 4 * 99, "study, series, SOP instance and frame of reference of each slice at least")
+        XCTAssertEqual(r.private_left, 0)
+        XCTAssertEqual(r.seg_references_resolved, r.seg_references); XCTAssertEqual(r.sr_references_resolved, r.sr_references)
+        XCTAssertEqual(r.method_codes, ["113100", "113110"])
+        XCTAssertEqual(r.identity_removed, 101)
     }
 
     /// dicognito changes nothing we keep; what we change and it keeps is the profile's
@@ -168,7 +197,7 @@ final class DeidentifierTests: XCTestCase {
         XCTAssertEqual(date(after).timeIntervalSince(date(before)) / 86400, Double(days), accuracy: 0.01)
         XCTAssertEqual(out.string(DICOMTag(0x0010, 0x0040)), original.string(DICOMTag(0x0010, 0x0040)))  // sex kept
         XCTAssertEqual(out.string(DICOMTag(0x0028, 0x0303)), "MODIFIED")
-        XCTAssertEqual(Set(out.sequence(DICOMTag(0x0012, 0x0064)).compactMap { $0.string(DICOMTag(0x0008, 0x0100)) }), ["113100", "113106", "113108"])
+        XCTAssertEqual(Set(out.sequence(DICOMTag(0x0012, 0x0064)).compactMap { $0.string(DICOMTag(0x0008, 0x0100)) }), ["113100", "113107", "113108"])
     }
 }
 
@@ -207,6 +236,29 @@ final class DeidentifierOptionTests: XCTestCase {
         XCTAssertEqual(out[DICOMTag(0x7FE0, 0x0010)]?.bytes, [1, 2, 3, 4], "pixels untouched")
         XCTAssertTrue(r.mayHaveBurnedInAnnotation)
         XCTAssertEqual(r.burnedInReason, "BurnedInAnnotation missing on US")
+    }
+
+    func testRetainUIDsKeepsUIDsAndReferencesOnly() {
+        let plain = Deidentifier(secret: "k").deidentify(source).dataset
+        let out = Deidentifier(secret: "k", options: [.retainUIDs]).deidentify(source).dataset
+        XCTAssertEqual(out.string(.sopInstanceUID), "1.2.3.4.5")
+        XCTAssertEqual(out.sequence(DICOMTag(0x0008, 0x1140)).first?.string(DICOMTag(0x0008, 0x1155)), "1.2.3.4.5", "a reference keeps its UID")
+        XCTAssertNotEqual(plain.string(.sopInstanceUID), "1.2.3.4.5")
+        XCTAssertEqual(out[DICOMTag(0x0010, 0x0010)]?.bytes, [], "PatientName still Z")
+        XCTAssertNil(out[DICOMTag(0x0008, 0x1030)], "StudyDescription still X")
+        XCTAssertNil(out[DICOMTag(0x0009, 0x1001)], "private tags still removed")
+        XCTAssertEqual(out.string(DICOMTag(0x0008, 0x0023)), "19000101")
+        XCTAssertEqual(Set(out.sequence(DICOMTag(0x0012, 0x0064)).compactMap { $0.string(DICOMTag(0x0008, 0x0100)) }), ["113100", "113110"])
+        XCTAssertEqual(out.string(DICOMTag(0x0012, 0x0063)), "PS3.15 \(BasicProfile.edition) Basic Profile, retain-uids")
+    }
+
+    /// Each option's code and meaning are CID 7050's, as pydicom's code dictionary (from PS3.16) has them.
+    func testOptionCodesAreCID7050s() throws {
+        let dictionary = try PythonOracle.json("dicom_cid7050.py", [], as: [String: String].self)
+        XCTAssertEqual(dictionary["113100"], "Basic Application Confidentiality Profile")
+        for option in DeidentificationOption.allCases {
+            XCTAssertEqual(dictionary[option.code.value], option.code.meaning, option.rawValue)
+        }
     }
 
     func testOptionsKeepCleanAndMark() {

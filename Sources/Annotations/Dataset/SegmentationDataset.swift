@@ -35,6 +35,11 @@ public struct SegmentationDatasetOptions: Sendable, Equatable {
     /// consensus from `masks --lidc`, a phantom's truth masks): the slices' masks come from
     /// them instead of the annotations' spheres, which still choose the slices. Nil: spheres.
     public var maskFolder: URL?
+    /// De-identified naming (`--deidentify`): every series UID in file names, the manifest,
+    /// splits.csv and the resume records becomes `replacementUID(for:)`, the UID
+    /// `nodulekit deidentify` gives the series under the same secret. Slices, arrays and
+    /// splits are those of the plain build (they are drawn from the original UIDs).
+    public var pseudonyms: KeyedPseudonyms?
 
     public init() {}
 
@@ -83,15 +88,22 @@ public struct SegmentationDatasetBuilder: Sendable {
         public var manifestURL: URL
     }
 
-    /// The image and mask files of a scan.
-    public func files(seriesUID: String) -> (images: URL, masks: URL) {
-        let folder = outputFolder.appendingPathComponent("scans")
-        return (folder.appendingPathComponent("\(seriesUID).images.npy"), folder.appendingPathComponent("\(seriesUID).masks.npy"))
-    }
+    /// The name a series goes by in the output: its UID, or its pseudonym with `pseudonyms`.
+    public func publishedUID(_ seriesUID: String) -> String { options.pseudonyms?.replacementUID(for: seriesUID) ?? seriesUID }
+
+    /// The image and mask files of a scan (named by `publishedUID`).
+    public func files(seriesUID: String) -> (images: URL, masks: URL) { files(named: publishedUID(seriesUID)) }
 
     /// The lung search-region file of a scan (written with `lungMask`).
-    public func lungsFile(seriesUID: String) -> URL {
-        outputFolder.appendingPathComponent("scans").appendingPathComponent("\(seriesUID).lungs.npy")
+    public func lungsFile(seriesUID: String) -> URL { lungsFile(named: publishedUID(seriesUID)) }
+
+    private func files(named name: String) -> (images: URL, masks: URL) {
+        let folder = outputFolder.appendingPathComponent("scans")
+        return (folder.appendingPathComponent("\(name).images.npy"), folder.appendingPathComponent("\(name).masks.npy"))
+    }
+
+    private func lungsFile(named name: String) -> URL {
+        outputFolder.appendingPathComponent("scans").appendingPathComponent("\(name).lungs.npy")
     }
 
     /// Runs the build.
@@ -117,13 +129,13 @@ public struct SegmentationDatasetBuilder: Sendable {
             let key = fingerprint(nodules, split: split, scan: scan)
             let outputs = files(seriesUID: scan.seriesUID)
             let whole = FileManager.default.fileExists(atPath: outputs.images.path) && FileManager.default.fileExists(atPath: outputs.masks.path)
-            if whole, let done = store.finished(scan.seriesUID, key: key) {
+            if whole, let done = store.finished(publishedUID(scan.seriesUID), key: key) {
                 summary.slices += done
                 summary.skipped.append(scan.seriesUID)
             } else {
                 do {
                     let records = try build(scan, nodules: nodules, split: split)
-                    try store.record(records, for: scan.seriesUID, key: key)
+                    try store.record(records, for: publishedUID(scan.seriesUID), key: key)
                     summary.slices += records
                     summary.processed.append(scan.seriesUID)
                 } catch {
@@ -133,16 +145,18 @@ public struct SegmentationDatasetBuilder: Sendable {
             progress.update(completed: n + 1, total: scans.count, item: scan.seriesUID)
         }
         var manifest = CSVWriter(header: ["seriesuid", "split", "row", "slice", "nodule_pixels", "images_file", "masks_file", "lungs_file"])
-        for r in summary.slices {
-            let f = files(seriesUID: r.seriesUID)
+        for r in summary.slices {   // records carry the published name already
+            let f = files(named: r.seriesUID)
             manifest.append([r.seriesUID, r.split.rawValue, String(r.row), String(r.slice), String(r.nodulePixels),
                              "scans/" + f.images.lastPathComponent, "scans/" + f.masks.lastPathComponent,
-                             options.lungMask ? "scans/" + lungsFile(seriesUID: r.seriesUID).lastPathComponent : ""])
+                             options.lungMask ? "scans/" + lungsFile(named: r.seriesUID).lastPathComponent : ""])
         }
         try AtomicFile.write(Data(manifest.text.utf8), to: summary.manifestURL)
         try options.sampler.write(toDataset: outputFolder)
         var splitCSV = CSVWriter(header: ["seriesuid", "split"])
-        for uid in splits.keys.sorted() { splitCSV.append([uid, splits[uid]?.rawValue ?? ""]) }
+        for (uid, split) in splits.map({ (publishedUID($0.key), $0.value) }).sorted(by: { $0.0 < $1.0 }) {
+            splitCSV.append([uid, split.rawValue])
+        }
         try AtomicFile.write(Data(splitCSV.text.utf8), to: outputFolder.appendingPathComponent("splits.csv"))
         return summary
     }
@@ -150,7 +164,7 @@ public struct SegmentationDatasetBuilder: Sendable {
     /// Reads one scan, selects its slices and writes its two arrays.
     func build(_ scan: ScanFile, nodules: [NoduleAnnotation], split: DatasetSplit) throws -> [SliceRecord] {
         // The scan's name names its arrays: refuse one that could not (UIDFileName).
-        _ = try UIDFileName.url(in: outputFolder.appendingPathComponent("scans"), uid: scan.seriesUID, source: "series UID")
+        _ = try UIDFileName.url(in: outputFolder.appendingPathComponent("scans"), uid: publishedUID(scan.seriesUID), source: "series UID")
         let image = try ImageFile.read(scan.url).converted(to: Int16.self)
         var (mask, placements) = try NoduleMaskRenderer().render(nodules, on: image.geometry, seriesUID: scan.seriesUID)
         if let folder = options.maskFolder { mask = try Self.givenMask(in: folder, seriesUID: scan.seriesUID, for: image.geometry) }
@@ -180,7 +194,7 @@ public struct SegmentationDatasetBuilder: Sendable {
             let m = sampler.labels(mask, k: k, window: window)
             labels += m
             if let region { searched += sampler.labels(region, k: k, window: window) }
-            records.append(SliceRecord(seriesUID: scan.seriesUID, split: split, row: row, slice: k,
+            records.append(SliceRecord(seriesUID: publishedUID(scan.seriesUID), split: split, row: row, slice: k,
                                        nodulePixels: m.reduce(0) { $0 + ($1 != 0 ? 1 : 0) }))
         }
         let shape = [slices.count, 1, options.size, options.size]

@@ -1,7 +1,8 @@
 /// The PS3.15 Annex E options the de-identifier offers on top of the Basic Profile, and
 /// their CID 7050 codes.
 public enum DeidentificationOption: String, Sendable, CaseIterable, Hashable {
-    /// Dates shifted by a per-patient offset instead of removed (113107's sibling 113106).
+    /// Dates shifted by a per-patient offset instead of removed (113107; 113106 is the
+    /// full-dates option, not offered).
     case retainLongitudinalModifiedDates = "retain-longitudinal-modified-dates"
     /// Sex, age, size, weight and the like kept (113108).
     case retainPatientCharacteristics = "retain-patient-characteristics"
@@ -9,14 +10,19 @@ public enum DeidentificationOption: String, Sendable, CaseIterable, Hashable {
     case retainDeviceIdentity = "retain-device-identity"
     /// Descriptions kept with the patient's name, ID and birth date cut out (113105).
     case cleanDescriptors = "clean-descriptors"
+    /// Every UID the Basic Profile replaces (action U, in sequences too) kept as it is
+    /// (113110): for a release that must stay linked to the site's own copies. The UIDs may
+    /// identify the site or, with dates embedded by some vendors, the time of the study.
+    case retainUIDs = "retain-uids"
 
     /// The CID 7050 code value (scheme DCM) and meaning.
     public var code: (value: String, meaning: String) {
         switch self {
-        case .retainLongitudinalModifiedDates: return ("113106", "Retain Longitudinal Temporal Information Modified Dates Option")
+        case .retainLongitudinalModifiedDates: return ("113107", "Retain Longitudinal Temporal Information Modified Dates Option")
         case .retainPatientCharacteristics: return ("113108", "Retain Patient Characteristics Option")
         case .retainDeviceIdentity: return ("113109", "Retain Device Identity Option")
         case .cleanDescriptors: return ("113105", "Clean Descriptors Option")
+        case .retainUIDs: return ("113110", "Retain UIDs Option")
         }
     }
 

@@ -1,9 +1,11 @@
 import Foundation
+import ImagingCore
 
 /// De-identifies datasets with PS3.15's Basic Application Level Confidentiality Profile
 /// (the table of `BasicProfile`, edition named there) and the chosen options. UIDs are
 /// replaced by a keyed hash (HMAC-SHA256 of the UID under `secret`, as a "2.25." UID), so
-/// one input UID maps to one output UID across every file and inside every reference;
+/// one input UID maps to one output UID across every file and inside every reference
+/// (kept as they are with `.retainUIDs`);
 /// dates shift by a per-patient offset with `.retainLongitudinalModifiedDates`. A Type 1
 /// attribute is given a dummy, never emptied or removed, so the object stays valid.
 public struct Deidentifier: Sendable {
@@ -11,11 +13,12 @@ public struct Deidentifier: Sendable {
     public let options: Set<DeidentificationOption>
     /// Whether private tags are kept (the profile removes them).
     public let keepsPrivateTags: Bool
-    private let key: [UInt8]
+    /// The keyed pseudonyms behind UID replacement (shared with the dataset builders).
+    public let pseudonyms: KeyedPseudonyms
 
     /// Creates a de-identifier; the same `secret` gives the same UIDs and date offsets.
     public init(secret: String, options: Set<DeidentificationOption> = [], keepingPrivateTags: Bool = false) {
-        key = Array(secret.utf8)
+        pseudonyms = KeyedPseudonyms(secret: secret)
         self.options = options
         keepsPrivateTags = keepingPrivateTags
     }
@@ -32,15 +35,12 @@ public struct Deidentifier: Sendable {
     }
 
     /// The replacement of `uid`: "2.25." and the first 128 bits of HMAC-SHA256(secret, uid)
-    /// as a decimal integer.
-    public func replacementUID(for uid: String) -> String {
-        let mac = HMACSHA256.mac(key: key, message: Array(uid.utf8))
-        return "2.25." + DICOMUID.decimal(Array(mac.prefix(16)))
-    }
+    /// as a decimal integer (`KeyedPseudonyms.replacementUID(for:)`).
+    public func replacementUID(for uid: String) -> String { pseudonyms.replacementUID(for: uid) }
 
     /// The day offset (−1 … −3650) dates of the patient with `patientID` move by.
     public func dateOffsetDays(patientID: String) -> Int {
-        let mac = HMACSHA256.mac(key: key, message: Array(("date-offset:" + patientID).utf8))
+        let mac = pseudonyms.mac("date-offset:" + patientID)
         let v = mac.prefix(4).reduce(0) { $0 << 8 | Int($1) }
         return -(1 + v % 3650)
     }
@@ -88,6 +88,8 @@ public struct Deidentifier: Sendable {
     private func rewrite(_ element: DICOMElement, context: Context) -> DICOMElement? {
         let tag = element.tag
         var action = BasicProfile.action(for: tag)?.resolved(for: BasicProfile.attributeType(of: tag))
+        // Retain UIDs: PS3.15 Table E.1-1's "Rtn. UIDs Opt." column is K on every row the Basic Profile gives U.
+        if options.contains(.retainUIDs), action == .u { action = .k }
         for o in options where o.keptTags.contains(tag) { action = .k }
         if options.contains(.cleanDescriptors), DeidentificationOption.descriptorTags.contains(tag) { action = .c }
         if options.contains(.retainLongitudinalModifiedDates), action != nil, action != .k,

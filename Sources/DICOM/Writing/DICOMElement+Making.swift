@@ -76,18 +76,5 @@ public enum DICOMUID {
     }
 
     /// Big-endian bytes as a decimal integer (no leading zeros; "0" for zero).
-    static func decimal(_ bytes: [UInt8]) -> String {
-        var bytes = bytes
-        var digits: [UInt8] = []
-        while bytes.contains(where: { $0 != 0 }) {
-            var remainder = 0
-            for i in bytes.indices {
-                let value = remainder * 256 + Int(bytes[i])
-                bytes[i] = UInt8(value / 10)
-                remainder = value % 10
-            }
-            digits.append(UInt8(remainder))
-        }
-        return digits.isEmpty ? "0" : String(digits.reversed().map { Character(String($0)) })
-    }
+    static func decimal(_ bytes: [UInt8]) -> String { KeyedPseudonyms.decimal(bytes) }
 }

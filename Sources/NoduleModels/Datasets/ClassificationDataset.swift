@@ -16,6 +16,11 @@ public struct ClassificationDatasetOptions: Sendable, Equatable {
     /// marked with whether its slice crosses a true nodule, so the classifier can be judged
     /// on nodules apart from the discriminator's false positives. Hospital data has none.
     public var annotations: [NoduleAnnotation] = []
+    /// De-identified naming (`--deidentify`): series UIDs in file names, the CSVs and the
+    /// resume records become `replacementUID(for:)` (the UID `nodulekit deidentify` gives
+    /// the series under the same secret) and patients `patientPseudonym(for:)`. Pairs and
+    /// splits are those of the plain build.
+    public var pseudonyms: KeyedPseudonyms?
 
     public init() {}
 }
@@ -115,8 +120,14 @@ public struct ClassificationDatasetBuilder {
         var slices: [ScreenedSlice]
     }
 
-    /// The pairs file of a scan.
-    public func pairsFile(seriesUID: String) -> String { "scans/\(seriesUID).pairs.npy" }
+    /// The name a series goes by in the output: its UID, or its pseudonym with `pseudonyms`.
+    public func publishedUID(_ seriesUID: String) -> String { options.pseudonyms?.replacementUID(for: seriesUID) ?? seriesUID }
+
+    /// The name a patient goes by in the output: as labelled, or its pseudonym with `pseudonyms`.
+    public func publishedPatient(_ patient: String) -> String { options.pseudonyms?.patientPseudonym(for: patient) ?? patient }
+
+    /// The pairs file of a scan (named by `publishedUID`).
+    public func pairsFile(seriesUID: String) -> String { "scans/\(publishedUID(seriesUID)).pairs.npy" }
 
     /// Runs the build; `progress` counts scans.
     public func run(progress: ProgressReporter = SilentProgress()) throws -> Summary {
@@ -142,21 +153,22 @@ public struct ClassificationDatasetBuilder {
                 + "sampler=\(screener.sampler) region=\(screener.searchRegion.resultKey) \(entry.patient) \(entry.label) \(split) "
                 + nodules.map { "\($0.center.x),\($0.center.y),\($0.center.z),\($0.diameterMM ?? -1)" }.joined(separator: ";"))
             // The UID (from a DICOM header or a file name) names the pairs file and the resume record.
-            guard UIDFileName.isSafeName(scan.seriesUID) else {
+            let name = publishedUID(scan.seriesUID)
+            guard UIDFileName.isSafeName(name) else {
                 let refusal = ImagingError.unsafeFileName(uid: scan.seriesUID, source: "series UID", folder: outputFolder.path)
                 summary.failures.append((scan.seriesUID, "\(scan.location): \(refusal)"))
                 progress.update(completed: n + 1, total: labelled.count, item: scan.seriesUID)
                 continue
             }
             let pairsURL = outputFolder.appendingPathComponent(pairsFile(seriesUID: scan.seriesUID))
-            if FileManager.default.fileExists(atPath: pairsURL.path), let done = store.finished(scan.seriesUID, key: key) {
+            if FileManager.default.fileExists(atPath: pairsURL.path), let done = store.finished(name, key: key) {
                 samples += done.samples
                 summary.screenedSlices += done.slices
                 summary.skipped.append(scan.seriesUID)
             } else {
                 do {
                     let record = try build(scan, entry: entry, split: split, nodules: nodules, to: pairsURL)
-                    try store.record(record, for: scan.seriesUID, key: key)
+                    try store.record(record, for: name, key: key)
                     samples += record.samples
                     summary.screenedSlices += record.slices
                     summary.processed.append(scan.seriesUID)
@@ -204,12 +216,12 @@ public struct ClassificationDatasetBuilder {
         for k in kept { pairs += screened.pair(slice: k) }
         try DatasetArrays.write(shape: [kept.count, 2, screened.pairSize, screened.pairSize], values: pairs, to: url)
         let samples = kept.enumerated().map { row, k in
-            ClassificationSample(patient: entry.patient, seriesUID: scan.seriesUID, split: split, label: entry.label, row: row,
+            ClassificationSample(patient: publishedPatient(entry.patient), seriesUID: publishedUID(scan.seriesUID), split: split, label: entry.label, row: row,
                                  slice: k, maximumProbability: screened.maximumProbabilities[k], copies: 1,
                                  pairsFile: pairsFile(seriesUID: scan.seriesUID), nodule: noduleOfSlice.map { $0[k] })
         }
         let slices = (0..<screened.sliceCount).map {
-            ScreenedSlice(seriesUID: scan.seriesUID, slice: $0, maximumProbability: screened.maximumProbabilities[$0],
+            ScreenedSlice(seriesUID: publishedUID(scan.seriesUID), slice: $0, maximumProbability: screened.maximumProbabilities[$0],
                           suspicious: screened.suspicious[$0])
         }
         return ScanRecord(samples: samples, slices: slices)
@@ -228,7 +240,9 @@ public struct ClassificationDatasetBuilder {
         }
         try AtomicFile.write(Data(slices.text.utf8), to: outputFolder.appendingPathComponent("slices.csv"))
         var splitCSV = CSVWriter(header: ["patient", "split"])
-        for patient in splits.keys.sorted() { splitCSV.append([patient, splits[patient]?.rawValue ?? ""]) }
+        for (patient, split) in splits.map({ (publishedPatient($0.key), $0.value) }).sorted(by: { $0.0 < $1.0 }) {
+            splitCSV.append([patient, split.rawValue])
+        }
         try AtomicFile.write(Data(splitCSV.text.utf8), to: outputFolder.appendingPathComponent("splits.csv"))
     }
 }

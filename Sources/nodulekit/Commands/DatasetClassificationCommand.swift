@@ -15,7 +15,10 @@ struct ClassificationDatasetCommand: ParsableCommand {
             --no-lung-mask. The pair (slice, segmented image) gets its patient's label. The \
             training split's minority class is oversampled --oversampling times. Writes \
             OUTPUT/scans/<seriesuid>.pairs.npy (float32, N×2×S×S), OUTPUT/manifest.csv, \
-            OUTPUT/slices.csv, OUTPUT/splits.csv and OUTPUT/dataset.json. A rerun skips finished scans.
+            OUTPUT/slices.csv, OUTPUT/splits.csv and OUTPUT/dataset.json. A rerun skips finished scans. \
+            With --deidentify series are named by the "2.25." UID `nodulekit deidentify` gives them \
+            under the same secret and patients by "P-" and 16 hex digits of HMAC-SHA256(secret, \
+            "patient-id:" + patient); the pairs do not change.
             """)
 
     @Option(help: "Patient labels CSV (seriesuid,label[,patient]).") var labels: String
@@ -29,6 +32,7 @@ struct ClassificationDatasetCommand: ParsableCommand {
     @Option(help: "Nodule annotations of the scans, if any (LUNA16 CSV): marks each pair on_nodule 1/0.") var annotations: String?
     @Option(help: "Compute threads.") var threads = 2
     @OptionGroup var lungSearch: LungSearchOptions
+    @OptionGroup var deidentification: DatasetDeidentifyOptions
     @OptionGroup var outputOptions: OutputOptions
 
     func validate() throws {
@@ -47,6 +51,7 @@ struct ClassificationDatasetCommand: ParsableCommand {
         options.fractions = try SplitFractions(parsing: split)
         options.seed = seed
         options.oversampling = oversampling
+        options.pseudonyms = try deidentification.pseudonyms()
         options.segmenterFingerprint = ScanSource.fingerprint(of: [try ModelDescription.locate(checkpoint).weights])
         if let annotations { options.annotations = try LUNA16CSV.readAnnotations(URL(fileURLWithPath: annotations)) }
         let scans = try ScanSource.everyScan(in: URL(fileURLWithPath: series))

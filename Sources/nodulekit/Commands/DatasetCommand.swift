@@ -24,7 +24,9 @@ struct SegmentationDatasetCommand: ParsableCommand {
             OUTPUT/scans/<seriesuid>.masks.npy (uint8), OUTPUT/manifest.csv (one row per slice) \
             and OUTPUT/splits.csv; unless --no-lung-mask, each scan's lungs are segmented, background \
             slices come only from slices that show lung, and OUTPUT/scans/<seriesuid>.lungs.npy \
-            (uint8) holds each slice's search region for `evaluate segmenter`. A rerun skips finished scans.
+            (uint8) holds each slice's search region for `evaluate segmenter`. A rerun skips finished scans. \
+            With --deidentify every series UID in names and tables is the "2.25." UID `nodulekit deidentify` \
+            gives the series under the same secret; the arrays do not change.
             """)
 
     @Option(help: "LUNA16-style annotations CSV.") var annotations: String
@@ -45,6 +47,7 @@ struct SegmentationDatasetCommand: ParsableCommand {
     @Option(help: "Folder of label masks <seriesuid>_mask.mhd (e.g. LIDC consensus, phantom truth) used instead of the annotations' spheres.")
     var masks: String?
     @OptionGroup var lungSearch: LungSearchOptions
+    @OptionGroup var deidentification: DatasetDeidentifyOptions
     @OptionGroup var outputOptions: OutputOptions
 
     func options() throws -> SegmentationDatasetOptions {
@@ -67,6 +70,7 @@ struct SegmentationDatasetCommand: ParsableCommand {
         o.lungMask = !lungSearch.noLungMask
         o.lungMarginMM = lungSearch.lungMarginMm
         o.maskFolder = masks.map { URL(fileURLWithPath: $0) }
+        o.pseudonyms = try deidentification.pseudonyms()
         return o
     }
 

@@ -20,7 +20,7 @@ struct DeidentifyCommand: ParsableCommand {
     @Argument(help: "Output folder (or .dcm file for one input file).") var output: String
     @Option(help: "Secret keying the UID hash and date offsets (default: $NODULEKIT_DEID_SECRET).") var secret: String?
     @Option(name: .customLong("option"),
-            help: "retain-longitudinal-modified-dates | retain-patient-characteristics | retain-device-identity | clean-descriptors (repeatable).")
+            help: "retain-longitudinal-modified-dates | retain-patient-characteristics | retain-device-identity | clean-descriptors | retain-uids (repeatable).")
     var options: [String] = []
     @Flag(help: "Keep private tags (the profile removes them).") var keepPrivateTags = false
 
@@ -28,13 +28,11 @@ struct DeidentifyCommand: ParsableCommand {
         for o in options where DeidentificationOption(rawValue: o) == nil {
             throw ValidationError("unknown --option '\(o)'; expected one of \(DeidentificationOption.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        if secret == nil, ProcessInfo.processInfo.environment["NODULEKIT_DEID_SECRET"] == nil {
-            throw ValidationError("give --secret or set NODULEKIT_DEID_SECRET: the secret keys the UID replacement")
-        }
+        _ = try DeidentificationSecret.resolve(secret)
     }
 
     func run() throws {
-        let key = secret ?? ProcessInfo.processInfo.environment["NODULEKIT_DEID_SECRET"] ?? ""
+        let key = try DeidentificationSecret.resolve(secret)
         let deidentifier = Deidentifier(secret: key, options: Set(options.compactMap(DeidentificationOption.init(rawValue:))),
                                         keepingPrivateTags: keepPrivateTags)
         let summary = try deidentifier.deidentify(from: URL(fileURLWithPath: input), to: URL(fileURLWithPath: output))

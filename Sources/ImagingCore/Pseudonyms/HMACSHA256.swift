@@ -1,5 +1,5 @@
 /// SHA-256 (FIPS 180-4) and HMAC-SHA256 (RFC 2104), small and dependency-free: the keyed
-/// hash behind consistent UID replacement. Checked against Python's `hashlib`/`hmac`
+/// hash behind consistent UID replacement (`KeyedPseudonyms`). Checked against Python's `hashlib`/`hmac`
 /// and the FIPS/RFC 4231 vectors in DeidentifierTests.
 public enum HMACSHA256 {
     private static let k: [UInt32] = [
