@@ -9,8 +9,17 @@ import Registration
 public struct PETPhantomSettings: Sendable {
     /// Voxel spacing (mm) along every axis.
     public var spacingMM = 4.0
-    /// At most this many voxels along each axis (the field of view covers the CT plus a margin).
+    /// At most this many voxels along each axis.
     public var maximumSize = 192
+    /// The in-plane (x, y) field of view as a fraction of the CT's extent: the body plus a margin.
+    public var transaxialCoverage = 1.2
+    /// The axial (z) field of view as a fraction of the CT's extent: less than the CT, as
+    /// a hospital PET's bed positions often cover less than its CT, so a lesion near the
+    /// lung apices can fall outside the PET (`pet-compare` then says "outside-fov").
+    public var axialCoverage = 0.95
+    /// Where the PET starts: this fraction of the CT's z extent below (inferior to) the CT's
+    /// lower end, so the liver and the lung bases stay inside and the apices are cut.
+    public var axialMarginBelow = 0.1
     /// Full width at half maximum (mm) of the scanner's point spread (a Gaussian).
     public var fwhmMM = 6.0
     /// Poisson-like noise: standard deviation `noise · √SUV` per voxel.
@@ -24,7 +33,8 @@ public struct PETPhantomSettings: Sendable {
     public init() {}
 }
 
-/// A PET of a phantom patient in SUV: its own axial grid covering the CT, the anatomy seen
+/// A PET of a phantom patient in SUV: its own axial grid covering the CT in plane and less
+/// of it along z (`PETPhantomSettings.axialCoverage`), the anatomy seen
 /// through a known rigid misalignment `truth` (ITK's direction: CT world → PET world, as
 /// `register` estimates it), sampled at each voxel centre (2×2×2 per voxel near lesions),
 /// blurred to the point spread, with noise.
@@ -40,12 +50,16 @@ public struct PETPhantom: Sendable {
         let lo = corners.reduce(corners[0]) { Vector3(min($0.x, $1.x), min($0.y, $1.y), min($0.z, $1.z)) }
         let hi = corners.reduce(corners[0]) { Vector3(max($0.x, $1.x), max($0.y, $1.y), max($0.z, $1.z)) }
         let extent = hi - lo, centre = (lo + hi) / 2, s = settings.spacingMM
-        func voxels(_ e: Double) -> Int { min(settings.maximumSize, Int((e * 1.2 / s).rounded(.up)) + 2) }
-        let size = GridSize(voxels(extent.x), voxels(extent.y), voxels(extent.z))
-        // The PET's own origin: centred on the CT, shifted by up to half a voxel (another bed position).
+        func voxels(_ e: Double, _ coverage: Double, margin: Int) -> Int { min(settings.maximumSize, max(1, Int((e * coverage / s).rounded(.up)) + margin)) }
+        let inPlane = settings.transaxialCoverage
+        let size = GridSize(voxels(extent.x, inPlane, margin: 2), voxels(extent.y, inPlane, margin: 2), voxels(extent.z, settings.axialCoverage, margin: 0))
+        // The PET's own origin: centred on the CT in plane, from below the CT's lower end along z,
+        // shifted by up to half a voxel (another bed position).
         let shift = Vector3(rng.nextUnit() - 0.5, rng.nextUnit() - 0.5, rng.nextUnit() - 0.5) * s
         let half = Vector3(Double(size.i - 1), Double(size.j - 1), Double(size.k - 1)) * (s / 2)
-        let geometry = try ImageGeometry(size: size, origin: centre - half + shift, spacing: Vector3(s, s, s))
+        let axialCentre = lo.z - settings.axialMarginBelow * extent.z + Double(size.k) * s / 2
+        let petCentre = Vector3(centre.x, centre.y, axialCentre)
+        let geometry = try ImageGeometry(size: size, origin: petCentre - half + shift, spacing: Vector3(s, s, s))
 
         let degrees = settings.maximumDegrees * .pi / 180
         let mm = min(settings.maximumShiftMM, 0.1 * min(extent.x, extent.y, extent.z))

@@ -11,6 +11,7 @@ final class PETPhantomCLITests: XCTestCase {
     private struct Report: Decodable {
         struct TRE: Decodable { let meanMM: Double; let maximumMM: Double; let points: Int }
         let converged: Bool
+        let convergence: String
         let targetRegistrationError: TRE?
     }
 
@@ -57,6 +58,37 @@ final class PETPhantomCLITests: XCTestCase {
             let found = try TransformFile.read(out.appendingPathComponent("transform.tfm"))
             XCTAssertEqual(TargetRegistrationError(estimate: found, truth: truth, over: ctGrid).meanMM, tre.meanMM, accuracy: 1e-9)
 
+            // The final-metric check (Docs/PETCT.md, scripts/pet/calibrate-convergence.sh): a start
+            // near the truth is recovered and passes; for the malignant patient, the wide start of
+            // seed 2 (40° about a seeded axis, 70 mm) ends far off and is flagged, exit status 3.
+            let centre = ctGrid.continuousIndexToWorld(Vector3(Double(ctGrid.size.i - 1) / 2, Double(ctGrid.size.j - 1) / 2, Double(ctGrid.size.k - 1) / 2))
+            for (mode, seed, expectFlag) in [("near", 1, false)] + (malignant ? [("wide", 2, true)] : []) {
+                let dir = folder.appendingPathComponent("reg-\(uid)-\(mode)-\(seed)")
+                try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+                let startURL = dir.appendingPathComponent("start.tfm")
+                let made = try ExternalTool.run(try TestEnvironment.python(), [
+                    TestEnvironment.repositoryRoot.appendingPathComponent("scripts/pet/start_near_truth.py").path,
+                    pet.appendingPathComponent("truth.tfm").path, "\(centre.x),\(centre.y),\(centre.z)", "\(seed)", mode, startURL.path])
+                XCTAssertEqual(made.status, 0, made.stderr)
+                let r = try CLITests.runNodulekit(["register", "--fixed", ct.path, "--moving", pet.appendingPathComponent("pet.nii.gz").path,
+                                                   "--truth", pet.appendingPathComponent("truth.tfm").path, "--initial-transform", startURL.path,
+                                                   "--output", dir.path, "--quiet"])
+                let rep = try JSONDecoder().decode(Report.self, from: Data(contentsOf: dir.appendingPathComponent("registration.json")))
+                let e = try XCTUnwrap(rep.targetRegistrationError)
+                print("PET phantom \(label[1]) from a \(mode) start (seed \(seed)): TRE \(e.meanMM) mm, \(rep.convergence), status \(r.status)")
+                if expectFlag {
+                    XCTAssertEqual(r.status, 3, r.stderr)
+                    XCTAssertEqual(rep.convergence, "suspected-misregistration")
+                    XCTAssertFalse(rep.converged)
+                    XCTAssertGreaterThan(e.meanMM, 20, "a flagged result is a real failure")
+                    XCTAssertTrue(r.stderr.contains("suspected misregistration"), r.stderr)
+                } else {
+                    XCTAssertEqual(r.status, 0, r.stderr)
+                    XCTAssertEqual(rep.convergence, "converged")
+                    XCTAssertLessThan(e.meanMM, 3)
+                }
+            }
+
             // The lesions as labels 1…3 on the CT grid (spheres of the annotated diameters).
             var mask = Volume<UInt8>(geometry: ctGrid, repeating: 0)
             let mine = annotations.filter { $0[0] == uid }
@@ -66,6 +98,13 @@ final class PETPhantomCLITests: XCTestCase {
                 for k in 0..<ctGrid.size.k { for j in 0..<ctGrid.size.j { for i in 0..<ctGrid.size.i
                     where length(ctGrid.indexToWorld(VoxelIndex(i, j, k)) - centre) <= max(r, 2) { mask[i, j, k] = UInt8(n + 1) } } }
             }
+            // Label 4: a small lesion at the CT's top slice, above the PET's axial field of view
+            // (the PET covers less of z than the CT, from below the CT's lower end).
+            let top = ctGrid.indexToWorld(VoxelIndex(ctGrid.size.i / 3, ctGrid.size.j / 2, ctGrid.size.k - 1))
+            XCTAssertFalse(petGrid.containsContinuousIndex(petGrid.worldToContinuousIndex(truth.transformPoint(top))),
+                           "the top slice maps outside the PET")
+            for k in 0..<ctGrid.size.k { for j in 0..<ctGrid.size.j { for i in 0..<ctGrid.size.i
+                where length(ctGrid.indexToWorld(VoxelIndex(i, j, k)) - top) <= 4 { mask[i, j, k] = 4 } } }
             let maskURL = folder.appendingPathComponent("mask-\(uid).mha")
             try ImageFile.write(mask, to: maskURL)
             let liver = try XCTUnwrap(rows(pet.appendingPathComponent("reference.csv")).first { $0[0] == "liver" })
@@ -76,8 +115,10 @@ final class PETPhantomCLITests: XCTestCase {
             XCTAssertEqual(c.status, 0, c.stderr)
             print(c.stdout)
             let table = try rows(compare.appendingPathComponent("pet_reference.csv")).dropFirst()
-            XCTAssertEqual(table.count, 3)
-            for row in table {
+            XCTAssertEqual(table.count, 4)
+            XCTAssertEqual(table.last?[0], "4")
+            XCTAssertEqual(table.last?[14], "outside-fov", table.last?.joined(separator: ",") ?? "")
+            for row in table.dropLast() {
                 if malignant { XCTAssertEqual(row[14], "positive", row.joined(separator: ",")) }
                 else { XCTAssertTrue(row[14] == "negative" || row[14] == "indeterminate", row.joined(separator: ",")) }
             }

@@ -118,6 +118,41 @@ final class SpatialRegistrationCLITests: XCTestCase {
         XCTAssertEqual(object.registrations.map(\.images.count), [20, slices.count])
         let found = try TransformFile.read(out.appendingPathComponent("transform.tfm"))
         for (a, b) in zip(object.registrations[1].matrix, found.inverse.homogeneousMatrix) { XCTAssertEqual(a, b, accuracy: 1e-6) }
+
+        // pet-compare through the SRO reads the same table as through transform.tfm.
+        let ctGrid = try ImageFile.readGeometry(out.appendingPathComponent("moving-on-fixed.mha"))
+        var mask = Volume<UInt8>(geometry: ctGrid, repeating: 0)
+        let annotations = try String(contentsOf: scans.appendingPathComponent("annotations.csv"), encoding: .utf8)
+            .split(separator: "\n").dropFirst().map { $0.split(separator: ",").map(String.init) }.filter { $0[0] == uid }
+        XCTAssertEqual(annotations.count, 2)
+        for (n, row) in annotations.enumerated() {
+            let centre = Vector3(Double(row[1]) ?? 0, Double(row[2]) ?? 0, Double(row[3]) ?? 0), r = max((Double(row[4]) ?? 0) / 2, 5)
+            for k in 0..<ctGrid.size.k { for j in 0..<ctGrid.size.j { for i in 0..<ctGrid.size.i
+                where length(ctGrid.indexToWorld(VoxelIndex(i, j, k)) - centre) <= r { mask[i, j, k] = UInt8(n + 1) } } }
+        }
+        let maskURL = folder.appendingPathComponent("mask.mha")
+        try ImageFile.write(mask, to: maskURL)
+        var tables: [[[String]]] = []
+        for transform in [sro, out.appendingPathComponent("transform.tfm")] {
+            let compare = folder.appendingPathComponent("compare-\(transform.pathExtension)")
+            let c = try CLITests.runNodulekit(["pet-compare", "--ct", ct.path, "--pet", pet.appendingPathComponent("dicom").path, "--mask", maskURL.path,
+                                               "--transform", transform.path, "--output", compare.path])
+            XCTAssertEqual(c.status, 0, c.stderr)
+            tables.append(try String(contentsOf: compare.appendingPathComponent("pet_reference.csv"), encoding: .utf8)
+                .split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) })
+        }
+        print("pet-compare via the SRO:\n" + tables[0].map { $0.joined(separator: ",") }.joined(separator: "\n"))
+        XCTAssertEqual(tables[0].count, 3)
+        XCTAssertEqual(tables[0].first, tables[1].first)
+        for (a, b) in zip(tables[0].dropFirst(), tables[1].dropFirst()) {
+            XCTAssertEqual(a.count, b.count)
+            for (x, y) in zip(a, b) {
+                // The SRO's matrix is DS text (16 characters): values agree to the table's rounding.
+                if let u = Double(x), let v = Double(y) { XCTAssertEqual(u, v, accuracy: 1e-3 * max(1, abs(v)), "\(a) vs \(b)") }
+                else { XCTAssertEqual(x, y) }
+            }
+        }
+        XCTAssertTrue(tables[0].dropFirst().contains { (Double($0[6]) ?? 0) > 0.3 }, "the lesions are read in the PET")
     }
 
     func testSRONeedsTwoDICOMSeries() throws {

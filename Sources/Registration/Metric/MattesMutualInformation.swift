@@ -48,6 +48,8 @@ struct MattesMutualInformation {
         var gradient: [Double]
         /// Samples that mapped inside the moving image.
         var inside: Int
+        /// Entropies (nats) of the fixed and moving marginals of the joint histogram.
+        var fixedEntropy = 0.0, movingEntropy = 0.0
     }
 
     /// Samples that map inside the moving image under `transform`.
@@ -111,6 +113,7 @@ struct MattesMutualInformation {
             joint[f * bins + m] = p
             fixedMarginal[f] += p; movingMarginal[m] += p
         } }
+        let entropy = { (p: [Double]) in p.reduce(0.0) { $1 > 0 ? $0 - $1 * log($1) : $0 } }
         var mi = 0.0
         // log(P(f, m) / P(m)): the factor each sample's window derivative meets.
         var logRatio = [Double](repeating: 0, count: bins * bins)
@@ -161,7 +164,8 @@ struct MattesMutualInformation {
         }
         var gradient = [Double](repeating: 0, count: 6)
         for b in 0..<blocks { for n in 0..<6 { gradient[n] += partialGradients[b * 6 + n] } }
-        return Evaluation(mutualInformation: mi, gradient: gradient, inside: inside)
+        return Evaluation(mutualInformation: mi, gradient: gradient, inside: inside,
+                          fixedEntropy: entropy(fixedMarginal), movingEntropy: entropy(movingMarginal))
     }
 
     /// ∂R/∂θx, ∂R/∂θy, ∂R/∂θz for R = Rz·Rx·Ry.

@@ -19,6 +19,10 @@ public struct RegistrationReport: Codable, Sendable {
     public var iterations: [Int], stopReasons: [String]
     public var samples: Int, samplesInside: Int
     public var converged: Bool
+    /// `RegistrationConvergence`'s raw value: converged, suspected-misregistration, …
+    public var convergence: String
+    /// The final-metric check: normalised MI at the result and its threshold.
+    public var convergenceCheck: ConvergenceCheck
     public var seconds: Double
     public var transform: TransformParameters
     public var initialTransform: TransformParameters
@@ -39,6 +43,7 @@ public struct RegistrationReport: Codable, Sendable {
         iterations = result.iterations; stopReasons = result.stopReasons
         samples = result.samples; samplesInside = result.samplesInside
         converged = result.converged; seconds = result.seconds
+        convergence = result.convergence.rawValue; convergenceCheck = result.convergenceCheck
         transform = parameters(result.transform); initialTransform = parameters(result.initialTransform)
     }
 

@@ -49,6 +49,13 @@ public struct RigidRegistrationSettings: Sendable {
     public var rotationSearch = false
     /// Half-width of the coarse rotation search per axis, degrees, and its step.
     public var rotationSearchRange = 20.0, rotationSearchStep = 10.0
+    /// A start transform (fixed world → moving world) used instead of `initialiser`'s, as
+    /// ITK's SetInitialTransform: e.g. a previous result or a scanner's registration object.
+    public var initialTransform: RigidTransform? = nil
+    /// A result whose normalised mutual information (`ConvergenceCheck`) is below this is
+    /// flagged `.suspectedMisregistration`. Calibrated on `phantom --pet` pairs: see
+    /// Docs/PETCT.md, "Saying when it did not converge".
+    public var minimumNormalisedMutualInformation = 0.31
 
     public init() {}
 
@@ -65,6 +72,9 @@ public struct RigidRegistrationSettings: Sendable {
             throw RegistrationError.invalidSettings("iterations ≥ 1, minimum step > 0, relaxation in (0, 1) and initial step > 0 are needed")
         }
         guard minimumOverlap > 0, minimumOverlap <= 1 else { throw RegistrationError.invalidSettings("minimum overlap must be in (0, 1]") }
+        guard minimumNormalisedMutualInformation >= 0, minimumNormalisedMutualInformation < 1 else {
+            throw RegistrationError.invalidSettings("the minimum normalised mutual information must be in [0, 1), found \(minimumNormalisedMutualInformation)")
+        }
     }
 }
 
@@ -98,9 +108,16 @@ public struct RigidRegistrationResult: Sendable {
     public var history: [ConvergencePoint]
     /// Samples used at the last level, and how many mapped inside the moving image.
     public var samples: Int, samplesInside: Int
-    /// False when the last level ran out of iterations, the metric did not improve, or too
-    /// few samples ended inside the moving image: the transform should not be trusted.
-    public var converged: Bool
+    /// Why the result can or cannot be trusted; anything but `.converged` means the
+    /// transform should not be used without a look at the fusion pictures.
+    public var convergence: RegistrationConvergence
+    /// The final-metric check behind `.suspectedMisregistration`: the measured normalised
+    /// mutual information and its threshold.
+    public var convergenceCheck: ConvergenceCheck
+    /// True only when `convergence` is `.converged`.
+    public var converged: Bool { convergence == .converged }
+    /// True when the final metric says the images are not lined up.
+    public var suspectedMisregistration: Bool { convergence == .suspectedMisregistration }
     /// Wall-clock seconds.
     public var seconds: Double
 }

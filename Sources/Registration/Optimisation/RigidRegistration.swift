@@ -31,6 +31,7 @@ public struct RigidRegistration: Sendable {
         let initial = RigidTransform(eulerAngles: angles, translation: translation, centre: centre)
         var history: [ConvergencePoint] = [], iterations: [Int] = [], reasons: [String] = []
         var initialMetric = 0.0, finalMetric = 0.0, lastSamples = 0, lastInside = 0, lastLevelHitLimit = false
+        var lastMetric: MattesMutualInformation?
         let levels = settings.shrinkFactors.count
         for level in 0..<levels {
             let metric = try levelMetric(level: level, fixed: fixedFloat, moving: movingFloat, mask: fixedMask, threads: threads)
@@ -63,18 +64,38 @@ public struct RigidRegistration: Sendable {
             finalMetric = -outcome.mutualInformation
             lastSamples = metric.points.count; lastInside = outcome.inside
             lastLevelHitLimit = outcome.hitIterationLimit
+            lastMetric = metric
             progress.update(completed: level + 1, total: levels, item: "level \(level + 1): \(outcome.iterations) iterations, metric \(String(format: "%.5f", finalMetric))")
         }
         let transform = RigidTransform(eulerAngles: angles, translation: translation, centre: centre)
         let enoughInside = Double(lastInside) >= settings.minimumOverlap * Double(max(lastSamples, 1))
+        let final = lastMetric?.evaluate(angles: angles, translation: translation, centre: centre)
+        var check = ConvergenceCheck(mutualInformation: -finalMetric, fixedEntropy: final?.fixedEntropy ?? 0, movingEntropy: final?.movingEntropy ?? 0,
+                                     threshold: settings.minimumNormalisedMutualInformation)
+        if let lastMetric {
+            let delta = 2 * max(moving.geometry.spacing.x, moving.geometry.spacing.y, planar ? 0 : moving.geometry.spacing.z)
+            let axes = [Vector3(1, 0, 0), Vector3(0, 1, 0), Vector3(0, 0, 1)].prefix(planar ? 2 : 3)
+            let shifts: [Vector3] = axes.flatMap { [$0 * delta, $0 * -delta] }
+            let values = shifts.map { lastMetric.evaluate(angles: angles, translation: translation + $0, centre: centre).mutualInformation }
+            check.perturbedMutualInformation = values.reduce(0, +) / Double(values.count)
+            check.perturbationMM = delta
+        }
+        let convergence: RegistrationConvergence = check.suspectsMisregistration ? .suspectedMisregistration
+            : !enoughInside ? .samplesOutside : finalMetric > initialMetric + 1e-12 ? .noImprovement
+            : lastLevelHitLimit ? .iterationLimit : .converged
         return RigidRegistrationResult(transform: transform, initialTransform: initial, initialMetric: initialMetric, metric: finalMetric,
                                        iterations: iterations, stopReasons: reasons, history: history, samples: lastSamples,
-                                       samplesInside: lastInside, converged: !lastLevelHitLimit && finalMetric <= initialMetric + 1e-12 && enoughInside,
+                                       samplesInside: lastInside, convergence: convergence, convergenceCheck: check,
                                        seconds: Date().timeIntervalSince(started))
     }
 
     /// Centre, angles and translation of the start transform.
     private func initialParameters(_ fixed: Volume<Float>, _ moving: Volume<Float>) -> (Vector3, Vector3, Vector3) {
+        if let start = settings.initialTransform {
+            // About the fixed grid's centre, as the initialisers (the parameter scales assume it).
+            let t = start.recentred(at: Self.geometricCentre(fixed.geometry))
+            return (t.centre, t.eulerAngles, t.translation)
+        }
         switch settings.initialiser {
         case .geometry:
             let f = Self.geometricCentre(fixed.geometry), m = Self.geometricCentre(moving.geometry)

@@ -66,7 +66,13 @@ struct PetCompareCommand: ParsableCommand {
             let result = try RigidRegistration().register(fixed: ctVolume, moving: petVolume)
             t = result.transform
             try TransformFile.write(t, to: out.appendingPathComponent("transform.tfm"))
-            print(String(format: "registered: metric %.5f → %.5f%@", result.initialMetric, result.metric, result.converged ? "" : " (did not converge)"))
+            print(String(format: "registered: metric %.5f → %.5f, %@ (normalised MI %.4f, threshold %.4f)", result.initialMetric, result.metric,
+                         result.convergence.rawValue, result.convergenceCheck.normalisedMutualInformation, result.convergenceCheck.threshold))
+            if result.suspectedMisregistration {
+                // Uptake read through a wrong transform would look like a real table.
+                FileHandle.standardError.write(Data("error: suspected misregistration (\(result.convergence.explanation)): no table written; register with `nodulekit register` (--rotation-search, --initial-transform) and pass --transform\n".utf8))
+                throw ExitCode(3)
+            }
         }
         var settings = UptakeSettings()
         settings.positiveSUV = positiveSuv

@@ -14,7 +14,10 @@ struct RegisterCommand: ParsableCommand {
             OUTPUT/registration.json (metric, iterations, time, parameters), OUTPUT/convergence.png and \
             fusion pictures before and after (OUTPUT/fusion-before.png, OUTPUT/fusion-after.png: axial, coronal and \
             sagittal views in mm through the fixed image's centre). A result \
-            that did not converge is written but flagged, with a warning.
+            that did not converge is written but flagged: when the final metric says the images are not lined \
+            up (normalised mutual information below --minimum-nmi: a suspected misregistration) the command \
+            prints an error and exits with status 3 after writing everything; a last level that ran out of \
+            iterations or did not improve the metric is a warning (status 0).
             """)
 
     @Option(help: "The fixed image (CT): file or DICOM folder.") var fixed: String
@@ -24,6 +27,10 @@ struct RegisterCommand: ParsableCommand {
     @Option(help: "SeriesInstanceUID of the moving series when its folder holds several.") var movingSeries: String?
     @Option(help: "Start transform: geometry (image centres), moments (intensity centres of mass) or none (identity).")
     var initialise = "geometry"
+    @Option(help: "A start transform (.tfm, fixed → moving) used instead of --initialise, e.g. a previous result.")
+    var initialTransform: String?
+    @Option(help: "Flag the result as a suspected misregistration (exit status 3) when its normalised mutual information 2·MI/(H fixed + H moving) is below this.")
+    var minimumNmi = RigidRegistrationSettings().minimumNormalisedMutualInformation
     @Option(help: "A mask on the fixed grid (non-zero = sample there), e.g. the body or the lungs.") var mask: String?
     @Option(help: "Seed of the random samples.") var seed: UInt64 = 1
     @Option(help: "Histogram bins.") var bins = 50
@@ -46,6 +53,7 @@ struct RegisterCommand: ParsableCommand {
     func validate() throws {
         guard overlay == "auto" || FusionStyle(rawValue: overlay) != nil else { throw ValidationError("--overlay must be auto, hot or red-cyan") }
         guard RegistrationInitialiser(rawValue: initialise) != nil else { throw ValidationError("--initialise must be geometry, moments or none") }
+        guard minimumNmi >= 0, minimumNmi < 1 else { throw ValidationError("--minimum-nmi must be in [0, 1), got \(minimumNmi)") }
         guard parsedList(shrink, Int.init) != nil, parsedList(smoothing, Double.init) != nil else {
             throw ValidationError("--shrink and --smoothing take comma-separated numbers, e.g. 4,2,1 and 2,1,0")
         }
@@ -59,6 +67,8 @@ struct RegisterCommand: ParsableCommand {
         settings.shrinkFactors = parsedList(shrink, Int.init) ?? settings.shrinkFactors
         settings.smoothingSigmas = parsedList(smoothing, Double.init) ?? settings.smoothingSigmas
         settings.rotationSearch = rotationSearch; settings.threads = threads
+        settings.minimumNormalisedMutualInformation = minimumNmi
+        settings.initialTransform = try initialTransform.map { try TransformFile.read(URL(fileURLWithPath: $0)) }
         let fixedInput = try ImageInput.readForRegistration(URL(fileURLWithPath: fixed), seriesUID: fixedSeries)
         let movingInput = try ImageInput.readForRegistration(URL(fileURLWithPath: moving), seriesUID: movingSeries)
         let known = try truth.map { try TransformFile.read(URL(fileURLWithPath: $0)) }
@@ -108,10 +118,18 @@ struct RegisterCommand: ParsableCommand {
         if let e = report.targetRegistrationError {
             print(String(format: "target registration error against %@: mean %.2f mm, largest %.2f mm over %d points", truth ?? "", e.meanMM, e.maximumMM, e.points))
         }
-        if !result.converged {
-            FileHandle.standardError.write(Data("warning: the registration did not converge (\(result.stopReasons.last ?? "")); check registration.json and the fusion pictures before trusting transform.tfm\n".utf8))
-        }
+        let check = result.convergenceCheck
+        print(String(format: "convergence: %@ (normalised MI %.4f, threshold %.4f)", result.convergence.rawValue,
+                     check.normalisedMutualInformation, check.threshold))
         print("output: \(out.path)")
+        if result.suspectedMisregistration {
+            FileHandle.standardError.write(Data(String(format: "error: suspected misregistration: %@ (%.4f < %.4f); the result is written to %@ but transform.tfm should not be used: try --rotation-search, --initialise moments or --initial-transform, and look at fusion-after.png\n",
+                                                       result.convergence.explanation, check.normalisedMutualInformation, check.threshold, out.path).utf8))
+            throw ExitCode(3)
+        }
+        if !result.converged {
+            FileHandle.standardError.write(Data("warning: the registration did not converge: \(result.convergence.explanation) (\(result.stopReasons.last ?? "")); check registration.json and the fusion pictures before trusting transform.tfm\n".utf8))
+        }
     }
 
     private func writeSRO(_ fixed: RegistrationInput, _ moving: RegistrationInput, _ transform: RigidTransform) throws {
