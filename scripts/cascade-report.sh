@@ -71,6 +71,12 @@ Pairs kept by the discriminator: $(count "$out/classification-set/manifest.csv" 
 
 $(cat "$out/evaluation/classifier/comparison.md")
 
+Levels: *slices* every kept pair by its patient's label (the paper's measure); *nodule-slices* the pairs that
+cross an annotated nodule, by the nodule's own label; *nodules* each nodule's mean over its pairs;
+*size-matched-nodules* the same on malignant and benign nodules paired by diameter
+(\`evaluation/classifier/size-matched.csv\`), where size alone tells the classes apart far less: a classifier
+that learned only size falls there to about chance, as the diameter rule does.
+
 | ROC, test slices | ROC, test patients |
 | --- | --- |
 | ![roc](evaluation/classifier/roc.png) | ![roc](evaluation/classifier/roc-patients.png) |

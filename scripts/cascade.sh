@@ -118,7 +118,7 @@ compare=()
 for model in "${models[@]:1}"; do compare+=("$out/classifier-$model"); done
 "$nk" evaluate classifier --dataset "$out/classification-set" --checkpoint "$out/classifier-encoder" \
     ${compare[@]+--compare "${compare[@]}"} --baselines ${nodule_labels[@]+"${nodule_labels[@]}"} \
-    --output "$out/evaluation/classifier" --threads "$threads"
+    --annotations "$out/hospital/annotations.csv" --output "$out/evaluation/classifier" --threads "$threads"
 
 step screen "screen a held-out scan, the DICOM series of SampleData/dicom and the real CPTAC chest CT"
 test_uid=$(awk -F, '$3 == "test" { print $2; exit }' "$out/classification-set/manifest.csv")

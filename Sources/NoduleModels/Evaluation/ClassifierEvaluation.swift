@@ -33,6 +33,9 @@ public struct ClassifierEvaluation: Sendable {
     /// cascade's call on each nodule, as `screen` makes it.
     public var nodules: ClassificationReport?
     public var noduleROC: ROCCurve?
+    /// Per nodule on the size-matched nodules only (`judgeSizeMatched`), nil until judged.
+    public var sizeMatchedNodules: ClassificationReport?
+    public var sizeMatchedNoduleROC: ROCCurve?
     /// Patient-level figures.
     public var patients: [Patient]
     public var patientReport: ClassificationReport
@@ -52,7 +55,7 @@ public struct ClassifierEvaluation: Sendable {
             noduleSlices = ClassificationReport(predicted: onNodule.map { scores[$0] > 0.5 ? 1 : 0 },
                                                 actual: onNodule.map { samples[$0].noduleTruth.rawValue })
             noduleSliceROC = ROCCurve(scores: onNodule.map { scores[$0] }, labels: onNodule.map { samples[$0].noduleTruth == .malignant })
-            let means = Self.groupMeans(keys: onNodule.map { "\(samples[$0].seriesUID)#\(samples[$0].nodule ?? 0)" },
+            let means = Self.groupMeans(keys: onNodule.map { samples[$0].noduleKey },
                                         scores: onNodule.map { scores[$0] }, labels: onNodule.map { samples[$0].noduleTruth })
             nodules = ClassificationReport(predicted: means.map { $0.mean > 0.5 ? 1 : 0 }, actual: means.map(\.label.rawValue))
             noduleROC = ROCCurve(scores: means.map(\.mean), labels: means.map { $0.label == .malignant })

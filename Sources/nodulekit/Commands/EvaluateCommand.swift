@@ -102,7 +102,10 @@ struct EvaluateClassifierCommand: ParsableCommand {
             regression fitted on the training split. \
             With --output, writes OUTPUT/comparison.csv, OUTPUT/comparison.md, OUTPUT/predictions.csv \
             (per slice, each model's malignant probability), OUTPUT/roc.png|svg \
-            (slices) and OUTPUT/roc-patients.png|svg.
+            (slices) and OUTPUT/roc-patients.png|svg. \
+            --annotations adds the level size-matched-nodules: the per-nodule figures on malignant and \
+            benign nodules paired by diameter (OUTPUT/size-matched.csv lists the pairs), on which size \
+            alone tells the classes apart far less well.
             """)
 
     @OptionGroup var arguments: EvaluationArguments
@@ -111,6 +114,14 @@ struct EvaluateClassifierCommand: ParsableCommand {
     var baselines = false
     @Option(help: "CSV of each annotated nodule's own label (seriesuid,nodule,label; phantom's lesions.csv): judge the nodule rows by it, not by the patient's label.")
     var noduleLabels: String?
+    @Option(help: "The annotations CSV the set was built with (LUNA16 columns): adds the size-matched nodules, each malignant nodule paired with a benign one of diameter within --size-tolerance of their mean.")
+    var annotations: String?
+    @Option(help: "With --annotations: how far two paired nodules' diameters may differ, as a fraction of their mean.")
+    var sizeTolerance = SizeMatchedNodules.defaultRelativeTolerance
+
+    func validate() throws {
+        guard sizeTolerance >= 0, sizeTolerance.isFinite else { throw ValidationError("--size-tolerance must be a non-negative fraction") }
+    }
 
     func run() throws {
         NeuralNetProcess.configure(threads: arguments.threads)
@@ -136,6 +147,14 @@ struct EvaluateClassifierCommand: ParsableCommand {
                 evaluations.append(ClassifierEvaluation(model: feature.rawValue, scoresOfServedPairs: try rule.scores(reader), reader: reader))
             }
         }
+        var matched: SizeMatchedNodules?
+        if let annotations {
+            let rows = try LUNA16CSV.readAnnotations(URL(fileURLWithPath: annotations))
+            let m = SizeMatchedNodules(samples: evaluations.first?.samples ?? [], annotations: rows, relativeTolerance: sizeTolerance)
+            for i in evaluations.indices { evaluations[i].judgeSizeMatched(m) }
+            print(m.summary)
+            matched = m
+        }
         let table = ComparisonTable(evaluations)
         let coverage = try ClassificationCoverage(folder: URL(fileURLWithPath: arguments.dataset), split: arguments.datasetSplit)
         print("\(arguments.split) split: \(evaluations.first?.scores.count ?? 0) slices of \(evaluations.first?.patients.count ?? 0) patients")
@@ -150,7 +169,7 @@ struct EvaluateClassifierCommand: ParsableCommand {
         }
         if let folder = try arguments.outputFolder() {
             try AtomicFile.write(Data(table.csv.utf8), to: folder.appendingPathComponent("comparison.csv"))
-            try AtomicFile.write(Data((table.markdown + "\n" + coverage.summary + ".\n").utf8),
+            try AtomicFile.write(Data((table.markdown + "\n" + coverage.summary + ".\n" + (matched.map { "\n" + $0.summary + ".\n" } ?? "")).utf8),
                                  to: folder.appendingPathComponent("comparison.md"))
             var coverageCSV = CSVWriter(header: ["patient", "screened"])
             for p in coverage.patients { coverageCSV.append([p, coverage.unscreened.contains(p) ? "0" : "1"]) }
@@ -163,6 +182,13 @@ struct EvaluateClassifierCommand: ParsableCommand {
                                    + evaluations.map { String($0.scores[i]) })
             }
             try AtomicFile.write(Data(predictions.text.utf8), to: folder.appendingPathComponent("predictions.csv"))
+            if let matched {
+                var pairs = CSVWriter(header: ["malignant_nodule", "malignant_diameter_mm", "benign_nodule", "benign_diameter_mm"])
+                for p in matched.pairs {
+                    pairs.append([p.malignant, String(format: "%.2f", p.malignantDiameterMM), p.benign, String(format: "%.2f", p.benignDiameterMM)])
+                }
+                try AtomicFile.write(Data(pairs.text.utf8), to: folder.appendingPathComponent("size-matched.csv"))
+            }
             try ROCPicture.write(evaluations.map { ($0.model, $0.sliceROC) }, title: "ROC, \(arguments.split) slices",
                                  to: folder.appendingPathComponent("roc"))
             try ROCPicture.write(evaluations.map { ($0.model, $0.patientROC) }, title: "ROC, \(arguments.split) patients",
@@ -181,6 +207,7 @@ struct ComparisonTable {
             var levels = [("slices", e.slices, e.sliceROC)]
             if let r = e.noduleSlices, let roc = e.noduleSliceROC { levels.append(("nodule-slices", r, roc)) }
             if let r = e.nodules, let roc = e.noduleROC { levels.append(("nodules", r, roc)) }
+            if let r = e.sizeMatchedNodules, let roc = e.sizeMatchedNoduleROC { levels.append(("size-matched-nodules", r, roc)) }
             levels.append(("patients", e.patientReport, e.patientROC))
             return levels.map { level, r, roc in
                 [e.model, level] + [r.macroPrecision, r.macroRecall, r.macroF1, r.accuracy, roc.area].map { String(format: "%.3f", $0) }
