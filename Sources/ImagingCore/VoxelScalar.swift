@@ -32,7 +32,10 @@ public enum VoxelType: String, Sendable, CaseIterable, CustomStringConvertible {
     public var description: String { rawValue }
 }
 
-@usableFromInline
+/// `value` rounded and clamped into `T` (NaN gives 0). Inlinable, so callers in other modules
+/// get it specialised: unspecialised, its generic integer conversion took a third of
+/// `screen`'s time drawing overlays.
+@inlinable
 func clampedInteger<T: FixedWidthInteger>(_ value: Double, as: T.Type) -> T {
     guard !value.isNaN else { return 0 }
     let r = value.rounded()

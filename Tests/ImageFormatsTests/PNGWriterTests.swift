@@ -42,14 +42,48 @@ final class PNGWriterTests: XCTestCase {
         return (w, h, ihdr[9], rows)
     }
 
+    /// The pixels of decoded rows (filter byte first), undoing PNG filters None, Sub and Up
+    /// (the only ones the writer uses; any other fails the test).
+    private func unfiltered(_ rows: [[UInt8]], channels: Int) -> [UInt8] {
+        var previous = [UInt8](repeating: 0, count: (rows.first?.count ?? 1) - 1), out: [UInt8] = []
+        for row in rows {
+            var line = Array(row.dropFirst())
+            switch row.first {
+            case 0: break
+            case 1: for x in channels..<max(channels, line.count) { line[x] = line[x] &+ line[x - channels] }
+            case 2: for x in line.indices { line[x] = line[x] &+ previous[x] }
+            default: XCTFail("filter type \(row.first ?? 255) not expected")
+            }
+            out += line
+            previous = line
+        }
+        return out
+    }
+
+    /// A picture enlarged 3x, as overlays are: every row repeats twice.
+    private var enlargedPixels: [UInt8] {
+        (0..<(height * 3)).flatMap { j in (0..<(width * 3)).flatMap { i in [UInt8((i / 3) * 5 % 256), UInt8((j / 3) * 11 % 256), 77] } }
+    }
+
+    func testRepeatedRowsAreWrittenUpAndOthersSub() throws {
+        let url = try TestEnvironment.temporaryDirectory(self).appendingPathComponent("enlarged.png")
+        let pixels = enlargedPixels
+        try PNGWriter.writeRGB(pixels, width: width * 3, height: height * 3, to: url)
+        let png = try decode(url)
+        XCTAssertEqual(png.rows.map { $0[0] }, (0..<(height * 3)).map { $0 % 3 == 0 ? 1 : 2 })
+        XCTAssertTrue(png.rows.enumerated().allSatisfy { $0.offset % 3 == 0 || $0.element.dropFirst().allSatisfy { $0 == 0 } },
+                      "an Up row repeating the one above is all zeros")
+        XCTAssertEqual(unfiltered(png.rows, channels: 3), pixels)
+    }
+
     func testGrayPNGDecodesToTheSamePixels() throws {
         let url = try TestEnvironment.temporaryDirectory(self).appendingPathComponent("gray.png")
         try PNGWriter.writeGray(grayPixels, width: width, height: height, to: url)
         let png = try decode(url)
         XCTAssertEqual([png.width, png.height], [37, 23])
         XCTAssertEqual(png.colorType, 0)
-        XCTAssertTrue(png.rows.allSatisfy { $0.first == 0 }, "filter type 0 on every row")
-        XCTAssertEqual(png.rows.flatMap { $0.dropFirst() }, grayPixels)
+        XCTAssertTrue(png.rows.allSatisfy { $0.first == 1 }, "no row repeats the one above: Sub on every row")
+        XCTAssertEqual(unfiltered(png.rows, channels: 1), grayPixels)
     }
 
     func testRGBPNGDecodesToTheSameInterleavedPixels() throws {
@@ -57,8 +91,9 @@ final class PNGWriterTests: XCTestCase {
         try PNGWriter.writeRGB(rgbPixels, width: width, height: height, to: url)
         let png = try decode(url)
         XCTAssertEqual(png.colorType, 2)
-        XCTAssertEqual(png.rows.flatMap { $0.dropFirst() }, rgbPixels)
-        XCTAssertEqual(png.rows[1][1...3], [rgbPixels[111], rgbPixels[112], rgbPixels[113]])
+        let decoded = unfiltered(png.rows, channels: 3)
+        XCTAssertEqual(decoded, rgbPixels)
+        XCTAssertEqual(decoded[111...113], [rgbPixels[111], rgbPixels[112], rgbPixels[113]])
     }
 
     func testLibpngThroughSimpleITKReadsOurPixels() throws {
@@ -66,9 +101,12 @@ final class PNGWriterTests: XCTestCase {
         let gray = folder.appendingPathComponent("gray.png"), rgb = folder.appendingPathComponent("rgb.png")
         try PNGWriter.writeGray(grayPixels, width: width, height: height, to: gray)
         try PNGWriter.writeRGB(rgbPixels, width: width, height: height, to: rgb)
-        let images = try PythonOracle.json("sitk_describe.py", [folder.path, gray.path, rgb.path], as: [OracleImage].self)
-        XCTAssertEqual(images.map(\.channels), [1, 3])
-        XCTAssertEqual(images.map(\.size), [[37, 23, 1], [37, 23, 1]])
+        let enlarged = folder.appendingPathComponent("enlarged.png")
+        try PNGWriter.writeRGB(enlargedPixels, width: width * 3, height: height * 3, to: enlarged)
+        let images = try PythonOracle.json("sitk_describe.py", [folder.path, gray.path, rgb.path, enlarged.path], as: [OracleImage].self)
+        XCTAssertEqual(images.map(\.channels), [1, 3, 3])
+        XCTAssertEqual(images.map(\.size), [[37, 23, 1], [37, 23, 1], [111, 69, 1]])
+        XCTAssertEqual([UInt8](try Data(contentsOf: URL(fileURLWithPath: try XCTUnwrap(images[2].voxels)))), enlargedPixels)
         XCTAssertEqual([UInt8](try Data(contentsOf: URL(fileURLWithPath: try XCTUnwrap(images[0].voxels)))), grayPixels)
         XCTAssertEqual([UInt8](try Data(contentsOf: URL(fileURLWithPath: try XCTUnwrap(images[1].voxels)))), rgbPixels)
     }

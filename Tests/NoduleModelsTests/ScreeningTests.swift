@@ -77,6 +77,11 @@ final class ScreeningTests: XCTestCase {
         let mean = (0..<slices.count).map { Double(direct.scalars[2 * $0 + 1]) }.reduce(0, +) / Double(slices.count)
         XCTAssertEqual(report.nodules[0].malignancy ?? -1, mean, accuracy: 1e-6)
         XCTAssertEqual(report.patientMalignancy ?? -1, mean, accuracy: 1e-6)
+        // Every phase timed once, in the order they ran (no lung mask here), none negative.
+        XCTAssertEqual(report.stageSeconds.map(\.name),
+                       ["slices sampled", "forward", "probabilities on the grid", "3-D nodules", "classifier"])
+        XCTAssertTrue(report.stageSeconds.allSatisfy { $0.seconds >= 0 && $0.seconds < 60 }, "\(report.stageSeconds)")
+        XCTAssertEqual(report.screened.stageSeconds, Array(report.stageSeconds.prefix(2)))
     }
 
     func testScreenerRejectsAClassifierOfAnotherSize() throws {
@@ -101,6 +106,8 @@ final class LungScreeningTests: XCTestCase {
         let scan = try CascadeFixtures.torso(spheres: [nodule, mass])
         let report = try cascade(.lungs(marginMM: 3, options: .init())).screen(AnyVolume(scan))
         let lungs = try XCTUnwrap(report.lungs)
+        XCTAssertEqual(report.stageSeconds.map(\.name), ["lungs", "slices sampled", "forward", "probabilities on the grid", "3-D nodules"])
+        XCTAssertGreaterThan(report.stageSeconds[0].seconds, 0)
         XCTAssertGreaterThan(lungs.rightVolumeML, 80)
         XCTAssertGreaterThan(lungs.leftVolumeML, 80)
         // Soft tissue lights up everywhere outside the lungs; none of it is reported.

@@ -4,7 +4,8 @@
 # 3-D nodules, all outputs written) on two threads, next to PyTorch's forward pass of the same
 # U-Net over the same 300 slices in the same run. Prints the total and the per-slice line
 #   bench: NAME ours_s=… anchor=pytorch anchor_s=… ratio=…
-# (medians). The series is a phantom (nodulekit phantom --format dicom), made once into
+# (medians), and the last run's phases (read, lungs, forward, 3-D nodules, writes). The series
+# is a phantom (nodulekit phantom --format dicom), made once into
 # .build-bench/; the U-Net's weights are seeded, untrained (speed does not depend on them).
 # Knobs: SCREEN_BENCH_REPEATS (3), SCREEN_BENCH_SIZE (128), SCREEN_BENCH_THREADS (2).
 set -euo pipefail
@@ -32,10 +33,13 @@ fi
 ours=() anchor=()
 for _ in $(seq "$repeats"); do
     start=$(date +%s.%N)
-    "$nk" screen "$work/series" --segmenter "$work/unet-full" --output "$work/out" --threads "$threads" --quiet >/dev/null
+    phases=$("$nk" screen "$work/series" --segmenter "$work/unet-full" --output "$work/out" --threads "$threads" --quiet --timings \
+        | sed -n 's/^timings: //p')
     ours+=("$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')")
     anchor+=("$("$venv/bin/python" scripts/bench/screen_torch.py "$slices" "$size" "$threads" 1)")
 done
+# Where the time goes (the last run's phases, `screen --timings`): not a bench line.
+echo "screen phases: $phases"
 median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2) }'; }
 o=$(median "${ours[@]}") a=$(median "${anchor[@]}")
 awk -v o="$o" -v a="$a" -v n="$slices" -v s="$size" -v t="$threads" 'BEGIN {

@@ -199,11 +199,3 @@ struct SharedPointer<T>: @unchecked Sendable {
     let pointer: UnsafeMutablePointer<T>
     init(_ pointer: UnsafeMutablePointer<T>) { self.pointer = pointer }
 }
-
-/// Keeps the first error reported by concurrent workers.
-final class FirstError: @unchecked Sendable {
-    private let lock = NSLock()
-    private var first: Error?
-    func record(_ error: Error) { lock.lock(); if first == nil { first = error }; lock.unlock() }
-    var error: Error? { lock.lock(); defer { lock.unlock() }; return first }
-}

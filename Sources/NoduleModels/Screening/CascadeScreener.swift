@@ -14,6 +14,9 @@ public struct ScreeningReport: Sendable {
     public var nodules: [ScreenedNodule]
     /// Malignant probability of each suspicious slice (when a classifier ran).
     public var sliceMalignancy: [Int: Double]
+    /// How long each phase of the screening took (`ScreenedScan.stageSeconds`, then the
+    /// probabilities back on the scan's grid, the 3-D nodules, the classifier).
+    public var stageSeconds: [StageTime] = []
     /// The lung mask, when the cascade searched the lungs only.
     public var lungs: LungMask? { screened.lungs }
     /// The patient's malignancy: the highest of its nodules' and masses'; nil without
@@ -65,6 +68,7 @@ public struct CascadeScreener {
     /// Screens `volume`; `progress` counts slices.
     public func screen(_ volume: AnyVolume, progress: ProgressReporter = SilentProgress()) throws -> ScreeningReport {
         let screened = try screener.screen(volume, progress: progress)
+        var clock = StageClock(total: 3)
         var probabilities = try Self.probabilityVolume(screened, on: volume.geometry)
         if let region = screened.searchRegion {
             // Bilinear resizing blurs the network-space region's edge: cut on the scan's grid too.
@@ -72,6 +76,7 @@ public struct CascadeScreener {
                 probabilities.withUnsafeMutableVoxels { p in for n in p.indices where inside[n] == 0 { p[n] = 0 } }
             }
         }
+        clock.mark("probabilities on the grid")
         var (nodules, mask) = ConnectedNodules.find(in: probabilities, threshold: pixelThreshold, minimumVoxels: minimumNoduleVoxels)
         if let lungs = screened.lungs {
             let inside = ConnectedNodules.fractionInside(lungs.labels, mask: mask)
@@ -85,6 +90,7 @@ public struct CascadeScreener {
             (nodules, mask) = ConnectedNodules.filtered(nodules, mask: mask) { $0.equivalentDiameterMM >= minimumDiameterMM }
         }
         for n in nodules.indices { nodules[n].isMass = nodules[n].equivalentDiameterMM > massDiameterMM }
+        clock.mark("3-D nodules")
         var sliceMalignancy: [Int: Double] = [:]
         if let classifier {
             let kept = screened.suspiciousSlices
@@ -97,10 +103,11 @@ public struct CascadeScreener {
             }
             let malignancy = try NoduleCentredPairs.malignancy(of: nodules, mask: mask, screened: screened, classifier: classifier)
             for n in nodules.indices { nodules[n].malignancy = malignancy[nodules[n].label] }
+            clock.mark("classifier")
         }
         mask.geometry = volume.geometry
         return ScreeningReport(screened: screened, probabilities: probabilities, mask: mask, nodules: nodules,
-                               sliceMalignancy: sliceMalignancy)
+                               sliceMalignancy: sliceMalignancy, stageSeconds: screened.stageSeconds + clock.stages)
     }
 
     /// The screened probabilities (K × S × S) mapped back onto the scan's in-plane grid

@@ -28,6 +28,9 @@ public struct ScreenedScan: Sendable {
     /// Where probabilities were kept (the lungs grown by the margin), on the scan's grid;
     /// nil when the whole scan was searched.
     public var searchRegion: Volume<UInt8>?
+    /// How long each phase took: the lung mask and search region (when searched), slices
+    /// sampled into the network's window, the segmenter's forward passes.
+    public var stageSeconds: [StageTime] = []
 
     /// The indices of the suspicious slices.
     public var suspiciousSlices: [Int] { suspicious.indices.filter { suspicious[$0] } }
@@ -134,11 +137,15 @@ public struct SliceScreener {
         let k = volume.size.k, s = window.width, per = s * s
         if s != sampler.size { try segmenter.validateInput(shape: [1, 1, s, s]) }
         var lungs: LungMask?, region: Volume<UInt8>?
+        var stages: [StageTime] = []
         if case .lungs(let margin, let options) = searchRegion {
+            let started = Date()
             let mask = try LungSegmenter.segment(volume.converted(to: Int16.self), options: options)
             lungs = mask
             region = mask.regionVolume(dilatedByMM: margin, threads: options.threads)
+            stages.append(StageTime(name: "lungs", seconds: Date().timeIntervalSince(started)))
         }
+        var sampling = 0.0, forward = 0.0
         var inputs = [Float](), probabilities = [Float]()
         inputs.reserveCapacity(k * per)
         probabilities.reserveCapacity(k * per)
@@ -146,8 +153,11 @@ public struct SliceScreener {
             let end = min(start + batchSize, k)
             var batch: [Float] = []
             batch.reserveCapacity((end - start) * per)
+            let sampled = Date()
             for slice in start..<end { batch += sampler.image(volume, k: slice, window: window) }
+            let passed = Date()
             var out = try segmenter.probabilities(Tensor(shape: [end - start, 1, s, s], scalars: batch)).scalars
+            forward += Date().timeIntervalSince(passed)
             if let region {
                 // The region resized as the slice was (nearest, so it stays a mask).
                 for slice in start..<end {
@@ -157,6 +167,7 @@ public struct SliceScreener {
             }
             inputs += batch
             probabilities += out
+            sampling += passed.timeIntervalSince(sampled)
             progress.update(completed: end, total: k, item: "slice \(end)")
         }
         let maxima = (0..<k).map { probabilities[($0 * per)..<(($0 + 1) * per)].max() ?? 0 }
@@ -164,6 +175,7 @@ public struct SliceScreener {
                                 maximumProbabilities: maxima, suspicious: maxima.map { $0 > discriminator.threshold })
         scan.lungs = lungs
         scan.searchRegion = region
+        scan.stageSeconds = stages + [StageTime(name: "slices sampled", seconds: sampling), StageTime(name: "forward", seconds: forward)]
         return scan
     }
 

@@ -35,6 +35,8 @@ struct ScreenCommand: ParsableCommand {
     @OptionGroup var lungSearch: LungSearchOptions
     @Option(help: "Findings wider than this (mm, equivalent diameter) are masses, not nodules.") var massDiameterMm = 30.0
     @OptionGroup var outputOptions: OutputOptions
+    @Flag(help: "Print how long each phase took (read, lungs, slices sampled, forward, probabilities on the grid, 3-D nodules, classifier, writes).")
+    var timings = false
 
     func validate() throws {
         guard threshold > 0, threshold < 1 else { throw ValidationError("--threshold must be in (0, 1)") }
@@ -49,6 +51,7 @@ struct ScreenCommand: ParsableCommand {
         let inputURL = URL(fileURLWithPath: input), out = URL(fileURLWithPath: output)
         let started = Date()
         let scan = try ScanInput.read(inputURL, series: series)
+        let readSeconds = Date().timeIntervalSince(started)
         let (volume, seriesUID, dicomSeries) = (scan.volume, scan.seriesUID, scan.dicomSeries)
         let screener = try SliceScreener.load(segmenter: URL(fileURLWithPath: segmenter),
                                               discriminator: NoduleDiscriminator(threshold: threshold), searchRegion: lungSearch.searchRegion(threads: threads))
@@ -59,9 +62,15 @@ struct ScreenCommand: ParsableCommand {
         let report = try cascade.screen(volume, progress: TerminalProgress(label: "screen", quiet: outputOptions.quiet))
         let seconds = Date().timeIntervalSince(started)
 
+        var writes = StageClock(total: 3)
         try FileManager.default.createDirectory(at: out.appendingPathComponent("overlays"), withIntermediateDirectories: true)
-        try ScreeningFiles(report: report, seriesUID: seriesUID).write(to: out, format: format, scan: volume)
+        let files = ScreeningFiles(report: report, seriesUID: seriesUID)
+        try files.write(to: out, format: format)
+        writes.mark("volumes and tables")
+        try files.writeOverlays(to: out, scan: volume, threads: threads)
+        writes.mark("overlays")
         let dicomOutputs = try dicomSeries.flatMap { try ScreeningDICOM.write(report, source: $0, to: out) }
+        if dicomSeries != nil { writes.mark("SEG and SR") }
         if let sendTo {
             if let files = dicomOutputs?.files {
                 let summary = try StoreSender.send(try StorePlan(paths: files), to: try DICOMPeer(address: sendTo))
@@ -70,6 +79,7 @@ struct ScreenCommand: ParsableCommand {
             } else {
                 print("nothing to send: no SEG or SR (no nodule, or the input is not a DICOM series)")
             }
+            writes.mark("send")
         }
         let suspicious = report.screened.suspiciousSlices.count
         let masses = report.nodules.filter(\.isMass).count
@@ -93,6 +103,10 @@ struct ScreenCommand: ParsableCommand {
         } else if classifierModel != nil {
             print("patient: no nodule found")
         }
+        if timings {
+            let stages = [StageTime(name: "read", seconds: readSeconds)] + report.stageSeconds + writes.stages
+            print("timings: " + stages.map { String(format: "%@ %.2f s", $0.name, $0.seconds) }.joined(separator: ", "))
+        }
         print("findings: \(out.appendingPathComponent("findings.csv").path)")
     }
 }
@@ -102,7 +116,8 @@ struct ScreeningFiles {
     let report: ScreeningReport
     let seriesUID: String
 
-    func write(to folder: URL, format: String, scan: AnyVolume) throws {
+    /// The probability map, the masks and the CSV tables.
+    func write(to folder: URL, format: String) throws {
         try ImageFile.write(report.probabilities, to: folder.appendingPathComponent("probabilities.\(format)"))
         try ImageFile.write(report.mask, to: folder.appendingPathComponent("mask.\(format)"))
         if let lungs = report.lungs {
@@ -123,16 +138,29 @@ struct ScreeningFiles {
                            report.sliceMalignancy[k].map { String($0) } ?? ""])
         }
         try AtomicFile.write(Data(slices.text.utf8), to: folder.appendingPathComponent("slices.csv"))
+    }
+
+    /// One picture per finding, `overlays/nodule-<n>.png`, `threads` at a time.
+    func writeOverlays(to folder: URL, scan: AnyVolume, threads: Int) throws {
         let image = scan.converted(to: Float.self)
-        for n in report.nodules {
-            let k = Int(image.geometry.worldToContinuousIndex(n.center).z.rounded())
-            var picture = SliceOverlay(image: image, mask: nil, k: k, scale: 3)
-            if let lungs = report.lungs {
-                picture = picture.outlining(lungs.labels, label: LungMask.rightLung, k: k, colour: LungOverlays.rightColour, scale: 3)
-                    .outlining(lungs.labels, label: LungMask.leftLung, k: k, colour: LungOverlays.leftColour, scale: 3)
+        let nodules = report.nodules, lanes = max(1, min(threads, nodules.count))
+        let failures = FirstError()
+        DispatchQueue.concurrentPerform(iterations: lanes) { lane in
+            for index in stride(from: lane, to: nodules.count, by: lanes) where failures.error == nil {
+                do { try writeOverlay(of: nodules[index], image: image, to: folder) } catch { failures.record(error) }
             }
-            try picture.outlining(report.mask, label: UInt8(n.label), k: k, colour: (255, 40, 40), scale: 3)
-                .writePNG(to: folder.appendingPathComponent("overlays/nodule-\(n.label).png"))
         }
+        if let error = failures.error { throw error }
+    }
+
+    private func writeOverlay(of n: ScreenedNodule, image: Volume<Float>, to folder: URL) throws {
+        let k = Int(image.geometry.worldToContinuousIndex(n.center).z.rounded())
+        var picture = SliceOverlay(image: image, mask: nil, k: k, scale: 3)
+        if let lungs = report.lungs {
+            picture = picture.outlining(lungs.labels, label: LungMask.rightLung, k: k, colour: LungOverlays.rightColour, scale: 3)
+                .outlining(lungs.labels, label: LungMask.leftLung, k: k, colour: LungOverlays.leftColour, scale: 3)
+        }
+        try picture.outlining(report.mask, label: UInt8(n.label), k: k, colour: (255, 40, 40), scale: 3)
+            .writePNG(to: folder.appendingPathComponent("overlays/nodule-\(n.label).png"))
     }
 }
