@@ -1,3 +1,7 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import XCTest
 @testable import NeuralNet
 
@@ -18,6 +22,24 @@ final class OneDNNBackendTests: XCTestCase {
         XCTAssertEqual(NeuralNetBackend.effective, .onednn)
         NeuralNetBackend.current = .openblas
         XCTAssertEqual(NeuralNetBackend.effective, .openblas)
+    }
+
+    func testOneDNNRunsOnComputeThreadsCount() throws {
+        // Debian's oneDNN uses OpenMP: each primitive runs on omp_get_max_threads() threads.
+        typealias MaxThreads = @convention(c) () -> Int32
+        let symbol = try XCTUnwrap(dlsym(UnsafeMutableRawPointer(bitPattern: 0), "omp_get_max_threads"))
+        let maxThreads = unsafeBitCast(symbol, to: MaxThreads.self)
+        NeuralNetBackend.current = .onednn
+        var g = SeededGenerator(seed: 3)
+        let conv = try Conv2D(inChannels: 8, outChannels: 8, generator: &g)
+        for threads in [1, 2, 3, 1] {
+            ComputeThreads.set(threads)
+            _ = try conv.forward(randomTensor([2, 8, 8, 8], seed: 4), training: false)
+            XCTAssertEqual(maxThreads(), Int32(threads), "after ComputeThreads.set(\(threads))")
+        }
+        NeuralNetProcess.configure(threads: 2)
+        _ = try conv.forward(randomTensor([2, 8, 8, 8], seed: 4), training: false)
+        XCTAssertEqual(maxThreads(), 2, "after NeuralNetProcess.configure(threads: 2)")
     }
 
     /// One forward (training) and backward of `make()`'s network under `backend`, after

@@ -30,7 +30,7 @@ public final class Conv2D: Layer {
     /// The shifted unroll's weight layout and the `weight.version` it was made from.
     private var rowWeights: (version: Int, scalars: [Float])?
     /// oneDNN primitives per input shape, and what a oneDNN training forward keeps for backward.
-    private var dnnlPlans = DNNLPlanCache()
+    private var dnnlPlans = DNNLPlanCache<DNNLConvPlan>()
     private var dnnlTrained: (plan: DNNLConvPlan, input: [Float])?
     /// The backend the last forward pass ran on (nil before the first).
     private(set) var lastBackend: NeuralNetBackend?
@@ -105,7 +105,7 @@ public final class Conv2D: Layer {
         lastBackend = input.second == nil ? NeuralNetBackend.effective : .openblas
         if lastBackend == .onednn {
             let plan = try dnnlPlans.plan(DNNLConvShape(
-                transposed: false, n: n, c: c, h: h, w: w, o: outChannels, k: kernelSize, stride: 1, pad: pad, relu: relu))
+                inputMajorWeights: false, n: n, c: c, h: h, w: w, o: outChannels, k: kernelSize, stride: 1, pad: pad, relu: relu))
             let out = try plan.forward(input.first, weight: weight, bias: bias)
             if training { dnnlTrained = (plan, input.first) }
             return try Tensor(shape: [n, outChannels, geo.outH, geo.outW], scalars: out)

@@ -5,7 +5,7 @@
 /// so with X in channel-major layout [C, N·HW] the layer is one sgemm, Y = Wᵀ · X, followed by a
 /// scatter of Y's rows (o, a, d) into the doubled image; backward gathers and reverses it.
 ///
-/// With `NeuralNetBackend.onednn` both passes run on oneDNN deconvolution primitives instead.
+/// With `NeuralNetBackend.onednn` both passes run on oneDNN primitives instead (`DNNLUpConvPlan`).
 public final class ConvTranspose2D: Layer {
     public let weight: Parameter
     public let bias: Parameter
@@ -18,8 +18,8 @@ public final class ConvTranspose2D: Layer {
     /// dX channel-major, before it is put back into NCHW.
     private var columnsGradient: [Float] = []
     /// oneDNN primitives per input shape, and what a oneDNN training forward keeps for backward.
-    private var dnnlPlans = DNNLPlanCache()
-    private var dnnlTrained: (plan: DNNLConvPlan, input: [Float])?
+    private var dnnlPlans = DNNLPlanCache<DNNLUpConvPlan>()
+    private var dnnlTrained: (plan: DNNLUpConvPlan, input: [Float])?
     /// The backend the last forward pass ran on (nil before the first).
     private(set) var lastBackend: NeuralNetBackend?
 
@@ -60,8 +60,7 @@ public final class ConvTranspose2D: Layer {
         lastBackend = NeuralNetBackend.effective
         if lastBackend == .onednn {
             cachedShape = nil
-            let plan = try dnnlPlans.plan(DNNLConvShape(
-                transposed: true, n: n, c: c, h: h, w: w, o: outChannels, k: 2, stride: 2, pad: 0, relu: relu))
+            let plan = try dnnlPlans.plan(DNNLUpConvShape(n: n, c: c, h: h, w: w, o: outChannels, relu: relu))
             let out = try plan.forward(input.scalars, weight: weight, bias: bias)
             if training { dnnlTrained = (plan, input.scalars) }
             return try Tensor(shape: [n, outChannels, 2 * h, 2 * w], scalars: out)
@@ -113,8 +112,7 @@ public final class ConvTranspose2D: Layer {
 
     public func backward(_ outputGradient: Tensor) throws -> Tensor {
         if let (plan, input) = dnnlTrained {
-            return try plan.backward(outputGradient, input: input, weight: weight, bias: bias,
-                                     inputGradient: true, layer: "ConvTranspose2D")
+            return try plan.backward(outputGradient, input: input, weight: weight, bias: bias)
         }
         guard let inputShape = cachedShape else { throw NeuralNetError.backwardBeforeForward(layer: "ConvTranspose2D") }
         let (n, h, w) = (inputShape[0], inputShape[2], inputShape[3])
