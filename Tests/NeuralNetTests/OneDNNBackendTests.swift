@@ -11,8 +11,14 @@ import XCTest
 /// checks, the direct-convolution oracle, PyTorch parity and determinism run on both backends
 /// in their own files through `forEachBackend`.)
 final class OneDNNBackendTests: XCTestCase {
+    private var savedBackend = NeuralNetBackend.standard
+
+    override func setUp() {
+        savedBackend = NeuralNetBackend.current
+    }
+
     override func tearDown() {
-        NeuralNetBackend.current = NeuralNetBackend.standard
+        NeuralNetBackend.current = savedBackend
         ComputeThreads.set(ProcessInfo.processInfo.activeProcessorCount)
     }
 
@@ -22,6 +28,10 @@ final class OneDNNBackendTests: XCTestCase {
         XCTAssertEqual(NeuralNetBackend.effective, .onednn)
         NeuralNetBackend.current = .openblas
         XCTAssertEqual(NeuralNetBackend.effective, .openblas)
+        XCTAssertEqual(NeuralNetBackend.fromEnvironment(["NODULEKIT_NN_BACKEND": "onednn"]), .onednn)
+        XCTAssertEqual(NeuralNetBackend.fromEnvironment(["NODULEKIT_NN_BACKEND": "OpenBLAS"]), .openblas)
+        XCTAssertEqual(NeuralNetBackend.fromEnvironment(["NODULEKIT_NN_BACKEND": "mkl"]), NeuralNetBackend.standard)
+        XCTAssertEqual(NeuralNetBackend.fromEnvironment([:]), NeuralNetBackend.standard)
     }
 
     func testOneDNNRunsOnComputeThreadsCount() throws {

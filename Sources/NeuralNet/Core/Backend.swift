@@ -27,7 +27,7 @@ public enum NeuralNetBackend: String, Sendable, CaseIterable {
             lock.lock()
             defer { lock.unlock() }
             if let selected { return selected }
-            let chosen = fromEnvironment()
+            let chosen = fromEnvironment(ProcessInfo.processInfo.environment)
             selected = chosen
             return chosen
         }
@@ -46,8 +46,9 @@ public enum NeuralNetBackend: String, Sendable, CaseIterable {
         current == .onednn && isOneDNNAvailable ? .onednn : .openblas
     }
 
-    private static func fromEnvironment() -> NeuralNetBackend {
-        guard let value = ProcessInfo.processInfo.environment["NODULEKIT_NN_BACKEND"], !value.isEmpty else {
+    /// The backend `NODULEKIT_NN_BACKEND` in `environment` names (case-insensitive), else `standard`.
+    static func fromEnvironment(_ environment: [String: String]) -> NeuralNetBackend {
+        guard let value = environment["NODULEKIT_NN_BACKEND"], !value.isEmpty else {
             return standard
         }
         if let backend = NeuralNetBackend(rawValue: value.lowercased()) { return backend }
