@@ -30,19 +30,19 @@ final class OneDNN: @unchecked Sendable {  // immutable after init; oneDNN engin
     func run(_ primitive: dnnl_primitive_t, _ stream: dnnl_stream_t, _ args: [(Int32, dnnl_memory_t)]) throws {
         setOMPThreads?(Int32(ComputeThreads.count))
         let list = args.map { dnnl_exec_arg_t(arg: $0.0, memory: $0.1) }
-        try check(dnnl_primitive_execute(primitive, stream, Int32(list.count), list), "execute")
-        try check(dnnl_stream_wait(stream), "stream wait")
+        try dnnlCheck(dnnl_primitive_execute(primitive, stream, Int32(list.count), list), "execute")
+        try dnnlCheck(dnnl_stream_wait(stream), "stream wait")
     }
 }
 
-/// oneDNN's execution argument indices (DNNL_ARG_*, whose macro aliases Swift does not import).
+/// oneDNN's execution argument indices (the DNNL_ARG_* macros of dnnl_types.h).
 enum DNNLArg {
     static let src: Int32 = 1, dst: Int32 = 17, weights: Int32 = 33, bias: Int32 = 41
     static let diffSrc: Int32 = 129, diffDst: Int32 = 145, diffWeights: Int32 = 161, diffBias: Int32 = 169
 }
 
 /// Throws unless `status` is success.
-func check(_ status: dnnl_status_t, _ what: String) throws {
+func dnnlCheck(_ status: dnnl_status_t, _ what: String) throws {
     guard status == dnnl_success else {
         throw NeuralNetError.invalidArgument(operation: "oneDNN \(what)", reason: "status \(status.rawValue)")
     }
@@ -53,7 +53,7 @@ func check(_ status: dnnl_status_t, _ what: String) throws {
 func memoryDesc(_ dims: [Int], _ tag: dnnl_format_tag_t) throws -> dnnl_memory_desc_t {
     var md = dnnl_memory_desc_t()
     let extents = dims.map(Int64.init)
-    try check(dnnl_memory_desc_init_by_tag(&md, Int32(extents.count), extents, dnnl_f32, tag), "memory desc")
+    try dnnlCheck(dnnl_memory_desc_init_by_tag(&md, Int32(extents.count), extents, dnnl_f32, tag), "memory desc")
     return md
 }
 
@@ -74,7 +74,7 @@ final class DNNLArgument {
         var p = plainDesc, c = chosen
         self.chosen = chosen
         var memory: dnnl_memory_t?
-        try check(dnnl_memory_create(&memory, &p, engine, nil), "memory")
+        try dnnlCheck(dnnl_memory_create(&memory, &p, engine, nil), "memory")
         guard let memory else { throw NeuralNetError.invalidArgument(operation: "oneDNN memory", reason: "none made") }
         plain = memory
         guard dnnl_memory_desc_equal(&p, &c) == 0 else {
@@ -83,11 +83,11 @@ final class DNNLArgument {
             return
         }
         var buffer: dnnl_memory_t?, pd: dnnl_primitive_desc_t?, primitive: dnnl_primitive_t?
-        try check(dnnl_memory_create(&buffer, &c, engine, UnsafeMutableRawPointer(bitPattern: -1)), "memory")  // DNNL_MEMORY_ALLOCATE
-        try check(input ? dnnl_reorder_primitive_desc_create(&pd, &p, engine, &c, engine, nil)
+        try dnnlCheck(dnnl_memory_create(&buffer, &c, engine, UnsafeMutableRawPointer(bitPattern: -1)), "memory")  // DNNL_MEMORY_ALLOCATE
+        try dnnlCheck(input ? dnnl_reorder_primitive_desc_create(&pd, &p, engine, &c, engine, nil)
                         : dnnl_reorder_primitive_desc_create(&pd, &c, engine, &p, engine, nil), "reorder")
         defer { dnnl_primitive_desc_destroy(pd) }
-        try check(dnnl_primitive_create(&primitive, pd), "reorder")
+        try dnnlCheck(dnnl_primitive_create(&primitive, pd), "reorder")
         inner = buffer
         reorder = primitive
     }
@@ -100,7 +100,7 @@ final class DNNLArgument {
 
     /// Points the plain memory at `pointer` (valid until the next bind).
     func bind(_ pointer: UnsafeRawPointer) throws {
-        try check(dnnl_memory_set_data_handle(plain, UnsafeMutableRawPointer(mutating: pointer)), "bind")
+        try dnnlCheck(dnnl_memory_set_data_handle(plain, UnsafeMutableRawPointer(mutating: pointer)), "bind")
     }
 
     /// Copies plain → chosen (inputs) or chosen → plain (outputs); nothing when they agree.
@@ -160,7 +160,7 @@ final class DNNLConvPlan: DNNLPlan {
         self.shape = shape
         engine = dnnl.engine
         var s: dnnl_stream_t?
-        try check(dnnl_stream_create(&s, engine, UInt32(dnnl_stream_default_flags.rawValue)), "stream")
+        try dnnlCheck(dnnl_stream_create(&s, engine, UInt32(dnnl_stream_default_flags.rawValue)), "stream")
         guard let s else { throw NeuralNetError.invalidArgument(operation: "oneDNN stream", reason: "none made") }
         stream = s
         let (n, c, h, w, o, k) = (shape.n, shape.c, shape.h, shape.w, shape.o, shape.k)
@@ -174,18 +174,18 @@ final class DNNLConvPlan: DNNLPlan {
         var biasMD = biasPlain
         var desc = dnnl_convolution_desc_t()
         let (strides, padding) = (shape.strides, shape.padding)
-        try check(dnnl_convolution_forward_desc_init(&desc, dnnl_forward_training, dnnl_convolution_direct,
+        try dnnlCheck(dnnl_convolution_forward_desc_init(&desc, dnnl_forward_training, dnnl_convolution_direct,
                                                      &srcAny, &weightsAny, &biasMD, &dstAny, strides, padding, padding),
                   "forward desc")
         var attr: dnnl_primitive_attr_t?
-        try check(dnnl_primitive_attr_create(&attr), "attr")
+        try dnnlCheck(dnnl_primitive_attr_create(&attr), "attr")
         defer { dnnl_primitive_attr_destroy(attr) }
         if shape.relu {
             var ops: dnnl_post_ops_t?
-            try check(dnnl_post_ops_create(&ops), "post-ops")
+            try dnnlCheck(dnnl_post_ops_create(&ops), "post-ops")
             defer { dnnl_post_ops_destroy(ops) }
-            try check(dnnl_post_ops_append_eltwise(ops, 1, dnnl_eltwise_relu, 0, 0), "ReLU post-op")
-            try check(dnnl_primitive_attr_set_post_ops(attr, ops), "post-ops")
+            try dnnlCheck(dnnl_post_ops_append_eltwise(ops, 1, dnnl_eltwise_relu, 0, 0), "ReLU post-op")
+            try dnnlCheck(dnnl_primitive_attr_set_post_ops(attr, ops), "post-ops")
         }
         (forwardPD, forwardPrimitive) = try DNNLConvPlan.primitive(&desc, attr, engine, hint: nil, "forward")
         src = try DNNLArgument(engine, plain: srcPlain, chosen: forwardPD.md(dnnl_query_src_md), input: true)
@@ -209,10 +209,10 @@ final class DNNLConvPlan: DNNLPlan {
     ) throws -> (dnnl_primitive_desc_t, dnnl_primitive_t) {
         var pd: dnnl_primitive_desc_t?, primitive: dnnl_primitive_t?
         try withUnsafePointer(to: &desc) { d in
-            try check(dnnl_primitive_desc_create(&pd, UnsafeRawPointer(d), attr, engine, hint), "\(what) primitive desc")
+            try dnnlCheck(dnnl_primitive_desc_create(&pd, UnsafeRawPointer(d), attr, engine, hint), "\(what) primitive desc")
         }
         guard let pd else { throw NeuralNetError.invalidArgument(operation: "oneDNN \(what)", reason: "no primitive desc") }
-        try check(dnnl_primitive_create(&primitive, pd), what)
+        try dnnlCheck(dnnl_primitive_create(&primitive, pd), what)
         guard let primitive else { throw NeuralNetError.invalidArgument(operation: "oneDNN \(what)", reason: "no primitive") }
         return (pd, primitive)
     }
@@ -280,7 +280,7 @@ final class DNNLConvPlan: DNNLPlan {
         var weightsAny = try shape.anyWeights()
         var desc = dnnl_convolution_desc_t()
         let (strides, padding) = (shape.strides, shape.padding)
-        try check(dnnl_convolution_backward_weights_desc_init(&desc, dnnl_convolution_direct, &srcMD, &weightsAny,
+        try dnnlCheck(dnnl_convolution_backward_weights_desc_init(&desc, dnnl_convolution_direct, &srcMD, &weightsAny,
                                                               &biasMD, &diffDstAny, strides, padding, padding),
                   "backward weights desc")
         let (pd, primitive) = try DNNLConvPlan.primitive(&desc, nil, engine, hint: forwardPD, "backward weights")
@@ -300,7 +300,7 @@ final class DNNLConvPlan: DNNLPlan {
         var weightsAny = try shape.anyWeights()
         var desc = dnnl_convolution_desc_t()
         let (strides, padding) = (shape.strides, shape.padding)
-        try check(dnnl_convolution_backward_data_desc_init(&desc, dnnl_convolution_direct, &diffSrcAny, &weightsAny,
+        try dnnlCheck(dnnl_convolution_backward_data_desc_init(&desc, dnnl_convolution_direct, &diffSrcAny, &weightsAny,
                                                            &diffDstMD, strides, padding, padding),
                   "backward data desc")
         let (pd, primitive) = try DNNLConvPlan.primitive(&desc, nil, engine, hint: forwardPD, "backward data")
@@ -460,22 +460,22 @@ final class DNNLUpConvPlan: DNNLPlan {
         let dims = [n, o, h, 2, w, 2].map(Int64.init)
         func view(_ strides: [Int]) throws -> dnnl_memory_desc_t {
             var md = dnnl_memory_desc_t()
-            try check(dnnl_memory_desc_init_by_strides(&md, 6, dims, dnnl_f32, strides.map(Int64.init)), "memory desc")
+            try dnnlCheck(dnnl_memory_desc_init_by_strides(&md, 6, dims, dnnl_f32, strides.map(Int64.init)), "memory desc")
             return md
         }
         var depthMD = try view([4 * o * h * w, 4 * h * w, w, 2 * h * w, 1, h * w])
         var spaceMD = try view([4 * o * h * w, 4 * h * w, 4 * w, 2 * w, 2, 1])
         func memory(_ md: inout dnnl_memory_desc_t) throws -> dnnl_memory_t {
             var m: dnnl_memory_t?
-            try check(dnnl_memory_create(&m, &md, engine, nil), "memory")
+            try dnnlCheck(dnnl_memory_create(&m, &md, engine, nil), "memory")
             guard let m else { throw NeuralNetError.invalidArgument(operation: "oneDNN memory", reason: "none made") }
             return m
         }
         func reorder(_ from: inout dnnl_memory_desc_t, _ to: inout dnnl_memory_desc_t) throws -> dnnl_primitive_t {
             var pd: dnnl_primitive_desc_t?, primitive: dnnl_primitive_t?
-            try check(dnnl_reorder_primitive_desc_create(&pd, &from, engine, &to, engine, nil), "reorder")
+            try dnnlCheck(dnnl_reorder_primitive_desc_create(&pd, &from, engine, &to, engine, nil), "reorder")
             defer { dnnl_primitive_desc_destroy(pd) }
-            try check(dnnl_primitive_create(&primitive, pd), "reorder")
+            try dnnlCheck(dnnl_primitive_create(&primitive, pd), "reorder")
             guard let primitive else { throw NeuralNetError.invalidArgument(operation: "oneDNN reorder", reason: "none made") }
             return primitive
         }
@@ -497,8 +497,8 @@ final class DNNLUpConvPlan: DNNLPlan {
         try [Float](unsafeUninitializedCapacity: source.count) { out, initialized in
             try source.withUnsafeBufferPointer { sb in
                 guard let src = sb.baseAddress, let dst = out.baseAddress else { return }
-                try check(dnnl_memory_set_data_handle(forward ? depth : space, UnsafeMutableRawPointer(mutating: src)), "bind")
-                try check(dnnl_memory_set_data_handle(forward ? space : depth, dst), "bind")
+                try dnnlCheck(dnnl_memory_set_data_handle(forward ? depth : space, UnsafeMutableRawPointer(mutating: src)), "bind")
+                try dnnlCheck(dnnl_memory_set_data_handle(forward ? space : depth, dst), "bind")
                 try OneDNN.shared?.run(forward ? toSpace : toDepth, conv.stream,
                                        forward ? [(DNNLArg.src, depth), (DNNLArg.dst, space)]
                                                : [(DNNLArg.src, space), (DNNLArg.dst, depth)])
