@@ -52,6 +52,34 @@ final class OneDNNBackendTests: XCTestCase {
         XCTAssertEqual(maxThreads(), 2, "after NeuralNetProcess.configure(threads: 2)")
     }
 
+    func testAChangedThreadCountGetsItsOwnPrimitives() throws {
+        // oneDNN splits a primitive's work (the weight gradient's reduction over the batch) by
+        // the thread count in force when it is made: after ComputeThreads.set a layer must give
+        // the bits a fresh layer gives with that count, not those of its old primitives.
+        NeuralNetBackend.current = .onednn
+        func make() throws -> Conv2D {
+            var g = SeededGenerator(seed: 7)
+            return try Conv2D(inChannels: 8, outChannels: 8, generator: &g)
+        }
+        let x = randomTensor([4, 8, 64, 64], seed: 8)  // a shape whose bits differ between 1 and 2 threads
+        func gradient(_ conv: Conv2D) throws -> [UInt32] {
+            conv.zeroGradients()
+            let y = try conv.forward(x, training: true)
+            _ = try conv.backward(randomTensor(y.shape, seed: 9))
+            return conv.weight.gradient.scalars.map(\.bitPattern)
+        }
+        let reused = try make(), fresh = try make()
+        ComputeThreads.set(2)
+        let two = try gradient(reused)
+        ComputeThreads.set(1)
+        let one = try gradient(reused)
+        XCTAssertNotEqual(one, two, "this shape no longer tells the thread counts apart; pick another")
+        XCTAssertEqual(one, try gradient(fresh), "1 thread after 2")
+        ComputeThreads.set(2)
+        XCTAssertEqual(two, try gradient(fresh), "2 threads after 1")
+        XCTAssertEqual(two, try gradient(reused), "2 threads again")
+    }
+
     /// One forward (training) and backward of `make()`'s network under `backend`, after
     /// `updates` Adam steps on a copy made the same way (so cached weight layouts must follow
     /// the changed weights).

@@ -7,8 +7,10 @@ import Glibc
 /// The process's oneDNN CPU engine, made once (nil when oneDNN cannot make one).
 ///
 /// Debian's libdnnl is built with OpenMP threading: a primitive runs on `omp_get_max_threads()`
-/// threads of the calling thread, so `run` sets that to `ComputeThreads.count` first. libgomp
-/// ships no development symlink, so `omp_set_num_threads` is looked up in the loaded library.
+/// threads of the calling thread, so `run` sets that to `ComputeThreads.count` first. A
+/// primitive also splits its work by the thread count in force when it is made, so plans are
+/// made under, and keyed by, the count they run with. libgomp ships no development symlink, so
+/// `omp_set_num_threads` is looked up in the loaded library.
 final class OneDNN: @unchecked Sendable {  // immutable after init; oneDNN engines are thread-safe
     let engine: dnnl_engine_t
     private let setOMPThreads: (@convention(c) (Int32) -> Void)?
@@ -26,9 +28,14 @@ final class OneDNN: @unchecked Sendable {  // immutable after init; oneDNN engin
         }
     }
 
+    /// Sets the calling thread's OpenMP thread count (what oneDNN makes and runs primitives for).
+    func setThreads(_ count: Int) {
+        setOMPThreads?(Int32(count))
+    }
+
     /// Runs `primitive` on `stream` with `args` (argument index, memory) and waits for it.
     func run(_ primitive: dnnl_primitive_t, _ stream: dnnl_stream_t, _ args: [(Int32, dnnl_memory_t)]) throws {
-        setOMPThreads?(Int32(ComputeThreads.count))
+        setThreads(ComputeThreads.count)
         let list = args.map { dnnl_exec_arg_t(arg: $0.0, memory: $0.1) }
         try dnnlCheck(dnnl_primitive_execute(primitive, stream, Int32(list.count), list), "execute")
         try dnnlCheck(dnnl_stream_wait(stream), "stream wait")
@@ -113,11 +120,12 @@ final class DNNLArgument {
 
 /// The geometry of one oneDNN convolution: NCHW float32 input and output, weights [O, C, k, k]
 /// (stored input-major, [C, O, k, k], when `inputMajorWeights`), square kernel, equal padding
-/// on every side, ReLU applied to the output when `relu`.
+/// on every side, ReLU applied to the output when `relu`, on `threads` threads.
 struct DNNLConvShape: Hashable {
     let inputMajorWeights: Bool
     let n, c, h, w, o, k, stride, pad: Int
     let relu: Bool
+    let threads: Int
 
     var outH: Int { (h + 2 * pad - k) / stride + 1 }
     var outW: Int { (w + 2 * pad - k) / stride + 1 }
@@ -159,6 +167,7 @@ final class DNNLConvPlan: DNNLPlan {
         }
         self.shape = shape
         engine = dnnl.engine
+        dnnl.setThreads(shape.threads)
         var s: dnnl_stream_t?
         try dnnlCheck(dnnl_stream_create(&s, engine, UInt32(dnnl_stream_default_flags.rawValue)), "stream")
         guard let s else { throw NeuralNetError.invalidArgument(operation: "oneDNN stream", reason: "none made") }
@@ -275,6 +284,7 @@ final class DNNLConvPlan: DNNLPlan {
     private func makeBackwardWeights() throws -> (pd: dnnl_primitive_desc_t, primitive: dnnl_primitive_t,
                                                   diffDst: DNNLArgument, diffWeights: DNNLArgument, diffBias: DNNLArgument) {
         if let made = backwardWeights { return made }
+        OneDNN.shared?.setThreads(shape.threads)
         var srcMD = src.chosen, biasMD = biasPlain
         var diffDstAny = try memoryDesc([shape.n, shape.o, shape.outH, shape.outW], dnnl_format_tag_any)
         var weightsAny = try shape.anyWeights()
@@ -295,6 +305,7 @@ final class DNNLConvPlan: DNNLPlan {
     private func makeBackwardData(diffDst: dnnl_memory_desc_t) throws -> (pd: dnnl_primitive_desc_t, primitive: dnnl_primitive_t,
                                                                         weights: DNNLArgument, diffSrc: DNNLArgument, version: Int?) {
         if let made = backwardData { return made }
+        OneDNN.shared?.setThreads(shape.threads)
         var diffDstMD = diffDst
         var diffSrcAny = try memoryDesc([shape.n, shape.c, shape.h, shape.w], dnnl_format_tag_any)
         var weightsAny = try shape.anyWeights()
@@ -429,10 +440,12 @@ extension Tensor {
     }
 }
 
-/// The input shape of a ConvTranspose2D (2×2 kernel, stride 2) and whether a ReLU follows.
+/// The input shape of a ConvTranspose2D (2×2 kernel, stride 2), whether a ReLU follows, and
+/// the thread count.
 struct DNNLUpConvShape: Hashable {
     let n, c, h, w, o: Int
     let relu: Bool
+    let threads: Int
 }
 
 /// ConvTranspose2D on oneDNN. Its 2×2 stride-2 windows do not overlap, so it is a 1×1
@@ -456,7 +469,8 @@ final class DNNLUpConvPlan: DNNLPlan {
         self.shape = shape
         let (n, c, h, w, o) = (shape.n, shape.c, shape.h, shape.w, shape.o)
         conv = try DNNLConvPlan(DNNLConvShape(
-            inputMajorWeights: true, n: n, c: c, h: h, w: w, o: 4 * o, k: 1, stride: 1, pad: 0, relu: shape.relu))
+            inputMajorWeights: true, n: n, c: c, h: h, w: w, o: 4 * o, k: 1, stride: 1, pad: 0, relu: shape.relu,
+            threads: shape.threads))
         let dims = [n, o, h, 2, w, 2].map(Int64.init)
         func view(_ strides: [Int]) throws -> dnnl_memory_desc_t {
             var md = dnnl_memory_desc_t()

@@ -105,7 +105,8 @@ public final class Conv2D: Layer {
         lastBackend = input.second == nil ? NeuralNetBackend.effective : .openblas
         if lastBackend == .onednn {
             let plan = try dnnlPlans.plan(DNNLConvShape(
-                inputMajorWeights: false, n: n, c: c, h: h, w: w, o: outChannels, k: kernelSize, stride: 1, pad: pad, relu: relu))
+                inputMajorWeights: false, n: n, c: c, h: h, w: w, o: outChannels, k: kernelSize, stride: 1, pad: pad, relu: relu,
+                threads: ComputeThreads.count))
             let out = try plan.forward(input.first, weight: weight, bias: bias)
             if training { dnnlTrained = (plan, input.first) }
             return try Tensor(shape: [n, outChannels, geo.outH, geo.outW], scalars: out)

@@ -60,7 +60,8 @@ public final class ConvTranspose2D: Layer {
         lastBackend = NeuralNetBackend.effective
         if lastBackend == .onednn {
             cachedShape = nil
-            let plan = try dnnlPlans.plan(DNNLUpConvShape(n: n, c: c, h: h, w: w, o: outChannels, relu: relu))
+            let plan = try dnnlPlans.plan(DNNLUpConvShape(n: n, c: c, h: h, w: w, o: outChannels, relu: relu,
+                                                          threads: ComputeThreads.count))
             let out = try plan.forward(input.scalars, weight: weight, bias: bias)
             if training { dnnlTrained = (plan, input.scalars) }
             return try Tensor(shape: [n, outChannels, 2 * h, 2 * w], scalars: out)
