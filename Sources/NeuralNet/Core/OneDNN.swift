@@ -65,19 +65,26 @@ func memoryDesc(_ dims: [Int], _ tag: dnnl_format_tag_t) throws -> dnnl_memory_d
 }
 
 /// One tensor argument of a primitive: a memory object over the caller's plain buffer (bound
-/// per call) and, when the primitive chose another layout, a library-owned buffer in that
-/// layout with the reorder between the two.
+/// per call) and, when the primitive chose another layout, a buffer in that layout with the
+/// reorder between the two. A persistent buffer is the library's and kept (a source that
+/// backward reads again, weights reordered once per version); otherwise it exists only inside
+/// `withBuffer`, so a plan does not hold an activation-sized copy per output and gradient.
 final class DNNLArgument {
     private let plain: dnnl_memory_t
     private let inner: dnnl_memory_t?
     private let reorder: dnnl_primitive_t?
+    /// The bytes of a transient buffer (0 when persistent or when there is none).
+    private let transientBytes: Int
     /// The layout the primitive reads or writes.
     let chosen: dnnl_memory_desc_t
     /// The memory to pass to the primitive.
     var memory: dnnl_memory_t { inner ?? plain }
 
     /// `input`: the reorder goes plain → chosen (before the primitive), else chosen → plain.
-    init(_ engine: dnnl_engine_t, plain plainDesc: dnnl_memory_desc_t, chosen: dnnl_memory_desc_t, input: Bool) throws {
+    init(
+        _ engine: dnnl_engine_t, plain plainDesc: dnnl_memory_desc_t, chosen: dnnl_memory_desc_t, input: Bool,
+        persistent: Bool = true
+    ) throws {
         var p = plainDesc, c = chosen
         self.chosen = chosen
         var memory: dnnl_memory_t?
@@ -87,10 +94,14 @@ final class DNNLArgument {
         guard dnnl_memory_desc_equal(&p, &c) == 0 else {
             inner = nil
             reorder = nil
+            transientBytes = 0
             return
         }
+        transientBytes = persistent ? 0 : dnnl_memory_desc_get_size(&c)
         var buffer: dnnl_memory_t?, pd: dnnl_primitive_desc_t?, primitive: dnnl_primitive_t?
-        try dnnlCheck(dnnl_memory_create(&buffer, &c, engine, UnsafeMutableRawPointer(bitPattern: -1)), "memory")  // DNNL_MEMORY_ALLOCATE
+        // DNNL_MEMORY_ALLOCATE, or DNNL_MEMORY_NONE for a buffer given in `withBuffer`.
+        try dnnlCheck(dnnl_memory_create(&buffer, &c, engine, persistent ? UnsafeMutableRawPointer(bitPattern: -1) : nil),
+                      "memory")
         try dnnlCheck(input ? dnnl_reorder_primitive_desc_create(&pd, &p, engine, &c, engine, nil)
                         : dnnl_reorder_primitive_desc_create(&pd, &c, engine, &p, engine, nil), "reorder")
         defer { dnnl_primitive_desc_destroy(pd) }
@@ -103,6 +114,18 @@ final class DNNLArgument {
         dnnl_memory_destroy(plain)
         if let inner { dnnl_memory_destroy(inner) }
         if let reorder { dnnl_primitive_destroy(reorder) }
+    }
+
+    /// Runs `body` with the transient buffer allocated (directly when there is none).
+    func withBuffer<R>(_ body: () throws -> R) throws -> R {
+        guard transientBytes > 0, let inner else { return try body() }
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: transientBytes, alignment: 64)
+        defer {
+            dnnl_memory_set_data_handle(inner, nil)
+            buffer.deallocate()
+        }
+        try dnnlCheck(dnnl_memory_set_data_handle(inner, buffer), "bind")
+        return try body()
     }
 
     /// Points the plain memory at `pointer` (valid until the next bind).
@@ -199,7 +222,8 @@ final class DNNLConvPlan: DNNLPlan {
         (forwardPD, forwardPrimitive) = try DNNLConvPlan.primitive(&desc, attr, engine, hint: nil, "forward")
         src = try DNNLArgument(engine, plain: srcPlain, chosen: forwardPD.md(dnnl_query_src_md), input: true)
         weights = try DNNLArgument(engine, plain: weightsPlain, chosen: forwardPD.md(dnnl_query_weights_md), input: true)
-        dst = try DNNLArgument(engine, plain: dstPlain, chosen: forwardPD.md(dnnl_query_dst_md), input: false)
+        dst = try DNNLArgument(engine, plain: dstPlain, chosen: forwardPD.md(dnnl_query_dst_md), input: false,
+                               persistent: false)
         bias = try DNNLArgument(engine, plain: biasPlain, chosen: biasPlain, input: true)
     }
 
@@ -241,11 +265,13 @@ final class DNNLConvPlan: DNNLPlan {
         }
         try bias.bind(b)
         try dst.bind(y)
-        try OneDNN.shared?.run(forwardPrimitive, stream, [
-            (DNNLArg.src, src.memory), (DNNLArg.weights, weights.memory), (DNNLArg.bias, bias.memory),
-            (DNNLArg.dst, dst.memory),
-        ])
-        try dst.reorder(stream, input: false)
+        try dst.withBuffer {
+            try OneDNN.shared?.run(forwardPrimitive, stream, [
+                (DNNLArg.src, src.memory), (DNNLArg.weights, weights.memory), (DNNLArg.bias, bias.memory),
+                (DNNLArg.dst, dst.memory),
+            ])
+            try dst.reorder(stream, input: false)
+        }
     }
 
     /// The gradients for output gradient `dy` after a forward of `x` (the last forward of
@@ -257,28 +283,33 @@ final class DNNLConvPlan: DNNLPlan {
     ) throws {
         let bw = try makeBackwardWeights()
         try bw.diffDst.bind(dy)
-        try bw.diffDst.reorder(stream, input: true)
-        try src.bind(x)  // the forward's reordered copy, when there is one, is still in src.memory
-        try bw.diffWeights.bind(dw)
-        try bw.diffBias.bind(db)
-        try OneDNN.shared?.run(bw.primitive, stream, [
-            (DNNLArg.src, src.memory), (DNNLArg.diffDst, bw.diffDst.memory),
-            (DNNLArg.diffWeights, bw.diffWeights.memory), (DNNLArg.diffBias, bw.diffBias.memory),
-        ])
-        try bw.diffWeights.reorder(stream, input: false)
-        guard let dx else { return }
-        var bd = try makeBackwardData(diffDst: bw.diffDst.chosen)
-        try bd.weights.bind(w)
-        if bd.version != version {
-            try bd.weights.reorder(stream, input: true)
-            bd.version = version
-            backwardData = bd
+        try bw.diffDst.withBuffer {
+            try bw.diffDst.reorder(stream, input: true)
+            try src.bind(x)  // the forward's reordered copy, when there is one, is still in src.memory
+            try bw.diffWeights.bind(dw)
+            try bw.diffBias.bind(db)
+            try OneDNN.shared?.run(bw.primitive, stream, [
+                (DNNLArg.src, src.memory), (DNNLArg.diffDst, bw.diffDst.memory),
+                (DNNLArg.diffWeights, bw.diffWeights.memory), (DNNLArg.diffBias, bw.diffBias.memory),
+            ])
+            try bw.diffWeights.reorder(stream, input: false)
+            guard let dx else { return }
+            var bd = try makeBackwardData(diffDst: bw.diffDst.chosen)
+            try bd.weights.bind(w)
+            if bd.version != version {
+                try bd.weights.reorder(stream, input: true)
+                bd.version = version
+                backwardData = bd
+            }
+            try bd.diffSrc.bind(dx)
+            try bd.diffSrc.withBuffer {
+                try OneDNN.shared?.run(bd.primitive, stream, [
+                    (DNNLArg.diffDst, bw.diffDst.memory), (DNNLArg.weights, bd.weights.memory),
+                    (DNNLArg.diffSrc, bd.diffSrc.memory),
+                ])
+                try bd.diffSrc.reorder(stream, input: false)
+            }
         }
-        try bd.diffSrc.bind(dx)
-        try OneDNN.shared?.run(bd.primitive, stream, [
-            (DNNLArg.diffDst, bw.diffDst.memory), (DNNLArg.weights, bd.weights.memory), (DNNLArg.diffSrc, bd.diffSrc.memory),
-        ])
-        try bd.diffSrc.reorder(stream, input: false)
     }
 
     private func makeBackwardWeights() throws -> (pd: dnnl_primitive_desc_t, primitive: dnnl_primitive_t,
@@ -295,7 +326,8 @@ final class DNNLConvPlan: DNNLPlan {
                   "backward weights desc")
         let (pd, primitive) = try DNNLConvPlan.primitive(&desc, nil, engine, hint: forwardPD, "backward weights")
         let made = (pd: pd, primitive: primitive,
-                    diffDst: try DNNLArgument(engine, plain: dstPlain, chosen: pd.md(dnnl_query_diff_dst_md), input: true),
+                    diffDst: try DNNLArgument(engine, plain: dstPlain, chosen: pd.md(dnnl_query_diff_dst_md), input: true,
+                                              persistent: false),
                     diffWeights: try DNNLArgument(engine, plain: weightsPlain, chosen: pd.md(dnnl_query_diff_weights_md), input: false),
                     diffBias: try DNNLArgument(engine, plain: biasPlain, chosen: biasPlain, input: false))
         backwardWeights = made
@@ -317,7 +349,8 @@ final class DNNLConvPlan: DNNLPlan {
         let (pd, primitive) = try DNNLConvPlan.primitive(&desc, nil, engine, hint: forwardPD, "backward data")
         let made = (pd: pd, primitive: primitive,
                     weights: try DNNLArgument(engine, plain: weightsPlain, chosen: pd.md(dnnl_query_weights_md), input: true),
-                    diffSrc: try DNNLArgument(engine, plain: srcPlain, chosen: pd.md(dnnl_query_diff_src_md), input: false),
+                    diffSrc: try DNNLArgument(engine, plain: srcPlain, chosen: pd.md(dnnl_query_diff_src_md), input: false,
+                                              persistent: false),
                     version: Int?.none)
         backwardData = made
         return made
