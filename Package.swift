@@ -24,15 +24,18 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        // System libraries from Debian (zlib1g-dev, libdeflate-dev, libopenblas-dev).
+        // System libraries from Debian (zlib1g-dev, libdeflate-dev, libopenblas-dev, libdnnl-dev).
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CLibDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        // oneDNN (libdnnl-dev), NeuralNet's convolution backend; Debian ships no dnnl.pc, so
+        // the module map links it by name.
+        .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
 
         .target(name: "ImagingCore"),
         .target(name: "ImageFormats", dependencies: ["ImagingCore", "CZlib", "CLibDeflate"]),
         .target(name: "Annotations", dependencies: ["ImagingCore", "ImageFormats"]),
-        .target(name: "NeuralNet", dependencies: ["COpenBLAS"]),
+        .target(name: "NeuralNet", dependencies: ["COpenBLAS", "CDNNL"]),
         .target(name: "NoduleModels", dependencies: ["NeuralNet", "ImagingCore", "ImageFormats", "Annotations"]),
         .target(name: "Reports", dependencies: ["ImagingCore", "ImageFormats"]),
 

@@ -4,7 +4,8 @@ set -euo pipefail
 packages=(pkg-config zlib1g-dev libdeflate-dev libopenblas-dev libdcmtk-dev dcmtk libgdcm-dev python3-venv
   libopenmpi-dev openmpi-bin  # Open MPI: data-parallel training (CMPI) and mpirun for its test
   dicom3tools orthanc openssl  # dciodvfy (IOD checks), the PACS the network tests start, TLS test certificates
-  time)  # GNU time: peak memory in scripts/bench/memory.sh
+  time  # GNU time: peak memory in scripts/bench/memory.sh
+  libdnnl-dev)  # oneDNN 2.6: NeuralNet's convolution backend (CDNNL)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

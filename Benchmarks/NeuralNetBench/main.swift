@@ -2,6 +2,7 @@
 // `NAME seconds` (median), which scripts/bench/neuralnet.sh pairs with PyTorch's.
 // Usage: nn-bench [--threads 1,2] [--sizes 64,128] [--repeats 3] [--cases unet,classifier,gflops]
 //                 [--phases train,infer]   (the last two narrow a run, e.g. for a profiler)
+//                 [--backend openblas|onednn]   (NeuralNetBackend; oneDNN's rows end in _onednn)
 import COpenBLAS
 import Dispatch
 import Foundation
@@ -57,6 +58,12 @@ let repeats = option("--repeats", default: [3]).first ?? 3
 let cases = words("--cases", default: ["unet", "classifier", "gflops"])
 let phases = words("--phases", default: ["train", "infer"])
 let batch = 16
+if let name = words("--backend", default: []).first {
+    guard let backend = NeuralNetBackend(rawValue: name) else { fatalError("nn-bench: unknown backend \(name)") }
+    NeuralNetBackend.current = backend
+}
+/// Row names of the OpenBLAS backend stay as they were; oneDNN's get a suffix.
+let suffix = NeuralNetBackend.current == .onednn ? "_onednn" : ""
 
 do {
     for threads in threadCounts {
@@ -73,11 +80,11 @@ do {
                     try net.backwardParameters(Loss.binaryCrossEntropyWithLogits(logits: logits, targets: masks).gradient)
                     adam.update(net)
                 }
-                print("unet\(size)_train_t\(threads) \(train)")
+                print("unet\(size)_train_t\(threads)\(suffix) \(train)")
             }
             if phases.contains("infer") {
                 let infer = try median(repeats: repeats) { _ = try net.forward(x, training: false) }
-                print("unet\(size)_infer_t\(threads) \(infer)")
+                print("unet\(size)_infer_t\(threads)\(suffix) \(infer)")
             }
         }
         if cases.contains("classifier") {
@@ -92,11 +99,11 @@ do {
                     try classifier.backwardParameters(Loss.categoricalCrossEntropyWithLogits(logits: logits, targets: labels).gradient)
                     adam.update(classifier)
                 }
-                print("classifier_train_t\(threads) \(train)")
+                print("classifier_train_t\(threads)\(suffix) \(train)")
             }
             if phases.contains("infer") {
                 let infer = try median(repeats: max(repeats, 20)) { _ = try classifier.forward(x, training: false) }
-                print("classifier_infer_t\(threads) \(infer)")
+                print("classifier_infer_t\(threads)\(suffix) \(infer)")
             }
         }
         guard cases.contains("gflops") else { continue }
@@ -118,7 +125,7 @@ do {
                         1, a, 576, b, Int32(batch * 4096), 0, &c, Int32(batch * 4096))
         }
         ComputeThreads.set(threads)  // back to NeuralNet's own splitting
-        print("gflops_t\(threads) conv=\(flops / convTime / 1e9) sgemm=\(flops / gemmTime / 1e9)")
+        print("gflops_t\(threads)\(suffix) conv=\(flops / convTime / 1e9) sgemm=\(flops / gemmTime / 1e9)")
     }
 } catch {
     print("nn-bench: \(error)")

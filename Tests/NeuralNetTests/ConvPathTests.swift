@@ -6,119 +6,127 @@ import XCTest
 /// convolution in Double: output, input gradient, weight and bias gradients.
 final class ConvPathTests: XCTestCase {
     func testEveryUnrollPathMatchesADirectConvolution() throws {
-        // (n, c, o, h, w, k, padding): which path each takes is noted.
-        let cases: [(Int, Int, Int, Int, Int, Int, Padding)] = [
-            (3, 3, 4, 5, 6, 3, .same),     // batched
-            (3, 22, 5, 16, 17, 3, .same),  // per-sample, shifted
-            (2, 2, 3, 16, 16, 3, .same),   // per-sample, full im2col (C·k < 64)
-            (2, 13, 3, 20, 21, 5, .valid), // per-sample, shifted, 5×5 valid
-            (2, 5, 3, 16, 16, 1, .same),   // per-sample, the input itself
-            (4, 6, 2, 3, 4, 1, .same),     // batched 1×1
-            (1, 22, 3, 5, 700, 3, .same),  // per-sample, shifted, bands of 2, 2 and 1 rows
-            (2, 2, 3, 9, 600, 5, .valid),  // per-sample, full im2col, bands of 3 and 2 rows
-        ]
-        for (index, (n, c, o, h, w, k, padding)) in cases.enumerated() {
-            for threads in [1, 2] {
-                ComputeThreads.set(threads)
-                defer { ComputeThreads.set(ProcessInfo.processInfo.activeProcessorCount) }
-                var g = SeededGenerator(seed: UInt64(40 + index))
-                let conv = try Conv2D(inChannels: c, outChannels: o, kernelSize: k, padding: padding, generator: &g)
-                conv.bias.value = randomTensor([o], seed: UInt64(50 + index))
-                let x = randomTensor([n, c, h, w], seed: UInt64(60 + index))
-                let y = try conv.forward(x, training: true)
-                let dy = randomTensor(y.shape, seed: UInt64(70 + index))
-                let dx = try conv.backward(dy)
-                let reference = directConvolution(x, conv.weight.value, conv.bias.value, dy, padding: padding)
-                let label = "case \(index), \(threads) threads"
-                XCTAssertEqual(y.shape, reference.y.shape, label)
-                assertClose(y.scalars, reference.y.scalars, "\(label): output")
-                assertClose(dx.scalars, reference.dx.scalars, "\(label): input gradient")
-                assertClose(conv.weight.gradient.scalars, reference.dw.scalars, "\(label): weight gradient")
-                assertClose(conv.bias.gradient.scalars, reference.db.scalars, "\(label): bias gradient")
-                // Inference after training reuses the workspaces and must give the same output.
-                XCTAssertEqual(try conv.forward(x, training: false), y, label)
-                // Changed weights (by hand, then by Adam) must not reuse a stale weight layout.
-                conv.weight.value.scalars[0] += 0.5
-                Adam(learningRate: 0.1).update(conv)
-                let reference2 = directConvolution(x, conv.weight.value, conv.bias.value, dy, padding: padding)
-                assertClose(try conv.forward(x, training: false).scalars, reference2.y.scalars, "\(label): after an update")
+        try forEachBackend { backend in
+            // (n, c, o, h, w, k, padding): which path each takes is noted.
+            let cases: [(Int, Int, Int, Int, Int, Int, Padding)] = [
+                (3, 3, 4, 5, 6, 3, .same),     // batched
+                (3, 22, 5, 16, 17, 3, .same),  // per-sample, shifted
+                (2, 2, 3, 16, 16, 3, .same),   // per-sample, full im2col (C·k < 64)
+                (2, 13, 3, 20, 21, 5, .valid), // per-sample, shifted, 5×5 valid
+                (2, 5, 3, 16, 16, 1, .same),   // per-sample, the input itself
+                (4, 6, 2, 3, 4, 1, .same),     // batched 1×1
+                (1, 22, 3, 5, 700, 3, .same),  // per-sample, shifted, bands of 2, 2 and 1 rows
+                (2, 2, 3, 9, 600, 5, .valid),  // per-sample, full im2col, bands of 3 and 2 rows
+            ]
+            for (index, (n, c, o, h, w, k, padding)) in cases.enumerated() {
+                for threads in [1, 2] {
+                    ComputeThreads.set(threads)
+                    defer { ComputeThreads.set(ProcessInfo.processInfo.activeProcessorCount) }
+                    var g = SeededGenerator(seed: UInt64(40 + index))
+                    let conv = try Conv2D(inChannels: c, outChannels: o, kernelSize: k, padding: padding, generator: &g)
+                    conv.bias.value = randomTensor([o], seed: UInt64(50 + index))
+                    let x = randomTensor([n, c, h, w], seed: UInt64(60 + index))
+                    let y = try conv.forward(x, training: true)
+                    let dy = randomTensor(y.shape, seed: UInt64(70 + index))
+                    let dx = try conv.backward(dy)
+                    let reference = directConvolution(x, conv.weight.value, conv.bias.value, dy, padding: padding)
+                    let label = "\(backend): case \(index), \(threads) threads"
+                    XCTAssertEqual(y.shape, reference.y.shape, label)
+                    assertClose(y.scalars, reference.y.scalars, "\(label): output")
+                    assertClose(dx.scalars, reference.dx.scalars, "\(label): input gradient")
+                    assertClose(conv.weight.gradient.scalars, reference.dw.scalars, "\(label): weight gradient")
+                    assertClose(conv.bias.gradient.scalars, reference.db.scalars, "\(label): bias gradient")
+                    // Inference after training reuses the workspaces and must give the same output.
+                    XCTAssertEqual(try conv.forward(x, training: false), y, label)
+                    // Changed weights (by hand, then by Adam) must not reuse a stale weight layout.
+                    conv.weight.value.scalars[0] += 0.5
+                    Adam(learningRate: 0.1).update(conv)
+                    let reference2 = directConvolution(x, conv.weight.value, conv.bias.value, dy, padding: padding)
+                    assertClose(try conv.forward(x, training: false).scalars, reference2.y.scalars, "\(label): after an update")
+                }
             }
         }
     }
 
     func testSequentialFusesConvAndReLUWithoutChangingResults() throws {
-        for shape in [[2, 3, 4, 4], [2, 24, 16, 16]] {
-            var g1 = SeededGenerator(seed: 80), g2 = SeededGenerator(seed: 80)
-            let c = shape[1]
-            let fused = Sequential([try Conv2D(inChannels: c, outChannels: 4, generator: &g1), ReLU()])
-            let conv = try Conv2D(inChannels: c, outChannels: 4, generator: &g2), relu = ReLU()
-            let x = randomTensor(shape, seed: 81)
-            let y = try fused.forward(x, training: true)
-            XCTAssertEqual(y, try relu.forward(conv.forward(x, training: true), training: true))
-            let dy = randomTensor(y.shape, seed: 82)
-            XCTAssertEqual(try fused.backward(dy), try conv.backward(relu.backward(dy)))
-            XCTAssertEqual(fused.parameters.map { $0.parameter.gradient }, conv.parameters.map { $0.parameter.gradient })
+        try forEachBackend { _ in
+            for shape in [[2, 3, 4, 4], [2, 24, 16, 16]] {
+                var g1 = SeededGenerator(seed: 80), g2 = SeededGenerator(seed: 80)
+                let c = shape[1]
+                let fused = Sequential([try Conv2D(inChannels: c, outChannels: 4, generator: &g1), ReLU()])
+                let conv = try Conv2D(inChannels: c, outChannels: 4, generator: &g2), relu = ReLU()
+                let x = randomTensor(shape, seed: 81)
+                let y = try fused.forward(x, training: true)
+                XCTAssertEqual(y, try relu.forward(conv.forward(x, training: true), training: true))
+                let dy = randomTensor(y.shape, seed: 82)
+                XCTAssertEqual(try fused.backward(dy), try conv.backward(relu.backward(dy)))
+                XCTAssertEqual(fused.parameters.map { $0.parameter.gradient }, conv.parameters.map { $0.parameter.gradient })
+            }
         }
     }
 
     func testParameterOnlyBackwardGivesTheSameGradientsAsAFullBackward() throws {
-        // A training step skips the first conv's input gradient; every parameter gradient must
-        // stay bit-equal to a full backward's, on the batched, full-im2col, shifted and 1×1 paths.
-        for (shape, kernel) in [([2, 3, 4, 4], 3), ([2, 2, 16, 16], 3), ([2, 24, 16, 16], 3), ([2, 5, 16, 16], 1)] {
-            for threads in [1, 2] {
-                ComputeThreads.set(threads)
-                defer { ComputeThreads.set(ProcessInfo.processInfo.activeProcessorCount) }
-                func make() throws -> Sequential {
-                    var g = SeededGenerator(seed: 95)
-                    return Sequential([
-                        try Conv2D(inChannels: shape[1], outChannels: 4, kernelSize: kernel, generator: &g), ReLU(),
-                        try Conv2D(inChannels: 4, outChannels: 2, generator: &g),
-                    ])
+        try forEachBackend { backend in
+            // A training step skips the first conv's input gradient; every parameter gradient must
+            // stay bit-equal to a full backward's, on the batched, full-im2col, shifted and 1×1 paths.
+            for (shape, kernel) in [([2, 3, 4, 4], 3), ([2, 2, 16, 16], 3), ([2, 24, 16, 16], 3), ([2, 5, 16, 16], 1)] {
+                for threads in [1, 2] {
+                    ComputeThreads.set(threads)
+                    defer { ComputeThreads.set(ProcessInfo.processInfo.activeProcessorCount) }
+                    func make() throws -> Sequential {
+                        var g = SeededGenerator(seed: 95)
+                        return Sequential([
+                            try Conv2D(inChannels: shape[1], outChannels: 4, kernelSize: kernel, generator: &g), ReLU(),
+                            try Conv2D(inChannels: 4, outChannels: 2, generator: &g),
+                        ])
+                    }
+                    let full = try make(), partial = try make()
+                    let x = randomTensor(shape, seed: 96)
+                    let y = try full.forward(x, training: true)
+                    XCTAssertEqual(try partial.forward(x, training: true), y)
+                    let dy = randomTensor(y.shape, seed: 97)
+                    let dx = try full.backward(dy)
+                    try partial.backwardParameters(dy)
+                    let label = "\(backend): \(shape), kernel \(kernel), \(threads) threads"
+                    XCTAssertEqual(dx.shape, shape, label)
+                    XCTAssertEqual(partial.parameters.map(\.name), full.parameters.map(\.name))
+                    XCTAssertEqual(partial.parameters.map { $0.parameter.gradient }, full.parameters.map { $0.parameter.gradient }, label)
+                    XCTAssertNotEqual(full.parameters[0].parameter.gradient.scalars.max(), 0, "the first conv learns, \(label)")
                 }
-                let full = try make(), partial = try make()
-                let x = randomTensor(shape, seed: 96)
-                let y = try full.forward(x, training: true)
-                XCTAssertEqual(try partial.forward(x, training: true), y)
-                let dy = randomTensor(y.shape, seed: 97)
-                let dx = try full.backward(dy)
-                try partial.backwardParameters(dy)
-                let label = "\(shape), kernel \(kernel), \(threads) threads"
-                XCTAssertEqual(dx.shape, shape, label)
-                XCTAssertEqual(partial.parameters.map(\.name), full.parameters.map(\.name))
-                XCTAssertEqual(partial.parameters.map { $0.parameter.gradient }, full.parameters.map { $0.parameter.gradient }, label)
-                XCTAssertNotEqual(full.parameters[0].parameter.gradient.scalars.max(), 0, "the first conv learns, \(label)")
             }
+            // Layers before the first one with parameters are not needed for the gradients.
+            var g = SeededGenerator(seed: 98)
+            let net = Sequential([ReLU(), try Dense(inFeatures: 3, outFeatures: 2, generator: &g)])
+            _ = try net.forward(randomTensor([4, 3], seed: 99), training: true)
+            try net.backwardParameters(randomTensor([4, 2], seed: 100))
+            XCTAssertNotEqual(net.parameters[0].parameter.gradient.scalars.map(abs).max(), 0)
         }
-        // Layers before the first one with parameters are not needed for the gradients.
-        var g = SeededGenerator(seed: 98)
-        let net = Sequential([ReLU(), try Dense(inFeatures: 3, outFeatures: 2, generator: &g)])
-        _ = try net.forward(randomTensor([4, 3], seed: 99), training: true)
-        try net.backwardParameters(randomTensor([4, 2], seed: 100))
-        XCTAssertNotEqual(net.parameters[0].parameter.gradient.scalars.map(abs).max(), 0)
     }
 
     func testSequentialFeedsASkipConnectionToAConvWithoutChangingResults() throws {
-        // Skip → 3×3 conv → ReLU (the U-Net decoder step) and skip → 1×1 conv, batched and
-        // per-sample, shifted and not: the same values as running the layers one by one.
-        for (shape, kernel) in [([2, 3, 4, 4], 3), ([2, 12, 16, 16], 3), ([2, 2, 16, 16], 3), ([2, 12, 16, 16], 1)] {
-            func make() throws -> (Sequential, SkipConnection, Conv2D, ReLU) {
-                var g = SeededGenerator(seed: 90)
-                let c = shape[1]
-                let skip = SkipConnection(try Conv2D(inChannels: c, outChannels: c, generator: &g))
-                let conv = try Conv2D(inChannels: 2 * c, outChannels: 3, kernelSize: kernel, generator: &g)
-                let relu = ReLU()
-                return (Sequential([skip, conv, relu]), skip, conv, relu)
+        try forEachBackend { _ in
+            // Skip → 3×3 conv → ReLU (the U-Net decoder step) and skip → 1×1 conv, batched and
+            // per-sample, shifted and not: the same values as running the layers one by one.
+            for (shape, kernel) in [([2, 3, 4, 4], 3), ([2, 12, 16, 16], 3), ([2, 2, 16, 16], 3), ([2, 12, 16, 16], 1)] {
+                func make() throws -> (Sequential, SkipConnection, Conv2D, ReLU) {
+                    var g = SeededGenerator(seed: 90)
+                    let c = shape[1]
+                    let skip = SkipConnection(try Conv2D(inChannels: c, outChannels: c, generator: &g))
+                    let conv = try Conv2D(inChannels: 2 * c, outChannels: 3, kernelSize: kernel, generator: &g)
+                    let relu = ReLU()
+                    return (Sequential([skip, conv, relu]), skip, conv, relu)
+                }
+                let (fused, _, _, _) = try make()
+                let (_, skip, conv, relu) = try make()
+                let x = randomTensor(shape, seed: 91)
+                let y = try fused.forward(x, training: true)
+                XCTAssertEqual(y, try relu.forward(conv.forward(skip.forward(x, training: true), training: true), training: true), "\(shape)")
+                let dy = randomTensor(y.shape, seed: 92)
+                XCTAssertEqual(try fused.backward(dy), try skip.backward(conv.backward(relu.backward(dy))), "\(shape)")
+                let separate = Sequential([skip, conv, relu])
+                XCTAssertEqual(fused.parameters.map { $0.parameter.gradient }, separate.parameters.map { $0.parameter.gradient })
+                XCTAssertEqual(try fused.forward(x, training: false), y, "inference after training, \(shape)")
             }
-            let (fused, _, _, _) = try make()
-            let (_, skip, conv, relu) = try make()
-            let x = randomTensor(shape, seed: 91)
-            let y = try fused.forward(x, training: true)
-            XCTAssertEqual(y, try relu.forward(conv.forward(skip.forward(x, training: true), training: true), training: true), "\(shape)")
-            let dy = randomTensor(y.shape, seed: 92)
-            XCTAssertEqual(try fused.backward(dy), try skip.backward(conv.backward(relu.backward(dy))), "\(shape)")
-            let separate = Sequential([skip, conv, relu])
-            XCTAssertEqual(fused.parameters.map { $0.parameter.gradient }, separate.parameters.map { $0.parameter.gradient })
-            XCTAssertEqual(try fused.forward(x, training: false), y, "inference after training, \(shape)")
         }
     }
 }

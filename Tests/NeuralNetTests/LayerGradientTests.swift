@@ -4,29 +4,37 @@ import XCTest
 /// Every layer's backward pass against central finite differences (see GradientCheck.swift).
 final class LayerGradientTests: XCTestCase {
     func testConv2DSamePaddingGradientsMatchFiniteDifferences() throws {
-        var g = SeededGenerator(seed: 1)
-        let conv = try Conv2D(inChannels: 2, outChannels: 3, kernelSize: 3, padding: .same, generator: &g)
-        conv.bias.value = randomTensor([3], seed: 2)
-        try assertGradientsMatch(conv, input: randomTensor([2, 2, 5, 4], seed: 3))
+        try forEachBackend { _ in
+            var g = SeededGenerator(seed: 1)
+            let conv = try Conv2D(inChannels: 2, outChannels: 3, kernelSize: 3, padding: .same, generator: &g)
+            conv.bias.value = randomTensor([3], seed: 2)
+            try assertGradientsMatch(conv, input: randomTensor([2, 2, 5, 4], seed: 3))
+        }
     }
 
     func testConv2DValidFiveByFiveGradientsMatchFiniteDifferences() throws {
-        var g = SeededGenerator(seed: 4)
-        let conv = try Conv2D(inChannels: 2, outChannels: 2, kernelSize: 5, padding: .valid, generator: &g)
-        try assertGradientsMatch(conv, input: randomTensor([1, 2, 7, 6], seed: 5))
+        try forEachBackend { _ in
+            var g = SeededGenerator(seed: 4)
+            let conv = try Conv2D(inChannels: 2, outChannels: 2, kernelSize: 5, padding: .valid, generator: &g)
+            try assertGradientsMatch(conv, input: randomTensor([1, 2, 7, 6], seed: 5))
+        }
     }
 
     func testConv2DOneByOneGradientsMatchFiniteDifferences() throws {
-        var g = SeededGenerator(seed: 6)
-        let conv = try Conv2D(inChannels: 3, outChannels: 2, kernelSize: 1, generator: &g)
-        try assertGradientsMatch(conv, input: randomTensor([2, 3, 3, 3], seed: 7))
+        try forEachBackend { _ in
+            var g = SeededGenerator(seed: 6)
+            let conv = try Conv2D(inChannels: 3, outChannels: 2, kernelSize: 1, generator: &g)
+            try assertGradientsMatch(conv, input: randomTensor([2, 3, 3, 3], seed: 7))
+        }
     }
 
     func testConvTranspose2DGradientsMatchFiniteDifferences() throws {
-        var g = SeededGenerator(seed: 8)
-        let up = try ConvTranspose2D(inChannels: 3, outChannels: 2, generator: &g)
-        up.bias.value = randomTensor([2], seed: 9)
-        try assertGradientsMatch(up, input: randomTensor([2, 3, 3, 2], seed: 10))
+        try forEachBackend { _ in
+            var g = SeededGenerator(seed: 8)
+            let up = try ConvTranspose2D(inChannels: 3, outChannels: 2, generator: &g)
+            up.bias.value = randomTensor([2], seed: 9)
+            try assertGradientsMatch(up, input: randomTensor([2, 3, 3, 2], seed: 10))
+        }
     }
 
     func testMaxPoolGradientGoesToTheWinner() throws {
@@ -98,18 +106,22 @@ final class LayerGradientTests: XCTestCase {
     }
 
     func testSkipConnectionGradientsMatchFiniteDifferences() throws {
-        var g = SeededGenerator(seed: 24)
-        let skip = SkipConnection(try Conv2D(inChannels: 2, outChannels: 3, generator: &g))
-        try assertGradientsMatch(skip, input: randomTensor([2, 2, 4, 4], seed: 25))
-        XCTAssertEqual(skip.parameters.map(\.name), ["inner.weight", "inner.bias"])
+        try forEachBackend { _ in
+            var g = SeededGenerator(seed: 24)
+            let skip = SkipConnection(try Conv2D(inChannels: 2, outChannels: 3, generator: &g))
+            try assertGradientsMatch(skip, input: randomTensor([2, 2, 4, 4], seed: 25))
+            XCTAssertEqual(skip.parameters.map(\.name), ["inner.weight", "inner.bias"])
+        }
     }
 
     /// conv → act → [pool → conv → act → up-conv → act] ⧺ skip → 1×1 conv: every parameter of
     /// a two-level U-Net, end to end. The activation is the smooth sigmoid here because a
     /// finite-difference step through a deep net crosses ReLU kinks (ReLU has its own check).
     func testTwoLevelUNetGradientsMatchFiniteDifferences() throws {
-        let net = try makeTinyUNet(seed: 26, activation: Sigmoid.init)
-        try assertGradientsMatch(net, input: randomTensor([2, 1, 6, 6], seed: 27), eps: 3e-3, tolerance: 1e-2, probes: 30)
+        try forEachBackend { _ in
+            let net = try makeTinyUNet(seed: 26, activation: Sigmoid.init)
+            try assertGradientsMatch(net, input: randomTensor([2, 1, 6, 6], seed: 27), eps: 3e-3, tolerance: 1e-2, probes: 30)
+        }
     }
 
     func testLossGradientsMatchFiniteDifferences() throws {
@@ -165,30 +177,34 @@ func makeTinyUNet(seed: UInt64, width: Int = 3, activation: () -> Layer = ReLU.i
 /// Images with ≥ 256 output pixels take Conv2D's per-sample path (see `Conv2D.Geometry`).
 final class Conv2DPerSamplePathTests: XCTestCase {
     func testPerSampleConvGradientsMatchFiniteDifferences() throws {
-        ComputeThreads.set(2)
-        var g = SeededGenerator(seed: 30)
-        let conv = try Conv2D(inChannels: 2, outChannels: 3, kernelSize: 3, generator: &g)
-        conv.bias.value = randomTensor([3], seed: 31)
-        try assertGradientsMatch(conv, input: randomTensor([3, 2, 16, 17], seed: 32), tolerance: 2e-2)
-        let pointwise = try Conv2D(inChannels: 3, outChannels: 2, kernelSize: 1, generator: &g)
-        try assertGradientsMatch(pointwise, input: randomTensor([3, 3, 16, 16], seed: 33), tolerance: 2e-2)
+        try forEachBackend { _ in
+            ComputeThreads.set(2)
+            var g = SeededGenerator(seed: 30)
+            let conv = try Conv2D(inChannels: 2, outChannels: 3, kernelSize: 3, generator: &g)
+            conv.bias.value = randomTensor([3], seed: 31)
+            try assertGradientsMatch(conv, input: randomTensor([3, 2, 16, 17], seed: 32), tolerance: 2e-2)
+            let pointwise = try Conv2D(inChannels: 3, outChannels: 2, kernelSize: 1, generator: &g)
+            try assertGradientsMatch(pointwise, input: randomTensor([3, 3, 16, 16], seed: 33), tolerance: 2e-2)
+        }
     }
 
     func testPerSampleConvMatchesADirectSum() throws {
-        var g = SeededGenerator(seed: 34)
-        let conv = try Conv2D(inChannels: 2, outChannels: 4, kernelSize: 3, generator: &g)
-        conv.bias.value = randomTensor([4], seed: 36)
-        let x = randomTensor([2, 2, 16, 16], seed: 35)
-        let y = try conv.forward(x, training: false)
-        for b in 0..<2 {
-            for (o, i, j) in [(0, 0, 0), (3, 15, 15), (1, 7, 9), (2, 0, 15)] {
-                var sum = conv.bias.value.scalars[o]
-                for c in 0..<2 { for ki in 0..<3 { for kj in 0..<3 {
-                    let (ii, jj) = (i + ki - 1, j + kj - 1)
-                    guard ii >= 0, ii < 16, jj >= 0, jj < 16 else { continue }
-                    sum += conv.weight.value.scalars[((o * 2 + c) * 3 + ki) * 3 + kj] * x.scalars[((b * 2 + c) * 16 + ii) * 16 + jj]
-                } } }
-                XCTAssertEqual(y.scalars[((b * 4 + o) * 16 + i) * 16 + j], sum, accuracy: 1e-5)
+        try forEachBackend { _ in
+            var g = SeededGenerator(seed: 34)
+            let conv = try Conv2D(inChannels: 2, outChannels: 4, kernelSize: 3, generator: &g)
+            conv.bias.value = randomTensor([4], seed: 36)
+            let x = randomTensor([2, 2, 16, 16], seed: 35)
+            let y = try conv.forward(x, training: false)
+            for b in 0..<2 {
+                for (o, i, j) in [(0, 0, 0), (3, 15, 15), (1, 7, 9), (2, 0, 15)] {
+                    var sum = conv.bias.value.scalars[o]
+                    for c in 0..<2 { for ki in 0..<3 { for kj in 0..<3 {
+                        let (ii, jj) = (i + ki - 1, j + kj - 1)
+                        guard ii >= 0, ii < 16, jj >= 0, jj < 16 else { continue }
+                        sum += conv.weight.value.scalars[((o * 2 + c) * 3 + ki) * 3 + kj] * x.scalars[((b * 2 + c) * 16 + ii) * 16 + jj]
+                    } } }
+                    XCTAssertEqual(y.scalars[((b * 4 + o) * 16 + i) * 16 + j], sum, accuracy: 1e-5)
+                }
             }
         }
     }

@@ -5,14 +5,17 @@
 # Prints `bench: NAME ours_s=… anchor=pytorch anchor_s=… ratio=…` (median seconds).
 # PyTorch comes from PyPI into the ignored venv .build-nn/torch-venv (made once, reused).
 # Knobs: NN_BENCH_THREADS (1,2), NN_BENCH_SIZES (64,128; "none" for the classifier only),
-# NN_BENCH_REPEATS (3). OPENBLAS_CORETYPE set by the caller is respected. NN_BENCH_STAT=min and
-# NN_BENCH_CLOCK=cpu reach both programs (fastest run; CPU clock) for iterating, not reporting.
+# NN_BENCH_REPEATS (3), NN_BENCH_BACKENDS (openblas,onednn: NeuralNet's convolution backends;
+# oneDNN's rows end in _onednn and are paired with the same PyTorch row). OPENBLAS_CORETYPE
+# set by the caller is respected. NN_BENCH_STAT=min and NN_BENCH_CLOCK=cpu reach both
+# programs (fastest run; CPU clock) for iterating, not reporting.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 threads=${NN_BENCH_THREADS:-1,2}
 sizes=${NN_BENCH_SIZES:-64,128}
 repeats=${NN_BENCH_REPEATS:-3}
+backends=${NN_BENCH_BACKENDS:-openblas,onednn}
 venv=.build-nn/torch-venv
 
 if ! "$venv/bin/python" -c "import torch" 2>/dev/null; then
@@ -37,19 +40,22 @@ trap 'rm -f "$ours" "$anchor"' EXIT
 # Ours and PyTorch alternate per thread count, so load from other work on the machine falls
 # on both sides alike.
 for t in ${threads//,/ }; do
-    .build-nn/release/nn-bench --threads "$t" --sizes "$sizes" --repeats "$repeats" >>"$ours"
+    for b in ${backends//,/ }; do
+        .build-nn/release/nn-bench --threads "$t" --sizes "$sizes" --repeats "$repeats" --backend "$b" >>"$ours"
+    done
     "$venv/bin/python" scripts/bench/neuralnet_torch.py --threads "$t" --sizes "$sizes" --repeats "$repeats" >>"$anchor"
 done
 
 # Pair the two `NAME seconds` lists by name; the gflops lines carry conv= and sgemm= fields.
 awk '
     FNR == NR { anchor[$1] = $2; next }
+    { key = $1; sub(/_onednn$/, "", key) }
     $1 ~ /^gflops_/ {
         split($2, conv, "="); split($3, gemm, "=")
         printf "bench: nn_conv_%s ours_gflops=%.1f anchor=openblas_sgemm anchor_gflops=%.1f ratio=%.2f\n", $1, conv[2], gemm[2], conv[2] / gemm[2]
         next
     }
-    ($1 in anchor) {
-        printf "bench: nn_%s ours_s=%.4f anchor=pytorch anchor_s=%.4f ratio=%.2f\n", $1, $2, anchor[$1], $2 / anchor[$1]
+    (key in anchor) {
+        printf "bench: nn_%s ours_s=%.4f anchor=pytorch anchor_s=%.4f ratio=%.2f\n", $1, $2, anchor[key], $2 / anchor[key]
     }
 ' "$anchor" "$ours"

@@ -13,6 +13,9 @@ public enum Padding: Sendable {
 /// forward keeps only the input and backward unrolls each sample again. Smaller images use one
 /// im2col block for the whole batch, kept for backward, so the weights are packed once for a
 /// wide product instead of once per sample.
+///
+/// With `NeuralNetBackend.onednn` the same passes run on oneDNN convolution primitives instead
+/// (one plan per input shape, kept by the layer).
 public final class Conv2D: Layer {
     public let weight: Parameter
     public let bias: Parameter
@@ -26,6 +29,11 @@ public final class Conv2D: Layer {
     private var trained: (geo: ConvGeometry, input: ConvInput?)?
     /// The shifted unroll's weight layout and the `weight.version` it was made from.
     private var rowWeights: (version: Int, scalars: [Float])?
+    /// oneDNN primitives per input shape, and what a oneDNN training forward keeps for backward.
+    private var dnnlPlans = DNNLPlanCache<DNNLConvPlan>()
+    private var dnnlTrained: (plan: DNNLConvPlan, input: [Float])?
+    /// The backend the last forward pass ran on (nil before the first).
+    private(set) var lastBackend: NeuralNetBackend?
 
     /// A convolution with weights drawn by `initializer` from `generator` and zero bias.
     public init(
@@ -75,7 +83,8 @@ public final class Conv2D: Layer {
                 operation: "Conv2D.forward", expected: "two parts of [\(a.n), \(inChannels) channels in all, \(a.h), \(a.w)]",
                 found: second.shape)
         }
-        if kernelSize == 1 {  // the 1×1 path reads one contiguous input
+        // The 1×1 path and oneDNN read one contiguous input.
+        if kernelSize == 1 || NeuralNetBackend.effective == .onednn {
             return try forward(Tensor.concatenateChannels([first, second]), training: training, relu: relu)
         }
         return try forward(ConvInput(first: first.scalars, second: second.scalars, firstChannels: a.c), n: a.n, h: a.h, w: a.w,
@@ -92,6 +101,16 @@ public final class Conv2D: Layer {
                 operation: "Conv2D.forward", expected: "H, W ≥ \(kernelSize) for 'valid' padding", found: [n, c, h, w])
         }
         trained = nil
+        dnnlTrained = nil
+        lastBackend = input.second == nil ? NeuralNetBackend.effective : .openblas
+        if lastBackend == .onednn {
+            let plan = try dnnlPlans.plan(DNNLConvShape(
+                inputMajorWeights: false, n: n, c: c, h: h, w: w, o: outChannels, k: kernelSize, stride: 1, pad: pad, relu: relu,
+                threads: ComputeThreads.count))
+            let out = try plan.forward(input.first, weight: weight, bias: bias)
+            if training { dnnlTrained = (plan, input.first) }
+            return try Tensor(shape: [n, outChannels, geo.outH, geo.outW], scalars: out)
+        }
         let out: [Float]
         if geo.perSample {
             cols = []
@@ -178,6 +197,10 @@ public final class Conv2D: Layer {
 
     /// The backward pass; without `inputGradient` it returns an empty tensor.
     private func backward(_ outputGradient: Tensor, inputGradient: Bool) throws -> Tensor {
+        if let (plan, input) = dnnlTrained {
+            return try plan.backward(outputGradient, input: input, weight: weight, bias: bias,
+                                     inputGradient: inputGradient, layer: "Conv2D")
+        }
         guard let (geo, input) = trained else { throw NeuralNetError.backwardBeforeForward(layer: "Conv2D") }
         let (n, o, plane) = (geo.n, outChannels, geo.plane)
         guard outputGradient.shape == [n, o, geo.outH, geo.outW] else {

@@ -4,6 +4,8 @@
 /// Weight shape [inChannels, outChannels, 2, 2] as in PyTorch. Kernel windows do not overlap,
 /// so with X in channel-major layout [C, N·HW] the layer is one sgemm, Y = Wᵀ · X, followed by a
 /// scatter of Y's rows (o, a, d) into the doubled image; backward gathers and reverses it.
+///
+/// With `NeuralNetBackend.onednn` both passes run on oneDNN primitives instead (`DNNLUpConvPlan`).
 public final class ConvTranspose2D: Layer {
     public let weight: Parameter
     public let bias: Parameter
@@ -15,6 +17,11 @@ public final class ConvTranspose2D: Layer {
     private var products: [Float] = []
     /// dX channel-major, before it is put back into NCHW.
     private var columnsGradient: [Float] = []
+    /// oneDNN primitives per input shape, and what a oneDNN training forward keeps for backward.
+    private var dnnlPlans = DNNLPlanCache<DNNLUpConvPlan>()
+    private var dnnlTrained: (plan: DNNLUpConvPlan, input: [Float])?
+    /// The backend the last forward pass ran on (nil before the first).
+    private(set) var lastBackend: NeuralNetBackend?
 
     /// An up-convolution with weights drawn by `initializer` from `generator` and zero bias.
     public init(
@@ -48,6 +55,16 @@ public final class ConvTranspose2D: Layer {
         guard c == inChannels else {
             throw NeuralNetError.shapeMismatch(
                 operation: "ConvTranspose2D.forward", expected: "[N, \(inChannels), H, W]", found: input.shape)
+        }
+        dnnlTrained = nil
+        lastBackend = NeuralNetBackend.effective
+        if lastBackend == .onednn {
+            cachedShape = nil
+            let plan = try dnnlPlans.plan(DNNLUpConvShape(n: n, c: c, h: h, w: w, o: outChannels, relu: relu,
+                                                          threads: ComputeThreads.count))
+            let out = try plan.forward(input.scalars, weight: weight, bias: bias)
+            if training { dnnlTrained = (plan, input.scalars) }
+            return try Tensor(shape: [n, outChannels, 2 * h, 2 * w], scalars: out)
         }
         let plane = h * w, columns = n * plane, rows = outChannels * 4
         // Both buffers are kept between calls (no fresh pages) and fully overwritten.
@@ -95,6 +112,9 @@ public final class ConvTranspose2D: Layer {
     }
 
     public func backward(_ outputGradient: Tensor) throws -> Tensor {
+        if let (plan, input) = dnnlTrained {
+            return try plan.backward(outputGradient, input: input, weight: weight, bias: bias)
+        }
         guard let inputShape = cachedShape else { throw NeuralNetError.backwardBeforeForward(layer: "ConvTranspose2D") }
         let (n, h, w) = (inputShape[0], inputShape[2], inputShape[3])
         guard outputGradient.shape == [n, outChannels, 2 * h, 2 * w] else {
