@@ -55,10 +55,14 @@ final class SizeMatchedNodulesTests: XCTestCase {
 
     func testASizeOnlyScoreLosesItsLeadOnTheMatchedNodules() {
         let (samples, annotations) = makeNodules()
-        let diameterOf = Dictionary(uniqueKeysWithValues: annotations.enumerated().map { ("\($1.seriesUID)#\($0 < 3 ? $0 + 1 : $0 - 2)", $1.diameterMM ?? 0) })
+        var diameterOf: [String: Double] = [:]
+        for (index, annotation) in annotations.enumerated() {
+            let row = index < 3 ? index + 1 : index - 2  // m#1…m#3, then b#1…b#4
+            diameterOf["\(annotation.seriesUID)#\(row)"] = annotation.diameterMM ?? 0
+        }
         // A score that is the diameter alone, and one that knows the label.
-        let sizeScores = samples.map { s in (diameterOf[s.noduleKey] ?? 0) / 50 }
-        let knowing = samples.map { $0.label == .malignant ? 0.8 : 0.2 }
+        let sizeScores: [Double] = samples.map { (s: ClassificationSample) -> Double in (diameterOf[s.noduleKey] ?? 0) / 50 }
+        let knowing: [Double] = samples.map { (s: ClassificationSample) -> Double in s.label == .malignant ? 0.8 : 0.2 }
         var size = ClassifierEvaluation(model: "size", scores: sizeScores, samples: samples)
         var knows = ClassifierEvaluation(model: "knows", scores: knowing, samples: samples)
         let matched = SizeMatchedNodules(samples: samples, annotations: annotations)
