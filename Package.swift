@@ -80,7 +80,7 @@ let package = Package(
         .testTarget(name: "DICOMNetworkTests", dependencies: ["DICOMNetwork", "DICOM", "ImagingCore", "TestSupport"]),
         .testTarget(name: "ImageFormatsTests", dependencies: ["ImageFormats", "TestSupport"]),
         .testTarget(name: "AnnotationsTests", dependencies: ["Annotations", "ImageFormats", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["ImagingCore", "ImageFormats", "Annotations", "NeuralNet", "Registration", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["ImagingCore", "ImageFormats", "Annotations", "NeuralNet", "NoduleModels", "Registration", "TestSupport"]),
         .testTarget(name: "NoduleModelsTests", dependencies: ["NoduleModels", "ImagingCore", "NeuralNet", "Annotations", "ImageFormats", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "NoduleModels", "TestSupport"]),
         .testTarget(name: "RegistrationTests", dependencies: ["Registration", "ImagingCore", "ImageFormats", "TestSupport"]),

@@ -133,7 +133,7 @@ cptac=../shared/testdata/dicom/chest-ct-cptac-lscc-c3n-00247
 if [ -d "$cptac" ]; then
     "$nk" screen "$cptac" --segmenter "$out/segmenter" --classifier "$out/classifier-encoder" \
         --output "$out/screen/cptac" --threads "$threads" --quiet
-    "$nk" screen "$cptac" --segmenter "$out/segmenter" --classifier "$out/classifier-encoder" --no-lung-mask \
+    "$nk" screen "$cptac" --segmenter "$out/segmenter" --classifier "$out/classifier-encoder" --no-lung-mask --no-vessel-test \
         --output "$out/screen/cptac-no-lung-mask" --threads "$threads" --quiet >/dev/null
     "$nk" lungs "$cptac" --output "$out/screen/cptac/lungs.nii.gz" --overlays "$out/screen/cptac/lung-overlays" \
         --overlay-count 3 --threads "$threads" --quiet >/dev/null

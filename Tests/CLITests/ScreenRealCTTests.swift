@@ -3,6 +3,7 @@ import XCTest
 import ImagingCore
 import ImageFormats
 import Annotations
+import NoduleModels
 import TestSupport
 
 /// `nodulekit screen` on the real CPTAC-LSCC chest CT with the models the cascade trained
@@ -50,7 +51,7 @@ final class ScreenRealCTTests: XCTestCase {
             XCTAssertEqual(run.status, 0, run.stdout + run.stderr)
             XCTAssertTrue(run.stdout.contains("lungs: right "), run.stdout)
             whole = try TestEnvironment.temporaryDirectory(self)
-            let unmasked = try LungsCLITests.runRelease(["screen", series.path, "--segmenter", models.segmenter.path, "--no-lung-mask",
+            let unmasked = try LungsCLITests.runRelease(["screen", series.path, "--segmenter", models.segmenter.path, "--no-lung-mask", "--no-vessel-test",
                                                          "--output", whole.path, "--quiet"])
             XCTAssertEqual(unmasked.status, 0, unmasked.stdout + unmasked.stderr)
         }
@@ -58,6 +59,15 @@ final class ScreenRealCTTests: XCTestCase {
         let findings = try CSVTable(contentsOf: out.appendingPathComponent("findings.csv"))
         let x = try findings.column("coordX"), y = try findings.column("coordY"), z = try findings.column("coordZ")
         let diameter = try findings.column("diameter_mm"), kind = try findings.column("kind")
+        let continuation = try findings.column("continuation")
+        // No nodule kept fails the vessel test. (Whether these phantom-trained models mark the
+        // real tumour at all depends on the training run: the OpenBLAS-trained ones do, the
+        // oneDNN-trained ones do not, so it is reported, not asserted; the vessel test's
+        // verdict on the tumour itself is VesselTestRealChestCTTests'.)
+        for row in findings.rows where row.fields[kind] == "nodule" {
+            XCTAssertLessThanOrEqual(try findings.double(row, continuation), StructureContinuation.defaultMaximum,
+                                     "a vessel-like nodule was kept on line \(row.line)")
+        }
         for row in findings.rows {
             let centre = Vector3(try findings.double(row, x), try findings.double(row, y), try findings.double(row, z))
             let index = lungs.geometry.worldToIndex(centre)
@@ -72,8 +82,9 @@ final class ScreenRealCTTests: XCTestCase {
                 XCTAssertGreaterThan(try findings.double(row, diameter), 30)
             }
         }
-        // The same models without the lung mask report findings outside the lungs (the
-        // heart and mediastinum): the mask, not luck, keeps them out.
+        // The same models without the lung mask and the vessel test (what the network marks)
+        // report findings outside the lungs (the heart and mediastinum): the mask and the
+        // test, not luck, keep them out.
         let everywhere = try CSVTable(contentsOf: whole.appendingPathComponent("findings.csv"))
         let outside = try everywhere.rows.filter { row in
             let c = Vector3(try everywhere.double(row, x), try everywhere.double(row, y), try everywhere.double(row, z))

@@ -79,7 +79,7 @@ final class ScreeningTests: XCTestCase {
         XCTAssertEqual(report.patientMalignancy ?? -1, mean, accuracy: 1e-6)
         // Every phase timed once, in the order they ran (no lung mask here), none negative.
         XCTAssertEqual(report.stageSeconds.map(\.name),
-                       ["slices sampled", "forward", "probabilities on the grid", "3-D nodules", "classifier"])
+                       ["slices sampled", "forward", "probabilities on the grid", "3-D nodules", "vessel test", "classifier"])
         XCTAssertTrue(report.stageSeconds.allSatisfy { $0.seconds >= 0 && $0.seconds < 60 }, "\(report.stageSeconds)")
         XCTAssertEqual(report.screened.stageSeconds, Array(report.stageSeconds.prefix(2)))
     }
@@ -106,7 +106,7 @@ final class LungScreeningTests: XCTestCase {
         let scan = try CascadeFixtures.torso(spheres: [nodule, mass])
         let report = try cascade(.lungs(marginMM: 3, options: .init())).screen(AnyVolume(scan))
         let lungs = try XCTUnwrap(report.lungs)
-        XCTAssertEqual(report.stageSeconds.map(\.name), ["lungs", "slices sampled", "forward", "probabilities on the grid", "3-D nodules"])
+        XCTAssertEqual(report.stageSeconds.map(\.name), ["lungs", "slices sampled", "forward", "probabilities on the grid", "3-D nodules", "vessel test"])
         XCTAssertGreaterThan(report.stageSeconds[0].seconds, 0)
         XCTAssertGreaterThan(lungs.rightVolumeML, 80)
         XCTAssertGreaterThan(lungs.leftVolumeML, 80)

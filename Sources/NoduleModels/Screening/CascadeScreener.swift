@@ -49,10 +49,18 @@ public struct CascadeScreener {
     /// margin): what lights up along the heart's or the chest wall's border, or curves
     /// around the hilum, is not a lung finding.
     public var minimumLungFraction: Double
+    /// The vessel test: each finding's continuation is measured (on the CT, inside the lungs
+    /// when they were segmented) and nodules above `maximumContinuation` are dropped as
+    /// vessels or airway walls; masses are kept whatever it says. Nil measures nothing.
+    public var continuation: StructureContinuation?
+    /// Nodules whose continuation passes this are dropped (infinity keeps all, measured).
+    public var maximumContinuation: Double
 
     /// A cascade; the classifier must take the screener's pairs (2 × S × S).
     public init(screener: SliceScreener, classifier: Classifier?, pixelThreshold: Float = 0.5, minimumNoduleVoxels: Int = 3,
-                minimumDiameterMM: Double = 3, massDiameterMM: Double = 30, minimumLungFraction: Double = 0.5) throws {
+                minimumDiameterMM: Double = 3, massDiameterMM: Double = 30, minimumLungFraction: Double = 0.5,
+                continuation: StructureContinuation? = StructureContinuation(),
+                maximumContinuation: Double = StructureContinuation.defaultMaximum) throws {
         if let classifier {
             try classifier.validateInput(shape: [1, 2, screener.sampler.size, screener.sampler.size])
         }
@@ -63,12 +71,14 @@ public struct CascadeScreener {
         self.minimumDiameterMM = minimumDiameterMM
         self.massDiameterMM = massDiameterMM
         self.minimumLungFraction = minimumLungFraction
+        self.continuation = continuation
+        self.maximumContinuation = maximumContinuation
     }
 
     /// Screens `volume`; `progress` counts slices.
     public func screen(_ volume: AnyVolume, progress: ProgressReporter = SilentProgress()) throws -> ScreeningReport {
         let screened = try screener.screen(volume, progress: progress)
-        var clock = StageClock(total: 3)
+        var clock = StageClock(total: 4)
         var probabilities = try Self.probabilityVolume(screened, on: volume.geometry)
         if let region = screened.searchRegion {
             // Bilinear resizing blurs the network-space region's edge: cut on the scan's grid too.
@@ -91,6 +101,15 @@ public struct CascadeScreener {
         }
         for n in nodules.indices { nodules[n].isMass = nodules[n].equivalentDiameterMM > massDiameterMM }
         clock.mark("3-D nodules")
+        if let continuation, !nodules.isEmpty {
+            let measured = continuation.measure(nodules, mask: mask, ct: volume.converted(to: Int16.self),
+                                                region: screened.lungs?.labels)
+            for n in nodules.indices { nodules[n].continuation = measured[nodules[n].label] }
+            (nodules, mask) = ConnectedNodules.filtered(nodules, mask: mask) { n in
+                n.isMass || (n.continuation ?? 0) <= maximumContinuation
+            }
+            clock.mark("vessel test")
+        }
         var sliceMalignancy: [Int: Double] = [:]
         if let classifier {
             let kept = screened.suspiciousSlices

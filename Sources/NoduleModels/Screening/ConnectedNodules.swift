@@ -21,6 +21,9 @@ public struct ScreenedNodule: Sendable, Equatable {
     public var malignancy: Double?
     /// Larger than a nodule can be (over 30 mm across by default): reported as a mass.
     public var isMass = false
+    /// How far its tissue continues beyond it (`StructureContinuation`): about 0 for a
+    /// nodule, 2 or more for a vessel passing through; nil when not measured.
+    public var continuation: Double?
 
     /// "mass" or "nodule", as findings.csv's kind column says.
     public var kind: String { isMass ? "mass" : "nodule" }

@@ -12,7 +12,7 @@ struct EvaluateScreeningCommand: ParsableCommand {
             --checkpoint the segmenter. A finding detects a nodule when its centre lies within the \
             nodule's radius; its score is its highest probability. With --output, writes \
             OUTPUT/froc.csv (the curve), OUTPUT/sensitivities.csv (at 1/8 … 8 false positives per \
-            scan, and the CPM), OUTPUT/findings.csv (every finding, hit or not) and OUTPUT/froc.png|svg.
+            scan, and the CPM), OUTPUT/findings.csv (every finding, hit or not, with its continuation) and OUTPUT/froc.png|svg.
             """)
 
     @OptionGroup var arguments: EvaluationArguments
@@ -35,14 +35,13 @@ struct EvaluateScreeningCommand: ParsableCommand {
         let truth = try LUNA16CSV.readAnnotations(URL(fileURLWithPath: annotations)).filter { wanted.contains($0.seriesUID) }
         let screener = try SliceScreener.load(segmenter: URL(fileURLWithPath: arguments.checkpoint),
                                               searchRegion: lungSearch.searchRegion(threads: arguments.threads))
-        let cascade = try CascadeScreener(screener: screener, classifier: nil, pixelThreshold: findingOptions.pixelThreshold,
-                                          minimumNoduleVoxels: findingOptions.minimumVoxels,
-                                          minimumDiameterMM: findingOptions.minimumDiameterMm)
+        let cascade = try findingOptions.cascade(screener, classifier: nil)
         let progress = TerminalProgress(label: "screening", quiet: outputOptions.quiet)
-        var findings: [FROCEvaluation.Finding] = []
+        var findings: [FROCEvaluation.Finding] = [], continuations: [Double?] = []
         for (n, scan) in scans.enumerated() {
             let report = try cascade.screen(try scan.readVolume())
             findings += report.nodules.map { .init(seriesUID: scan.seriesUID, center: $0.center, score: Double($0.maximumProbability)) }
+            continuations += report.nodules.map(\.continuation)
             progress.update(completed: n + 1, total: scans.count, item: scan.seriesUID)
         }
         let froc = try FROCEvaluation(findings: findings, annotations: truth, scanCount: scans.count)
@@ -52,10 +51,10 @@ struct EvaluateScreeningCommand: ParsableCommand {
         print(zip(FROCEvaluation.operatingPoints, froc.sensitivities)
             .map { String(format: "%g FP/scan: %.3f", $0, $1) }.joined(separator: ", "))
         print(String(format: "CPM %.3f", froc.cpm))
-        if let folder = try arguments.outputFolder() { try write(froc, findings: findings, to: folder) }
+        if let folder = try arguments.outputFolder() { try write(froc, findings: findings, continuations: continuations, to: folder) }
     }
 
-    private func write(_ froc: FROCEvaluation, findings: [FROCEvaluation.Finding], to folder: URL) throws {
+    private func write(_ froc: FROCEvaluation, findings: [FROCEvaluation.Finding], continuations: [Double?], to folder: URL) throws {
         var curve = CSVWriter(header: ["threshold", "fp_per_scan", "sensitivity"])
         for p in froc.curve { curve.append([String(p.threshold), String(p.falsePositivesPerScan), String(p.sensitivity)]) }
         try AtomicFile.write(Data(curve.text.utf8), to: folder.appendingPathComponent("froc.csv"))
@@ -63,10 +62,10 @@ struct EvaluateScreeningCommand: ParsableCommand {
         for (rate, s) in zip(FROCEvaluation.operatingPoints, froc.sensitivities) { points.append([String(rate), String(s)]) }
         points.append(["cpm", String(froc.cpm)])
         try AtomicFile.write(Data(points.text.utf8), to: folder.appendingPathComponent("sensitivities.csv"))
-        var rows = CSVWriter(header: ["seriesuid", "coordX", "coordY", "coordZ", "score", "outcome"])
-        for (f, outcome) in zip(findings, froc.outcomes) {
+        var rows = CSVWriter(header: ["seriesuid", "coordX", "coordY", "coordZ", "score", "outcome", "continuation"])
+        for ((f, outcome), continuation) in zip(zip(findings, froc.outcomes), continuations) {
             rows.append([f.seriesUID, String(f.center.x), String(f.center.y), String(f.center.z), String(f.score),
-                         outcome.map { $0 ? "hit" : "false-positive" } ?? "repeat"])
+                         outcome.map { $0 ? "hit" : "false-positive" } ?? "repeat", continuation.map { String($0) } ?? ""])
         }
         try AtomicFile.write(Data(rows.text.utf8), to: folder.appendingPathComponent("findings.csv"))
         // The curve on LUNA16's log axis: x is log2 of false positives per scan, 1/8 … 8.

@@ -18,7 +18,9 @@ struct ScreenCommand: ParsableCommand {
             the findings referencing those segments) and \
             OUTPUT/overlays/nodule-<n>.png (lungs outlined green and blue, the finding red). \
             Nodules are looked for inside the lungs grown by --lung-margin-mm unless \
-            --no-lung-mask; findings over --mass-diameter-mm are masses (findings.csv's kind).
+            --no-lung-mask; nodules whose tissue goes on beyond them (continuation over \
+            --maximum-continuation) are dropped as vessels unless --no-vessel-test; findings over \
+            --mass-diameter-mm are masses (findings.csv's kind).
             """)
 
     @Argument(help: "A MetaImage/NIfTI file or a DICOM series folder.") var input: String
@@ -35,7 +37,7 @@ struct ScreenCommand: ParsableCommand {
     @OptionGroup var lungSearch: LungSearchOptions
     @Option(help: "Findings wider than this (mm, equivalent diameter) are masses, not nodules.") var massDiameterMm = 30.0
     @OptionGroup var outputOptions: OutputOptions
-    @Flag(help: "Print how long each phase took (read, lungs, slices sampled, forward, probabilities on the grid, 3-D nodules, classifier, writes).")
+    @Flag(help: "Print how long each phase took (read, lungs, slices sampled, forward, probabilities on the grid, 3-D nodules, vessel test, classifier, volumes and tables, overlays, SEG and SR, send).")
     var timings = false
 
     func validate() throws {
@@ -56,9 +58,7 @@ struct ScreenCommand: ParsableCommand {
         let screener = try SliceScreener.load(segmenter: URL(fileURLWithPath: segmenter),
                                               discriminator: NoduleDiscriminator(threshold: threshold), searchRegion: lungSearch.searchRegion(threads: threads))
         let classifierModel = try classifier.map { try ModelDescription.loadClassifier(URL(fileURLWithPath: $0)).classifier }
-        let cascade = try CascadeScreener(screener: screener, classifier: classifierModel, pixelThreshold: findingOptions.pixelThreshold,
-                                          minimumNoduleVoxels: findingOptions.minimumVoxels, minimumDiameterMM: findingOptions.minimumDiameterMm,
-                                          massDiameterMM: massDiameterMm)
+        let cascade = try findingOptions.cascade(screener, classifier: classifierModel, massDiameterMM: massDiameterMm)
         let report = try cascade.screen(volume, progress: TerminalProgress(label: "screen", quiet: outputOptions.quiet))
         let seconds = Date().timeIntervalSince(started)
 
@@ -70,6 +70,12 @@ struct ScreenCommand: ParsableCommand {
         try files.writeOverlays(to: out, scan: volume, threads: threads)
         writes.mark("overlays")
         let dicomOutputs = try dicomSeries.flatMap { try ScreeningDICOM.write(report, source: $0, to: out) }
+        if dicomOutputs == nil {
+            // An earlier screening's SEG and SR in this folder are not this one's findings.
+            for name in ["mask-seg.dcm", "findings-sr.dcm"] where FileManager.default.fileExists(atPath: out.appendingPathComponent(name).path) {
+                try FileManager.default.removeItem(at: out.appendingPathComponent(name))
+            }
+        }
         if dicomSeries != nil { writes.mark("SEG and SR") }
         if let sendTo {
             if let files = dicomOutputs?.files {
@@ -94,9 +100,10 @@ struct ScreenCommand: ParsableCommand {
         }
         for n in report.nodules {
             let malignancy = n.malignancy.map { String(format: ", malignancy %.2f", $0) } ?? ""
-            print(String(format: "  %@ %d: centre (%.1f, %.1f, %.1f) mm, diameter %.1f mm, %.0f mm³, slices %d–%d%@",
+            let continuation = n.continuation.map { String(format: ", continuation %.2f", $0) } ?? ""
+            print(String(format: "  %@ %d: centre (%.1f, %.1f, %.1f) mm, diameter %.1f mm, %.0f mm³, slices %d–%d%@%@",
                          n.kind, n.label, n.center.x, n.center.y, n.center.z, n.equivalentDiameterMM, n.volumeMM3,
-                         n.slices.lowerBound, n.slices.upperBound, malignancy))
+                         n.slices.lowerBound, n.slices.upperBound, continuation, malignancy))
         }
         if let p = report.patientMalignancy {
             print(String(format: "patient: %@ (malignancy %.2f, the highest of its findings)", p > 0.5 ? "malignant" : "benign", p))
@@ -124,11 +131,12 @@ struct ScreeningFiles {
             try ImageFile.write(lungs.labels, to: folder.appendingPathComponent("lungs.\(format)"))
         }
         var findings = CSVWriter(header: ["seriesuid", "coordX", "coordY", "coordZ", "diameter_mm", "volume_mm3", "voxels",
-                                          "first_slice", "last_slice", "max_probability", "malignancy", "kind"])
+                                          "first_slice", "last_slice", "max_probability", "malignancy", "kind", "continuation"])
         for n in report.nodules {
             findings.append([seriesUID, String(n.center.x), String(n.center.y), String(n.center.z), String(n.equivalentDiameterMM),
                              String(n.volumeMM3), String(n.voxelCount), String(n.slices.lowerBound), String(n.slices.upperBound),
-                             String(n.maximumProbability), n.malignancy.map { String($0) } ?? "", n.kind])
+                             String(n.maximumProbability), n.malignancy.map { String($0) } ?? "", n.kind,
+                             n.continuation.map { String($0) } ?? ""])
         }
         try AtomicFile.write(Data(findings.text.utf8), to: folder.appendingPathComponent("findings.csv"))
         var slices = CSVWriter(header: ["slice", "max_probability", "suspicious", "malignancy"])
@@ -142,6 +150,13 @@ struct ScreeningFiles {
 
     /// One picture per finding, `overlays/nodule-<n>.png`, `threads` at a time.
     func writeOverlays(to folder: URL, scan: AnyVolume, threads: Int) throws {
+        // A screening into the folder of an earlier one: its overlays of findings this one
+        // does not have would pass for this one's.
+        let overlays = folder.appendingPathComponent("overlays")
+        for name in try FileManager.default.contentsOfDirectory(atPath: overlays.path)
+        where name.hasPrefix("nodule-") && name.hasSuffix(".png") {
+            try FileManager.default.removeItem(at: overlays.appendingPathComponent(name))
+        }
         let image = scan.converted(to: Float.self)
         let nodules = report.nodules, lanes = max(1, min(threads, nodules.count))
         let failures = FirstError()
