@@ -27,7 +27,7 @@ extension LinePlot {
         if showsDiagonal {
             canvas.line(frame.px(0), frame.py(0), frame.px(1), frame.py(1), colour: gray, thickness: 1)
         }
-        for (n, line) in series.enumerated() {
+        for line in series {
             let pts = line.points.filter { $0.x.isFinite && $0.y.isFinite }
             for (a, b) in zip(pts, pts.dropFirst()) {
                 canvas.line(frame.px(a.x), frame.py(a.y), frame.px(b.x), frame.py(b.y), colour: line.colour, thickness: 2)
@@ -35,9 +35,15 @@ extension LinePlot {
             if pts.count == 1, let p = pts.first {
                 canvas.line(frame.px(p.x) - 2, frame.py(p.y), frame.px(p.x) + 2, frame.py(p.y), colour: line.colour, thickness: 3)
             }
-            let ly = frame.top + 10 + n * 16
-            canvas.line(Double(frame.right - 170), Double(ly + 4), Double(frame.right - 150), Double(ly + 4), colour: line.colour, thickness: 2)
-            canvas.text(line.name, x: frame.right - 144, y: ly, scale: 2, colour: black)
+        }
+        if !series.isEmpty {
+            let box = legendLayout(in: frame, textWidth: { PixelFont.width($0, scale: 2) })
+            canvas.fill(left: box.left, top: box.top, right: box.right, bottom: box.bottom, colour: (255, 255, 255))
+            canvas.rectangle(left: box.left, top: box.top, right: box.right, bottom: box.bottom, colour: gray)
+            for (line, ly) in zip(series, box.rows) {
+                canvas.line(Double(box.left + 6), Double(ly + 5), Double(box.left + 26), Double(ly + 5), colour: line.colour, thickness: 2)
+                canvas.text(line.name, x: box.left + 32, y: ly + 1, scale: 2, colour: black)
+            }
         }
         return canvas.pixels
     }
@@ -82,6 +88,12 @@ struct Canvas {
         line(Double(left), Double(bottom), Double(right), Double(bottom), colour: colour, thickness: 1)
         line(Double(left), Double(top), Double(left), Double(bottom), colour: colour, thickness: 1)
         line(Double(right), Double(top), Double(right), Double(bottom), colour: colour, thickness: 1)
+    }
+
+    mutating func fill(left: Int, top: Int, right: Int, bottom: Int, colour: (UInt8, UInt8, UInt8)) {
+        for y in max(0, top)...min(height - 1, max(top, bottom)) {
+            for x in max(0, left)...min(width - 1, max(left, right)) { set(x, y, colour) }
+        }
     }
 
     mutating func text(_ s: String, x: Int, y: Int, scale: Int, colour: (UInt8, UInt8, UInt8)) {

@@ -29,12 +29,18 @@ extension LinePlot {
         if showsDiagonal {
             s += "<line x1=\"\(f(frame.px(0)))\" y1=\"\(f(frame.py(0)))\" x2=\"\(f(frame.px(1)))\" y2=\"\(f(frame.py(1)))\" stroke=\"gray\" stroke-dasharray=\"4 4\"/>\n"
         }
-        for (n, line) in series.enumerated() {
+        for line in series {
             let pts = line.points.filter { $0.x.isFinite && $0.y.isFinite }.map { "\(f(frame.px($0.x))),\(f(frame.py($0.y)))" }
             s += "<polyline fill=\"none\" stroke=\"\(rgb(line.colour))\" stroke-width=\"2\" points=\"\(pts.joined(separator: " "))\"/>\n"
-            let ly = frame.top + 16 + n * 16
-            s += "<line x1=\"\(frame.right - 150)\" y1=\"\(ly - 4)\" x2=\"\(frame.right - 130)\" y2=\"\(ly - 4)\" stroke=\"\(rgb(line.colour))\" stroke-width=\"2\"/>"
-            s += "<text x=\"\(frame.right - 125)\" y=\"\(ly)\">\(esc(line.name))</text>\n"
+        }
+        if !series.isEmpty {
+            // 12 px sans-serif: about 7 px a character.
+            let box = legendLayout(in: frame, textWidth: { $0.count * 7 })
+            s += "<rect x=\"\(box.left)\" y=\"\(box.top)\" width=\"\(box.right - box.left)\" height=\"\(box.bottom - box.top)\" fill=\"white\" stroke=\"gray\"/>\n"
+            for (line, ly) in zip(series, box.rows) {
+                s += "<line x1=\"\(box.left + 6)\" y1=\"\(ly + 8)\" x2=\"\(box.left + 26)\" y2=\"\(ly + 8)\" stroke=\"\(rgb(line.colour))\" stroke-width=\"2\"/>"
+                s += "<text x=\"\(box.left + 32)\" y=\"\(ly + 12)\">\(esc(line.name))</text>\n"
+            }
         }
         return s + "</svg>\n"
     }

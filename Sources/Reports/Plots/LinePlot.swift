@@ -26,6 +26,11 @@ public struct LinePlot: Sendable {
     public var yRange: ClosedRange<Double>?
     /// Draw the y = x diagonal (for ROC curves).
     public var showsDiagonal = false
+    /// Where the legend sits inside the plotting area: a corner the curves leave free.
+    public var legendCorner = LegendCorner.topRight
+
+    /// A corner of the plotting area.
+    public enum LegendCorner: Sendable { case topRight, bottomRight }
 
     /// A palette that stays distinct in print.
     public static let palette: [(UInt8, UInt8, UInt8)] = [(31, 119, 180), (214, 39, 40), (44, 160, 44), (255, 127, 14), (148, 103, 189)]
@@ -46,7 +51,21 @@ public struct LinePlot: Sendable {
                             series: curves.enumerated().map { Series(name: $1.name, points: $1.points, colour: palette[$0 % palette.count]) },
                             xRange: 0...1, yRange: 0...1)
         plot.showsDiagonal = true
+        plot.legendCorner = .bottomRight  // ROC curves run above the diagonal
         return plot
+    }
+
+    /// The legend's box and each entry's baseline row, inside `frame`, sized to the longest
+    /// name as `textWidth` measures it (so no name runs off the picture).
+    func legendLayout(in frame: PlotFrame, textWidth: (String) -> Int, rowHeight: Int = 16)
+        -> (left: Int, top: Int, right: Int, bottom: Int, rows: [Int]) {
+        let swatch = 20, gap = 6, pad = 6
+        let widest = series.map { textWidth($0.name) }.max() ?? 0
+        let width = min(pad + swatch + gap + widest + pad, frame.right - frame.left - 4)
+        let height = pad * 2 + rowHeight * series.count
+        let right = frame.right - 4, left = right - width
+        let top = legendCorner == .topRight ? frame.top + 4 : frame.bottom - 4 - height
+        return (left, top, right, top + height, series.indices.map { top + pad + $0 * rowHeight })
     }
 
     /// The axis ranges actually used.

@@ -88,14 +88,9 @@ struct TrainingConsole {
 /// ROC curves as a picture (PNG and SVG), the diagonal for reference.
 enum ROCPicture {
     static func write(_ curves: [(name: String, curve: ROCCurve)], title: String, to base: URL) throws {
-        let series: [LinePlot.Series] = curves.enumerated().map { n, c in
-            .init(name: String(format: "%@ (AUC %.3f)", c.name, c.curve.area),
-                  points: c.curve.points.map { ($0.falsePositiveRate, $0.truePositiveRate) },
-                  colour: LinePlot.palette[n % LinePlot.palette.count])
-        }
-        var plot = LinePlot(title: title, xLabel: "false positive rate", yLabel: "true positive rate", series: series,
-                            xRange: 0...1, yRange: 0...1)
-        plot.showsDiagonal = true
+        let plot = LinePlot.roc(title: title, curves: curves.map { c in
+            (String(format: "%@ (AUC %.3f)", c.name, c.curve.area), c.curve.points.map { ($0.falsePositiveRate, $0.truePositiveRate) })
+        })
         try plot.writePNG(to: base.appendingPathExtension("png"))
         try plot.writeSVG(to: base.appendingPathExtension("svg"))
     }
