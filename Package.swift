@@ -68,7 +68,8 @@ let package = Package(
 
         // Benchmarks (`make bench`), never run by tests.
         .executableTarget(name: "imaging-bench", dependencies: ["NoduleKit"], path: "Benchmarks/ImagingBench"),
-        .executableTarget(name: "nn-bench", dependencies: ["NeuralNet", "NoduleModels"], path: "Benchmarks/NeuralNetBench"),
+        .executableTarget(name: "nn-bench", dependencies: ["NeuralNet", "NoduleModels", "CFMAPeak"], path: "Benchmarks/NeuralNetBench"),
+        .target(name: "CFMAPeak", path: "Benchmarks/CFMAPeak"),
         .executableTarget(name: "registration-bench", dependencies: ["Registration", "ImageFormats"], path: "Benchmarks/RegistrationBench"),
         .executableTarget(name: "dicom-bench", dependencies: ["DICOM"], path: "Benchmarks/DICOMBench"),
         .executableTarget(name: "lidc-bench", dependencies: ["Annotations"], path: "Benchmarks/LIDCBench"),

@@ -1,6 +1,6 @@
 // nn-bench: times NeuralNet on the paper's networks. Prints one line per case,
 // `NAME seconds` (median), which scripts/bench/neuralnet.sh pairs with PyTorch's.
-// Usage: nn-bench [--threads 1,2] [--sizes 64,128] [--repeats 3] [--cases unet,classifier,gflops]
+// Usage: nn-bench [--threads 1,2] [--sizes 64,128] [--repeats 3] [--cases unet,classifier,gflops,peak]
 //                 [--phases train,infer]   (the last two narrow a run, e.g. for a profiler)
 //                 [--backend openblas|onednn]   (NeuralNetBackend; oneDNN's rows end in _onednn)
 import COpenBLAS
@@ -55,7 +55,7 @@ func filled(_ shape: [Int], seed: UInt64) -> Tensor {
 let threadCounts = option("--threads", default: [1, 2])
 let sizes = option("--sizes", default: [64, 128])
 let repeats = option("--repeats", default: [3]).first ?? 3
-let cases = words("--cases", default: ["unet", "classifier", "gflops"])
+let cases = words("--cases", default: ["unet", "classifier", "gflops", "peak"])
 let phases = words("--phases", default: ["train", "infer"])
 let batch = 16
 if let name = words("--backend", default: []).first {
@@ -68,6 +68,15 @@ let suffix = NeuralNetBackend.current == .onednn ? "_onednn" : ""
 do {
     for threads in threadCounts {
         NeuralNetProcess.configure(threads: threads)
+        // The machine's measured peak, for the U-Net rows' GFLOP/s.
+        let peak = cases.contains("peak") ? fmaPeakGFLOPS(threads: threads, repeats: repeats) : nil
+        if let peak {
+            print("peak_t\(threads) gflops=\(peak.gflops) isa=\(peak.isa)")
+            if peak.isa == "avx512f" {
+                let narrow = fmaPeakGFLOPS(threads: threads, repeats: repeats, avx2Only: true)
+                print("peak_t\(threads) gflops=\(narrow.gflops) isa=\(narrow.isa)")
+            }
+        }
         for size in sizes where cases.contains("unet") {
             let net = try makePaperUNet(seed: 1)
             let adam = Adam()
@@ -81,10 +90,15 @@ do {
                     adam.update(net)
                 }
                 print("unet\(size)_train_t\(threads)\(suffix) \(train)")
+                // Forward, backward data and backward weights: three times the forward work.
+                let flops = 3 * Double(batch) * forwardFLOPs(net, height: size, width: size).flops
+                if let peak { print("peakshare_unet\(size)_train_t\(threads)\(suffix) gflops=\(flops / train / 1e9) peak=\(peak.gflops)") }
             }
             if phases.contains("infer") {
                 let infer = try median(repeats: repeats) { _ = try net.forward(x, training: false) }
                 print("unet\(size)_infer_t\(threads)\(suffix) \(infer)")
+                let flops = Double(batch) * forwardFLOPs(net, height: size, width: size).flops
+                if let peak { print("peakshare_unet\(size)_infer_t\(threads)\(suffix) gflops=\(flops / infer / 1e9) peak=\(peak.gflops)") }
             }
         }
         if cases.contains("classifier") {

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # NeuralNet benchmark for `make bench`: the paper's U-Net (batch 16, 64x64 and 128x128) and
 # classifier (batch 16, 2x64x64), training step and inference, with 1 and 2 threads, against
-# PyTorch CPU on the same machine in the same run; and our conv's GFLOP/s against raw sgemm.
+# PyTorch CPU on the same machine in the same run; our conv's GFLOP/s against raw sgemm; and
+# the U-Net rows' GFLOP/s (3× the forward multiply-adds for a training step) against the
+# machine's single-precision peak measured by a plain FMA loop (Benchmarks/CFMAPeak).
 # Prints `bench: NAME ours_s=… anchor=pytorch anchor_s=… ratio=…` (median seconds).
 # PyTorch comes from PyPI into the ignored venv .build-nn/torch-venv (made once, reused).
 # Knobs: NN_BENCH_THREADS (1,2), NN_BENCH_SIZES (64,128; "none" for the classifier only),
@@ -53,6 +55,13 @@ awk '
     $1 ~ /^gflops_/ {
         split($2, conv, "="); split($3, gemm, "=")
         printf "bench: nn_conv_%s ours_gflops=%.1f anchor=openblas_sgemm anchor_gflops=%.1f ratio=%.2f\n", $1, conv[2], gemm[2], conv[2] / gemm[2]
+        next
+    }
+    # The machine'"'"'s measured single-precision peak (a plain FMA loop on its widest vectors).
+    $1 ~ /^peak_/ { split($2, g, "="); split($3, isa, "="); if (!(($1 ":" isa[2]) in shown)) printf "neuralnet bench: %s FMA peak %.1f GFLOP/s (%s)\n", $1, g[2], isa[2] > "/dev/stderr"; shown[$1 ":" isa[2]] = 1; next }
+    $1 ~ /^peakshare_/ {
+        split($2, ours, "="); split($3, peak, "="); name = $1; sub(/^peakshare_/, "", name)
+        printf "bench: nn_%s_gflops ours_gflops=%.1f anchor=fma_peak anchor_gflops=%.1f ratio=%.2f\n", name, ours[2], peak[2], ours[2] / peak[2]
         next
     }
     (key in anchor) {

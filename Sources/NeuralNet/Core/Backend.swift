@@ -16,26 +16,14 @@ public enum NeuralNetBackend: String, Sendable, CaseIterable {
     /// U-Net bench (Docs/NeuralNet.md).
     public static let standard: NeuralNetBackend = .openblas
 
-    private static let lock = NSLock()
-    nonisolated(unsafe) private static var selected: NeuralNetBackend?
+    private static let choice = ProcessChoice { fromEnvironment(ProcessInfo.processInfo.environment) }
 
     /// The backend in force. Initially `NODULEKIT_NN_BACKEND` (`onednn` or `openblas`; any
     /// other value is reported on standard error and ignored), else `standard`. Setting it
     /// affects forward passes from then on.
     public static var current: NeuralNetBackend {
-        get {
-            lock.lock()
-            defer { lock.unlock() }
-            if let selected { return selected }
-            let chosen = fromEnvironment(ProcessInfo.processInfo.environment)
-            selected = chosen
-            return chosen
-        }
-        set {
-            lock.lock()
-            selected = newValue
-            lock.unlock()
-        }
+        get { choice.value }
+        set { choice.value = newValue }
     }
 
     /// Whether oneDNN made its CPU engine in this process; without it `.onednn` runs as `.openblas`.

@@ -1,3 +1,4 @@
+import CDNNL
 import COpenBLAS
 import Dispatch
 import Foundation
@@ -89,9 +90,10 @@ private struct UncheckedSendable<T>: @unchecked Sendable {
     init(_ value: T) { self.value = value }
 }
 
-/// Row-major C = alpha · op(A) · op(B) + beta · C, with op(A) m × k and op(B) k × n.
+/// Row-major C = alpha · op(A) · op(B) + beta · C, with op(A) m × k and op(B) k × n, by the
+/// `GEMMProvider` in force.
 ///
-/// OpenBLAS itself runs single-threaded (see `ComputeThreads.set`); large products are split
+/// The provider runs single-threaded (see `ComputeThreads.set`); large products are split
 /// here into column (or row) blocks, one per thread, each a plain sgemm on its own slice of C.
 /// The split depends only on the thread count, and k is never split, so results are
 /// bit-identical run to run. Pass `split: false` from inside a parallel loop. Leading
@@ -103,10 +105,16 @@ func sgemm(
 ) {
     guard m > 0, n > 0 else { return }
     let lda = lda ?? (transA ? m : k), ldb = ldb ?? (transB ? k : n), ldc = ldc ?? n
+    let provider = GEMMProvider.current
     func call(_ m: Int, _ n: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>) {
-        cblas_sgemm(
-            CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-            Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        switch provider {
+        case .openblas:
+            cblas_sgemm(
+                CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        case .onednn:
+            oneDNNSgemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a, lda: lda, b, ldb: ldb, beta: beta, c, ldc: ldc)
+        }
     }
     let threads = ComputeThreads.count
     guard split, threads > 1, m * n * k >= 1 << 21, max(m, n) >= 32 * threads else {
@@ -203,4 +211,17 @@ func sum(_ x: UnsafePointer<Float>, count: Int) -> Float {
         i += 1
     }
     return total
+}
+
+/// One single-threaded `dnnl_sgemm` (row-major, as `cblas_sgemm` with CblasRowMajor): its
+/// OpenMP team is set to the calling thread alone, which `sgemm`'s split has given a slice.
+private func oneDNNSgemm(
+    transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float, _ a: UnsafePointer<Float>, lda: Int,
+    _ b: UnsafePointer<Float>, ldb: Int, beta: Float, _ c: UnsafeMutablePointer<Float>, ldc: Int
+) {
+    OneDNN.shared?.setThreads(1)
+    let status = dnnl_sgemm(CChar(UInt8(ascii: transA ? "T" : "N")), CChar(UInt8(ascii: transB ? "T" : "N")),
+                            Int64(m), Int64(n), Int64(k), alpha, a, Int64(lda), b, Int64(ldb), beta, c, Int64(ldc))
+    // Sizes come from checked tensor shapes, so a failure is a programming error.
+    precondition(status == dnnl_success, "dnnl_sgemm failed with status \(status.rawValue) for \(m)×\(n)×\(k)")
 }
