@@ -2,6 +2,9 @@
 SWIFT ?= swift
 BUILD_FLAGS ?=
 RELEASE_FLAGS ?= -c release
+# make test's one build: optimised, with testability (`@testable import` needs -enable-testing,
+# which `swift build` adds only to test targets by itself).
+TEST_FLAGS ?= -c release -Xswiftc -enable-testing
 NODULEKIT_RELEASE = .build/release/nodulekit
 
 .PHONY: all deps venv test-data build release test demo bench fuzz clean
@@ -23,14 +26,17 @@ build: deps
 release: deps
 	$(SWIFT) build $(RELEASE_FLAGS) --product nodulekit
 
-# Every test: the cascade on reduced phantom data with its accuracy targets checked (needs
-# the release build: training in a debug build would take too long), unit and oracle tests
-# (SimpleITK, nibabel, pydicom from .venv), then the library example under Examples/ is
-# built and run so it never rots.
-test: deps venv test-data release
+# Every test: the cascade on reduced phantom data with its accuracy targets checked, unit and
+# oracle tests (SimpleITK, nibabel, pydicom from .venv), then the library example under
+# Examples/ is built and run so it never rots. One release build with the tests (TEST_FLAGS)
+# serves both: its .build/release/nodulekit runs the cascade (training in a debug build would
+# take too long) and the XCTests run optimised. It does not depend on `release`: the flags
+# differ, so SwiftPM would compile every module twice. `make demo` or `make bench` after it
+# rebuilds .build/release/nodulekit without testability.
+test: deps venv test-data
+	$(SWIFT) build $(TEST_FLAGS) --build-tests
 	@scripts/cascade.sh $(NODULEKIT_RELEASE) out/test-cascade check
-	$(SWIFT) build --build-tests $(BUILD_FLAGS)
-	$(SWIFT) test --skip-build $(BUILD_FLAGS)
+	$(SWIFT) test $(TEST_FLAGS) --skip-build
 	@scripts/run-example.sh
 
 # The main job on SampleData/: nodule masks, overlays and a summary, into out/demo.
