@@ -27,8 +27,8 @@ final class VesselTestRealNodulesTests: XCTestCase {
             // The tissue is followed inside the lungs, as `screen` follows it: 0002's nodule is
             // juxtapleural, and the chest wall behind it is not a vessel.
             let lungs = try LungSegmenter.segment(ct)
-            let continuation = StructureContinuation().measure(nodules, mask: mask, ct: ct, region: lungs.labels)
-            let unbounded = StructureContinuation().measure(nodules, mask: mask, ct: ct, region: nil)
+            let continuation = try StructureContinuation().measure(nodules, mask: mask, ct: ct, region: lungs.labels)
+            let unbounded = try StructureContinuation().measure(nodules, mask: mask, ct: ct, region: nil)
             for n in nodules {
                 let c = try XCTUnwrap(continuation[n.label])
                 measured.append(String(format: "%@ %.1f mm: %.2f (%.2f followed outside the lungs too)", folder, n.equivalentDiameterMM,
@@ -82,14 +82,14 @@ final class VesselTestRealChestCTTests: XCTestCase {
         let measure = StructureContinuation()
         // The spiculated tumour of the right lower lobe (about 19 mm, slices 29–36).
         let tumour = try Self.outline(ct, centre: Vector3(-82.6, -190.9, -191.5), radius: 11)
-        let t = try XCTUnwrap(measure.measure(tumour.nodules, mask: tumour.mask, ct: ct, region: lungs)[1])
+        let t = try XCTUnwrap(try measure.measure(tumour.nodules, mask: tumour.mask, ct: ct, region: lungs)[1])
         XCTAssertLessThanOrEqual(t, StructureContinuation.defaultMaximum, "the real tumour would be dropped as a vessel")
         // Vessels the phantom-trained models marked as 9–26 mm nodules (the right hilum, a
         // branching in the right upper lobe, the left hilum's edge), seen on their overlays.
         var vessels: [Double] = []
         for centre in [Vector3(-49.3, -144.5, -95.6), Vector3(-74.1, -178.2, -142.1), Vector3(-16.7, -136.6, -81.4)] {
             let vessel = try Self.outline(ct, centre: centre, radius: 6)
-            vessels.append(try XCTUnwrap(measure.measure(vessel.nodules, mask: vessel.mask, ct: ct, region: lungs)[1]))
+            vessels.append(try XCTUnwrap(try measure.measure(vessel.nodules, mask: vessel.mask, ct: ct, region: lungs)[1]))
         }
         print(String(format: "continuation on the real CT: tumour %.2f, hilar vessels %@", t,
                      vessels.map { String(format: "%.2f", $0) }.joined(separator: ", ")))

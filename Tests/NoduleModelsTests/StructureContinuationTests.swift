@@ -33,7 +33,7 @@ final class StructureContinuationTests: XCTestCase {
         let ball = { (w: Vector3) in length(w) <= 5 }
         let (ct, nodules, mask) = try scene(tissue: ball, marked: ball)
         XCTAssertEqual(nodules.count, 1)
-        let c = try XCTUnwrap(StructureContinuation().measure(nodules, mask: mask, ct: ct, region: nil)[1])
+        let c = try XCTUnwrap(try StructureContinuation().measure(nodules, mask: mask, ct: ct, region: nil)[1])
         XCTAssertLessThan(c, 0.05)
     }
 
@@ -43,7 +43,7 @@ final class StructureContinuationTests: XCTestCase {
         let (ct, nodules, mask) = try scene(tissue: { self.distanceToZAxis($0) <= 2.5 },
                                             marked: { self.distanceToZAxis($0) <= 2.5 && abs($0.z) <= 6 })
         XCTAssertEqual(nodules.count, 1)
-        let c = try XCTUnwrap(StructureContinuation().measure(nodules, mask: mask, ct: ct, region: nil)[1])
+        let c = try XCTUnwrap(try StructureContinuation().measure(nodules, mask: mask, ct: ct, region: nil)[1])
         XCTAssertGreaterThan(c, 1.3)
         XCTAssertLessThan(c, 2.7)
     }
@@ -52,7 +52,7 @@ final class StructureContinuationTests: XCTestCase {
         // A 10 mm nodule with a 2 mm vessel running past it along z, touching it.
         let tissue = { (w: Vector3) in length(w) <= 5 || ((w.x - 5.8) * (w.x - 5.8) + w.y * w.y).squareRoot() <= 1 }
         let (ct, nodules, mask) = try scene(tissue: tissue, marked: { length($0) <= 5 })
-        let c = try XCTUnwrap(StructureContinuation().measure(nodules, mask: mask, ct: ct, region: nil)[1])
+        let c = try XCTUnwrap(try StructureContinuation().measure(nodules, mask: mask, ct: ct, region: nil)[1])
         XCTAssertGreaterThan(c, 0.02, "the touching vessel was not followed")
         // The vessel meets the sphere obliquely, so its crossing is larger than its section.
         XCTAssertLessThan(c, 0.5)
@@ -67,8 +67,8 @@ final class StructureContinuationTests: XCTestCase {
         for n in lungs.indices where !wall(ct.geometry.indexToWorld(VoxelIndex(n % 72, (n / 72) % 72, n / (72 * 72)))) { lungs[n] = 1 }
         let region = try Volume(geometry: ct.geometry, voxels: lungs)
         let measure = StructureContinuation()
-        let inLungs = try XCTUnwrap(measure.measure(nodules, mask: mask, ct: ct, region: region)[1])
-        let everywhere = try XCTUnwrap(measure.measure(nodules, mask: mask, ct: ct, region: nil)[1])
+        let inLungs = try XCTUnwrap(try measure.measure(nodules, mask: mask, ct: ct, region: region)[1])
+        let everywhere = try XCTUnwrap(try measure.measure(nodules, mask: mask, ct: ct, region: nil)[1])
         XCTAssertLessThan(inLungs, 0.05)
         XCTAssertGreaterThan(everywhere, 2, "the wall crosses the sphere over a wide area")
     }
@@ -103,5 +103,15 @@ final class StructureContinuationTests: XCTestCase {
             .screen(AnyVolume(ct))
         XCTAssertEqual(untested.nodules.count, 2)
         XCTAssertNil(untested.nodules.first?.continuation)
+    }
+
+    func testAMaskOrRegionOffTheCTsGridIsAnErrorNotACrash() throws {
+        let ball = { (w: Vector3) in length(w) <= 5 }
+        let (ct, nodules, mask) = try scene(tissue: ball, marked: ball)
+        let other = Volume<UInt8>(geometry: try ImageGeometry(size: GridSize(8, 8, 8)), repeating: 1)
+        XCTAssertThrowsError(try StructureContinuation().measure(nodules, mask: mask, ct: ct, region: other)) { error in
+            XCTAssertTrue("\(error)".contains("region"), "\(error)")
+        }
+        XCTAssertThrowsError(try StructureContinuation().measure(nodules, mask: other, ct: ct, region: nil))
     }
 }

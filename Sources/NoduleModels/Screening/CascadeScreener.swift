@@ -102,7 +102,7 @@ public struct CascadeScreener {
         for n in nodules.indices { nodules[n].isMass = nodules[n].equivalentDiameterMM > massDiameterMM }
         clock.mark("3-D nodules")
         if let continuation, !nodules.isEmpty {
-            let measured = continuation.measure(nodules, mask: mask, ct: volume.converted(to: Int16.self),
+            let measured = try continuation.measure(nodules, mask: mask, ct: volume.converted(to: Int16.self),
                                                 region: screened.lungs?.labels)
             for n in nodules.indices { nodules[n].continuation = measured[nodules[n].label] }
             (nodules, mask) = ConnectedNodules.filtered(nodules, mask: mask) { n in

@@ -39,9 +39,14 @@ public struct StructureContinuation: Sendable, Equatable {
     /// The measure for each finding of `mask` (labels 1…255; `nodules` give their centres
     /// and sizes), on `ct`'s grid in HU. `region` (nonzero inside, e.g. the lung mask)
     /// limits where tissue may be followed; the finding's own voxels always count.
+    /// Throws when the mask or the region is not on the CT's grid.
     public func measure(_ nodules: [ScreenedNodule], mask: Volume<UInt8>, ct: Volume<Int16>,
-                        region: Volume<UInt8>?) -> [Int: Double] {
-        precondition(mask.size == ct.size && region.map { $0.size == ct.size } ?? true, "grids differ")
+                        region: Volume<UInt8>?) throws -> [Int: Double] {
+        let s = ct.size
+        for (name, size) in [("mask", mask.size), ("region", region?.size ?? s)] where size != s {
+            throw NoduleModelsError.unsupportedInput(model: "StructureContinuation", expected: "a \(name) on the CT's grid \(s)",
+                                                     found: [size.i, size.j, size.k])
+        }
         let extents = Self.extents(nodules, mask: mask)
         var result: [Int: Double] = [:]
         ct.withUnsafeVoxels { hu in
