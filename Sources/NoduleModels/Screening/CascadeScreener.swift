@@ -88,7 +88,7 @@ public struct CascadeScreener {
         }
         clock.mark("probabilities on the grid")
         var (nodules, mask) = ConnectedNodules.find(in: probabilities, threshold: pixelThreshold, minimumVoxels: minimumNoduleVoxels)
-        if let lungs = screened.lungs {
+        if let lungs = screened.lungs, !nodules.isEmpty {
             let inside = ConnectedNodules.fractionInside(lungs.labels, mask: mask)
             let labels = lungs.labels
             (nodules, mask) = ConnectedNodules.filtered(nodules, mask: mask) { n in
@@ -96,7 +96,7 @@ public struct CascadeScreener {
                 return inside[n.label] >= minimumLungFraction && labels.size.contains(centre) && labels[centre] != 0
             }
         }
-        if minimumDiameterMM > 0 {
+        if minimumDiameterMM > 0, !nodules.isEmpty {
             (nodules, mask) = ConnectedNodules.filtered(nodules, mask: mask) { $0.equivalentDiameterMM >= minimumDiameterMM }
         }
         for n in nodules.indices { nodules[n].isMass = nodules[n].equivalentDiameterMM > massDiameterMM }

@@ -39,6 +39,10 @@ public enum ConnectedNodules {
                             minimumVoxels: Int = 1) -> (nodules: [ScreenedNodule], mask: Volume<UInt8>) {
         let s = probabilities.size
         let p = probabilities.voxels
+        guard p.contains(where: { $0 > threshold }) else {
+            // Nothing above the threshold: no region, and no label buffer of the scan's size.
+            return ([], Volume(geometry: probabilities.geometry, repeating: 0))
+        }
         var region = [Int32](repeating: 0, count: p.count)
         var regions: [[Int]] = []
         var stack: [Int] = []

@@ -157,8 +157,9 @@ struct ScreeningFiles {
         where name.hasPrefix("nodule-") && name.hasSuffix(".png") {
             try FileManager.default.removeItem(at: overlays.appendingPathComponent(name))
         }
-        let image = scan.converted(to: Float.self)
-        let nodules = report.nodules, lanes = max(1, min(threads, nodules.count))
+        let nodules = report.nodules
+        guard !nodules.isEmpty else { return }  // no picture, so no full-volume copy for one
+        let image = scan.converted(to: Float.self), lanes = max(1, min(threads, nodules.count))
         let failures = FirstError()
         DispatchQueue.concurrentPerform(iterations: lanes) { lane in
             for index in stride(from: lane, to: nodules.count, by: lanes) where failures.error == nil {
