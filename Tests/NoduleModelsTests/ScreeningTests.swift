@@ -35,6 +35,15 @@ final class ScreeningTests: XCTestCase {
         XCTAssertEqual(mask[0, 0, 0], 0)  // the lone voxel fell below minimumVoxels
     }
 
+    func testNothingAboveTheThresholdGivesNoNodulesAndAnEmptyMaskOnTheSameGrid() throws {
+        let g = try ImageGeometry(size: GridSize(6, 5, 4), origin: Vector3(1, 2, 3), spacing: Vector3(0.5, 0.7, 2))
+        let p = try Volume(geometry: g, voxels: [Float](repeating: 0.5, count: g.size.voxelCount))  // at, not above
+        let (nodules, mask) = ConnectedNodules.find(in: p, threshold: 0.5)
+        XCTAssertTrue(nodules.isEmpty)
+        XCTAssertEqual(mask.geometry, g)
+        XCTAssertEqual(Set(mask.voxels), [0])
+    }
+
     func testDiagonalVoxelsFormOneRegion() throws {
         let g = try ImageGeometry(size: GridSize(4, 4, 4))
         var p = [Float](repeating: 0, count: 64)
