@@ -55,6 +55,18 @@ final class GEMMProviderTests: XCTestCase {
         }
     }
 
+    func testAnEmptyProductScalesCOnEitherProvider() {
+        for provider in GEMMProvider.allCases where provider == .openblas || NeuralNetBackend.isOneDNNAvailable {
+            GEMMProvider.current = provider
+            var c: [Float] = [1, 2, 3, 4, 5, 6]
+            let none: [Float] = [0]
+            c.withUnsafeMutableBufferPointer { cp in
+                sgemm(transA: false, transB: false, m: 2, n: 3, k: 0, none, none, beta: 0.5, cp.baseAddress!)
+            }
+            XCTAssertEqual(c, [0.5, 1, 1.5, 2, 2.5, 3], "\(provider)")
+        }
+    }
+
     func testTheProviderIsReadFromTheEnvironment() {
         XCTAssertEqual(GEMMProvider.fromEnvironment(["NODULEKIT_GEMM": "OpenBLAS"]), .openblas)
         XCTAssertEqual(GEMMProvider.fromEnvironment([:]), GEMMProvider.standard)

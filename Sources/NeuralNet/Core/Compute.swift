@@ -105,6 +105,11 @@ func sgemm(
 ) {
     guard m > 0, n > 0 else { return }
     let lda = lda ?? (transA ? m : k), ldb = ldb ?? (transB ? k : n), ldc = ldc ?? n
+    guard k > 0 else {
+        // An empty product: C = beta · C (oneDNN rejects a zero leading dimension).
+        for i in 0..<m { for j in 0..<n { c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j] } }
+        return
+    }
     let provider = GEMMProvider.current
     func call(_ m: Int, _ n: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>) {
         switch provider {
